@@ -1,0 +1,48 @@
+"""naio_nlp: is Malaysia's National AI Office producing execution or announcements?
+
+The public API is what ``__all__`` lists; everything else is internal and may
+change. The library never prints or configures logging: the ``naio-nlp``
+command does.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ._version import __version__
+from .errors import (
+    ConfigError,
+    CorpusError,
+    ExtractionError,
+    FetchError,
+    InputError,
+    InvalidFieldError,
+    ModelError,
+    NaioError,
+)
+from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
+from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
+
+__all__ = [
+    "ARTIFACT_TYPES",
+    "DOMAINS",
+    "NAIO_NAMES",
+    "STATUSES",
+    "Article",
+    "ArtifactSlots",
+    "ConfigError",
+    "CorpusError",
+    "Evidence",
+    "EvidenceSentence",
+    "ExtractionError",
+    "FetchError",
+    "InputError",
+    "InvalidFieldError",
+    "Label",
+    "ModelError",
+    "NaioError",
+    "Prediction",
+    "__version__",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
