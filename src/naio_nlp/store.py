@@ -1,0 +1,859 @@
+"""The SQLite store: articles, their revisions, the fetch log, source health, predictions.
+
+One file, WAL mode, and every write is its own committed transaction, so a
+crawl killed at any instant (SIGKILL included) keeps every article it had
+extracted, and the next run finds the ETag/Last-Modified of every page it
+fetched. Articles are keyed by canonical URL; the same release reached under
+a second URL is recorded as an alias of the first (content-hash dedup), and
+a page whose content changes keeps its earlier text as a revision.
+
+The schema carries a version number; a store written by an older naio-nlp is
+migrated on open, one written by a newer one is refused with a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, TextIO
+
+from .errors import ConfigError, InputError
+from .extract import ExtractedPage
+from .labels import LANGUAGES
+from .schema import Article, Prediction, content_hash
+from .urls import article_id, canonicalize
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArticleInfo",
+    "FetchState",
+    "Revision",
+    "SaveOutcome",
+    "SourceHealth",
+    "Store",
+    "export_articles",
+]
+
+#: Bump when the tables change, and add the step to ``_MIGRATIONS``.
+SCHEMA_VERSION = 1
+
+SaveOutcome = Literal["new", "updated", "unchanged", "duplicate"]
+Kind = Literal["html", "pdf", "given"]
+
+_SCHEMA_V1 = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,              -- sha256(canonical url)[:16]
+    url TEXT NOT NULL UNIQUE,         -- canonical URL
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'html',
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    published TEXT,                   -- ISO date, Kuala Lumpur calendar
+    published_raw TEXT,               -- the string the date was read from
+    language TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,         -- when the URL was first stored
+    last_seen TEXT NOT NULL,          -- last fetch that confirmed the content
+    version_seen TEXT NOT NULL,       -- when the current revision was first seen
+    fetched_at TEXT NOT NULL,
+    revisions INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX articles_hash ON articles (content_hash);
+CREATE INDEX articles_source ON articles (source, published);
+CREATE TABLE revisions (               -- earlier versions of a changed page
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    revision INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    published TEXT,
+    published_raw TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (article_id, revision)
+);
+CREATE TABLE aliases (                 -- other URLs under which the same content appeared
+    url TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    source TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE fetch_log (               -- last fetch of every URL, for conditional GET
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    status INTEGER,
+    outcome TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    body BLOB,                         -- kept for discovery pages (feeds, sitemaps, listings)
+    error TEXT,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE source_health (
+    source TEXT PRIMARY KEY,
+    last_run TEXT,
+    last_success TEXT,
+    last_new TEXT,
+    runs INTEGER NOT NULL DEFAULT 0,
+    empty_runs INTEGER NOT NULL DEFAULT 0,  -- consecutive runs that yielded nothing
+    last_counts TEXT,                       -- JSON of the last run's counts
+    http_403 INTEGER NOT NULL DEFAULT 0,
+    empty_extractions INTEGER NOT NULL DEFAULT 0,
+    selector_misses INTEGER NOT NULL DEFAULT 0,
+    last_problem TEXT
+);
+CREATE TABLE predictions (
+    article_id TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    artifact_type TEXT,
+    confidence REAL NOT NULL,
+    data TEXT NOT NULL,                -- Prediction.to_dict() as JSON
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, model_version)
+);
+CREATE INDEX predictions_version ON predictions (model_version);
+"""
+
+#: version -> SQL that upgrades a store from ``version - 1``.
+_MIGRATIONS: dict[int, str] = {}
+
+_ARTICLE_COLUMNS = (
+    "id, url, source, kind, title, text, published, published_raw, language, content_hash, "
+    "first_seen, last_seen, fetched_at, revisions"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: datetime | None) -> str:
+    if value is None:
+        return _now()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What the last fetch of a URL left behind: validators for the next conditional GET."""
+
+    url: str
+    status: int | None
+    outcome: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    body: bytes | None
+    fetched_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier version of a page whose content has since changed."""
+
+    article_id: str
+    revision: int
+    title: str
+    text: str
+    published: date | None
+    content_hash: str
+    first_seen: str
+    last_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """Collector bookkeeping for one article, beside the :class:`Article` itself."""
+
+    article_id: str
+    kind: str
+    published_raw: str | None
+    first_seen: str
+    last_seen: str
+    revisions: int
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How a source has been doing across runs; ``empty_runs`` > 0 needs a look."""
+
+    source: str
+    last_run: str | None
+    last_success: str | None
+    last_new: str | None
+    runs: int
+    empty_runs: int
+    last_counts: dict[str, int]
+    http_403: int
+    empty_extractions: int
+    selector_misses: int
+    last_problem: str | None
+
+
+def _article(row: sqlite3.Row) -> Article:
+    language = row["language"] if row["language"] in LANGUAGES else None
+    return Article(
+        id=row["id"],
+        text=row["text"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        language=language,
+        fetched_at=datetime.fromisoformat(row["fetched_at"]) if row["fetched_at"] else None,
+        content_hash=row["content_hash"],
+    )
+
+
+class Store:
+    """An article store in one SQLite file (``":memory:"`` for tests).
+
+    Use as a context manager or call :meth:`close`. Writes commit at once.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise ConfigError(f"{self.path}: cannot open the store: {exc}") from exc
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a killed process loses nothing committed; only an
+            # OS crash may lose the last transactions, which a re-crawl refetches.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._prepare_schema()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise ConfigError(
+                f"{self.path}: not a naio-nlp store ({exc}); pass another --db file"
+            ) from exc
+        except ConfigError:
+            self._conn.close()
+            raise
+
+    # -------------------------------------------------------------- lifecycle
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; the file stays consistent whatever happened before."""
+        self._conn.close()
+
+    def _prepare_schema(self) -> None:
+        tables = {
+            r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if not tables:
+            with self._conn:
+                self._conn.executescript(_SCHEMA_V1)
+                self._conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            return
+        if "schema_version" not in tables:
+            raise ConfigError(
+                f"{self.path}: this SQLite file was not written by naio-nlp (no schema_version "
+                "table); pass another --db file"
+            )
+        row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        version = int(row[0] or 0)
+        if version > SCHEMA_VERSION:
+            raise ConfigError(
+                f"{self.path}: store schema version {version} was written by a newer naio-nlp "
+                f"(this one reads up to {SCHEMA_VERSION}); upgrade naio-nlp or use another --db"
+            )
+        while version < SCHEMA_VERSION:
+            step = _MIGRATIONS.get(version + 1)
+            if step is None:
+                raise ConfigError(
+                    f"{self.path}: no migration from store schema version {version}; "
+                    "export with the naio-nlp that wrote it and re-import"
+                )
+            with self._conn:
+                self._conn.executescript(step)
+                self._conn.execute("UPDATE schema_version SET version = ?", (version + 1,))
+            version += 1
+
+    # -------------------------------------------------------------- articles
+
+    def save_page(
+        self,
+        page: ExtractedPage,
+        *,
+        url: str,
+        source: str,
+        kind: Kind = "html",
+        fetched_at: datetime | None = None,
+    ) -> tuple[str, SaveOutcome]:
+        """Store an extracted page under its canonical URL; returns (article id, outcome).
+
+        ``duplicate`` means the content was already stored under another URL:
+        this URL is recorded as an alias and the returned id is the original's.
+        """
+        return self._save(
+            url=url,
+            source=source,
+            title=page.title,
+            text=page.text,
+            published=page.published,
+            published_raw=page.published_raw,
+            language=page.language,
+            kind=kind,
+            fetched_at=fetched_at,
+        )
+
+    def upsert_article(self, article: Article, *, kind: Kind = "given") -> SaveOutcome:
+        """Store an :class:`Article` made elsewhere (a corpus file, the demo).
+
+        The article keeps its own id (predictions made elsewhere refer to it);
+        one without a URL is stored under ``urn:naio:<id>``. No content dedup:
+        given articles are stored as given.
+        """
+        url = article.url or f"urn:naio:{article.id}"
+        return self._save(
+            url=url,
+            source=article.source or "given",
+            title=article.title,
+            text=article.text,
+            published=article.published,
+            published_raw=None,
+            language=article.language,
+            kind=kind,
+            fetched_at=article.fetched_at,
+            forced_id=article.id,
+        )[1]
+
+    def _save(
+        self,
+        *,
+        url: str,
+        source: str,
+        title: str,
+        text: str,
+        published: date | None,
+        published_raw: str | None,
+        language: str | None,
+        kind: str,
+        fetched_at: datetime | None,
+        forced_id: str | None = None,
+    ) -> tuple[str, SaveOutcome]:
+        canonical = canonicalize(url) if url.startswith(("http://", "https://")) else url
+        aid = forced_id or article_id(canonical)
+        digest = content_hash(title, text)
+        now = _now()
+        seen = _iso(fetched_at)
+        pub = published.isoformat() if published else None
+        c = self._conn
+        with c:
+            row = c.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
+            if row is not None:
+                if row["content_hash"] == digest:
+                    c.execute(
+                        "UPDATE articles SET last_seen = ?, fetched_at = ? WHERE id = ?",
+                        (now, seen, aid),
+                    )
+                    return aid, "unchanged"
+                c.execute(
+                    "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        aid,
+                        row["revisions"],
+                        row["title"],
+                        row["text"],
+                        row["published"],
+                        row["published_raw"],
+                        row["content_hash"],
+                        row["version_seen"],
+                        row["last_seen"],
+                    ),
+                )
+                c.execute(
+                    "UPDATE articles SET title = ?, text = ?, published = ?, published_raw = ?, "
+                    "language = ?, content_hash = ?, last_seen = ?, version_seen = ?, "
+                    "fetched_at = ?, revisions = revisions + 1, kind = ? WHERE id = ?",
+                    (title, text, pub, published_raw, language, digest, now, now, seen, kind, aid),
+                )
+                return aid, "updated"
+            alias = c.execute(
+                "SELECT a.id, a.content_hash FROM aliases s JOIN articles a ON a.id = s.article_id "
+                "WHERE s.url = ?",
+                (canonical,),
+            ).fetchone()
+            if alias is not None:
+                if alias["content_hash"] == digest:
+                    c.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, alias["id"]))
+                    return alias["id"], "unchanged"
+                c.execute("DELETE FROM aliases WHERE url = ?", (canonical,))
+            dup = None
+            if forced_id is None:
+                dup = c.execute(
+                    "SELECT id FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1",
+                    (digest,),
+                ).fetchone()
+            if dup is not None:
+                c.execute(
+                    "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
+                    (canonical, dup["id"], source, now),
+                )
+                return dup["id"], "duplicate"
+            c.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (
+                    aid,
+                    canonical,
+                    source,
+                    kind,
+                    title,
+                    text,
+                    pub,
+                    published_raw,
+                    language,
+                    digest,
+                    now,
+                    now,
+                    now,
+                    seen,
+                ),
+            )
+            return aid, "new"
+
+    def touch(self, url: str) -> str | None:
+        """A 304 confirmed the page is unchanged: move its ``last_seen``; returns its id."""
+        canonical = canonicalize(url)
+        now = _now()
+        with self._conn:
+            row = self._conn.execute(
+                "SELECT id FROM articles WHERE url = ? UNION ALL "
+                "SELECT article_id FROM aliases WHERE url = ?",
+                (canonical, canonical),
+            ).fetchone()
+            if row is None:
+                return None
+            self._conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, row[0]))
+            return str(row[0])
+
+    def article(self, article_id: str) -> Article | None:
+        """One article by id, or None."""
+        row = self._conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else _article(row)
+
+    def article_for_url(self, url: str) -> Article | None:
+        """The article stored under ``url`` or one of its aliases."""
+        canonical = canonicalize(url)
+        row = self._conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE url = ? OR id = "
+            "(SELECT article_id FROM aliases WHERE url = ?)",
+            (canonical, canonical),
+        ).fetchone()
+        return None if row is None else _article(row)
+
+    def info(self, article_id: str) -> ArticleInfo | None:
+        """Bookkeeping of one article: kind, first/last seen, revision count, aliases."""
+        row = self._conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        return ArticleInfo(
+            article_id=article_id,
+            kind=row["kind"],
+            published_raw=row["published_raw"],
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            revisions=row["revisions"],
+            aliases=tuple(self.aliases(article_id)),
+        )
+
+    def aliases(self, article_id: str) -> list[str]:
+        """Other canonical URLs under which the same content was found."""
+        rows = self._conn.execute(
+            "SELECT url FROM aliases WHERE article_id = ? ORDER BY url", (article_id,)
+        )
+        return [r[0] for r in rows]
+
+    def revisions(self, article_id: str) -> list[Revision]:
+        """Earlier versions of an article, oldest first (the current one is not included)."""
+        rows = self._conn.execute(
+            "SELECT * FROM revisions WHERE article_id = ? ORDER BY revision", (article_id,)
+        )
+        return [
+            Revision(
+                article_id=r["article_id"],
+                revision=r["revision"],
+                title=r["title"],
+                text=r["text"],
+                published=date.fromisoformat(r["published"]) if r["published"] else None,
+                content_hash=r["content_hash"],
+                first_seen=r["first_seen"],
+                last_seen=r["last_seen"],
+            )
+            for r in rows
+        ]
+
+    def articles(
+        self, *, since: date | None = None, source: str | None = None
+    ) -> Iterator[Article]:
+        """Stored articles, oldest publication first.
+
+        ``since`` keeps articles published on or after that date; an article
+        without a publication date is kept if it was first seen on or after it.
+        """
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE 1 = 1"
+        params: list[Any] = []
+        if since is not None:
+            sql += " AND (published >= ? OR (published IS NULL AND substr(first_seen, 1, 10) >= ?))"
+            params += [since.isoformat(), since.isoformat()]
+        if source is not None:
+            sql += " AND source = ?"
+            params.append(source)
+        sql += " ORDER BY COALESCE(published, substr(first_seen, 1, 10)), id"
+        # read all rows first: callers may write (predictions) while iterating
+        rows = self._conn.execute(sql, params).fetchall()
+        for row in rows:
+            yield _article(row)
+
+    def count(self) -> int:
+        """Number of stored articles (aliases not counted)."""
+        return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -------------------------------------------------------------- fetch log
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        """The last fetch of ``url`` (canonicalised), or None if never fetched."""
+        row = self._conn.execute(
+            "SELECT * FROM fetch_log WHERE url = ?", (canonicalize(url),)
+        ).fetchone()
+        if row is None:
+            return None
+        return FetchState(
+            url=row["url"],
+            status=row["status"],
+            outcome=row["outcome"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            content_hash=row["content_hash"],
+            body=row["body"],
+            fetched_at=row["fetched_at"],
+        )
+
+    def log_fetch(
+        self,
+        url: str,
+        *,
+        source: str,
+        status: int | None,
+        outcome: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        content_hash: str | None = None,
+        body: bytes | None = None,
+        error: str | None = None,
+        keep_validators: bool = False,
+    ) -> None:
+        """Record one fetch. ``keep_validators`` (after a 304) keeps the stored ETag and body."""
+        canonical = canonicalize(url)
+        with self._conn:
+            if keep_validators:
+                self._conn.execute(
+                    "UPDATE fetch_log SET status = ?, outcome = ?, error = NULL, fetched_at = ? "
+                    "WHERE url = ?",
+                    (status, outcome, _now(), canonical),
+                )
+                return
+            self._conn.execute(
+                "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    canonical,
+                    source,
+                    status,
+                    outcome,
+                    etag,
+                    last_modified,
+                    content_hash,
+                    body,
+                    error,
+                    _now(),
+                ),
+            )
+
+    def fetch_log(self, *, source: str | None = None) -> list[FetchState]:
+        """Every logged URL (for ``sources check`` and tests)."""
+        sql = "SELECT * FROM fetch_log"
+        params: tuple[str, ...] = ()
+        if source is not None:
+            sql += " WHERE source = ?"
+            params = (source,)
+        return [
+            FetchState(
+                url=r["url"],
+                status=r["status"],
+                outcome=r["outcome"],
+                etag=r["etag"],
+                last_modified=r["last_modified"],
+                content_hash=r["content_hash"],
+                body=r["body"],
+                fetched_at=r["fetched_at"],
+            )
+            for r in self._conn.execute(sql + " ORDER BY url", params)
+        ]
+
+    # -------------------------------------------------------------- source health
+
+    def record_health(
+        self,
+        source: str,
+        counts: Mapping[str, int],
+        *,
+        http_403: int = 0,
+        selector_misses: int = 0,
+        problem: str | None = None,
+    ) -> SourceHealth:
+        """Fold one run's counts into the source's health record and return it."""
+        now = _now()
+        stored = counts.get("new", 0) + counts.get("updated", 0)
+        alive = stored + counts.get("unchanged", 0) > 0
+        with self._conn:
+            self._conn.execute("INSERT OR IGNORE INTO source_health (source) VALUES (?)", (source,))
+            self._conn.execute(
+                "UPDATE source_health SET last_run = ?, runs = runs + 1, last_counts = ?, "
+                "last_success = CASE WHEN ? THEN ? ELSE last_success END, "
+                "last_new = CASE WHEN ? THEN ? ELSE last_new END, "
+                "empty_runs = CASE WHEN ? THEN 0 ELSE empty_runs + 1 END, "
+                "http_403 = http_403 + ?, empty_extractions = empty_extractions + ?, "
+                "selector_misses = selector_misses + ?, "
+                "last_problem = COALESCE(?, last_problem) WHERE source = ?",
+                (
+                    now,
+                    json.dumps(dict(counts), sort_keys=True),
+                    alive,
+                    now,
+                    stored > 0,
+                    now,
+                    alive,
+                    http_403,
+                    counts.get("empty", 0) + counts.get("js_shell", 0),
+                    selector_misses,
+                    problem,
+                    source,
+                ),
+            )
+        health = self.health(source)
+        assert health  # just written
+        return health[0]
+
+    def health(self, source: str | None = None) -> list[SourceHealth]:
+        """Health records, one per source that has been crawled."""
+        sql = "SELECT * FROM source_health"
+        params: tuple[str, ...] = ()
+        if source is not None:
+            sql += " WHERE source = ?"
+            params = (source,)
+        return [
+            SourceHealth(
+                source=r["source"],
+                last_run=r["last_run"],
+                last_success=r["last_success"],
+                last_new=r["last_new"],
+                runs=r["runs"],
+                empty_runs=r["empty_runs"],
+                last_counts=json.loads(r["last_counts"] or "{}"),
+                http_403=r["http_403"],
+                empty_extractions=r["empty_extractions"],
+                selector_misses=r["selector_misses"],
+                last_problem=r["last_problem"],
+            )
+            for r in self._conn.execute(sql + " ORDER BY source", params)
+        ]
+
+    # -------------------------------------------------------------- predictions
+
+    def save_predictions(self, predictions: Iterable[Prediction], *, model_version: str) -> int:
+        """Store predictions under ``model_version``; re-saving an article's replaces it."""
+        if not model_version:
+            raise InputError("save_predictions", "model_version must be a non-empty string")
+        now = _now()
+        rows = []
+        for p in predictions:
+            data = p.to_dict()
+            data["model_version"] = model_version
+            rows.append(
+                (
+                    p.article_id,
+                    model_version,
+                    p.status,
+                    p.artifact_type,
+                    p.confidence,
+                    json.dumps(data, ensure_ascii=False),
+                    now,
+                )
+            )
+        with self._conn:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            )
+        return len(rows)
+
+    def model_versions(self) -> list[str]:
+        """Model versions with stored predictions, least recently saved first (last = latest)."""
+        rows = self._conn.execute(
+            "SELECT model_version, MAX(rowid) AS last FROM predictions "
+            "GROUP BY model_version ORDER BY last"
+        )
+        return [r[0] for r in rows]
+
+    def articles_without_prediction(self, model_version: str) -> Iterator[Article]:
+        """Articles not yet classified by ``model_version`` (what a batch run still owes)."""
+        rows = self._conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM predictions p WHERE p.article_id = a.id AND p.model_version = ?) "
+            "ORDER BY COALESCE(published, substr(first_seen, 1, 10)), id",
+            (model_version,),
+        ).fetchall()
+        for row in rows:
+            yield _article(row)
+
+    def predictions(
+        self, *, model_version: str | None = None
+    ) -> Iterator[tuple[Article, Prediction]]:
+        """(article, prediction) pairs of one model version; None = the latest saved.
+
+        Predictions whose article is not in the store are skipped.
+        """
+        if model_version is None:
+            versions = self.model_versions()
+            if not versions:
+                return
+            model_version = versions[-1]
+        rows = self._conn.execute(
+            f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(','))}, "
+            "p.data AS prediction FROM predictions p JOIN articles a ON a.id = p.article_id "
+            "WHERE p.model_version = ? "
+            "ORDER BY COALESCE(a.published, substr(a.first_seen, 1, 10)), a.id",
+            (model_version,),
+        ).fetchall()
+        for row in rows:
+            yield _article(row), Prediction.from_dict(json.loads(row["prediction"]))
+
+
+# ------------------------------------------------------------------ export
+
+ExportFormat = Literal["jsonl", "csv", "parquet"]
+_EXPORT_FIELDS = (
+    "id",
+    "url",
+    "source",
+    "kind",
+    "title",
+    "published",
+    "published_raw",
+    "language",
+    "first_seen",
+    "last_seen",
+    "revisions",
+    "aliases",
+    "content_hash",
+    "text",
+)
+
+
+def _export_rows(store: Store, since: date | None) -> Iterator[dict[str, Any]]:
+    for article in store.articles(since=since):
+        info = store.info(article.id)
+        assert info is not None
+        yield {
+            "id": article.id,
+            "url": article.url,
+            "source": article.source,
+            "kind": info.kind,
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+            "published_raw": info.published_raw,
+            "language": article.language,
+            "first_seen": info.first_seen,
+            "last_seen": info.last_seen,
+            "revisions": info.revisions,
+            "aliases": list(info.aliases),
+            "content_hash": article.content_hash,
+            "text": article.text,
+        }
+
+
+def export_articles(
+    store: Store,
+    fmt: ExportFormat,
+    *,
+    output: Path | None = None,
+    since: date | None = None,
+    stream: TextIO | None = None,
+) -> int:
+    """Write the store's articles as JSON Lines, CSV or Parquet; returns the count.
+
+    JSON Lines and CSV go to ``output`` or, without one, to ``stream``
+    (stdout by default); Parquet needs a file.
+    """
+    rows = list(_export_rows(store, since))
+    if fmt == "parquet":
+        if output is None:
+            raise InputError("export", "Parquet is binary: give an output file with -o FILE")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns = {name: [row[name] for row in rows] for name in _EXPORT_FIELDS}
+        columns["published"] = [date.fromisoformat(v) if v else None for v in columns["published"]]
+        schema = pa.schema(
+            [
+                (name, pa.list_(pa.string()))
+                if name == "aliases"
+                else (name, pa.int64())
+                if name == "revisions"
+                else (name, pa.date32())
+                if name == "published"
+                else (name, pa.string())
+                for name in _EXPORT_FIELDS
+            ]
+        )
+        pq.write_table(pa.table(columns, schema=schema), output)
+        return len(rows)
+    handle: TextIO
+    if output is not None:
+        handle = output.open("w", encoding="utf-8", newline="")
+    else:
+        handle = stream or sys.stdout
+    try:
+        if fmt == "jsonl":
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            writer = csv.DictWriter(handle, fieldnames=_EXPORT_FIELDS)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "aliases": " ".join(row["aliases"])})
+        else:
+            raise InputError("export", f"unknown format {fmt!r}; use jsonl, csv or parquet")
+    finally:
+        if output is not None:
+            handle.close()
+    return len(rows)
