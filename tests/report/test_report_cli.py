@@ -1,0 +1,112 @@
+"""``naio-nlp report --db FILE --out DIR``: reads the store, picks the model version, writes."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from naio_nlp.schema import Article, Prediction
+from naio_nlp.store import Store
+
+Rows = list[tuple[Article, Prediction]]
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def db(tmp_path: Path, make_rows: Callable[..., Rows]) -> tuple[Path, Rows, Rows]:
+    """A store with 40 articles: all labelled by v1, the first 25 relabelled by v2."""
+    path = tmp_path / "naio.db"
+    rows = make_rows(40, seed=11)
+    v2 = [(a, dataclasses.replace(p, model_version="v2")) for a, p in rows[:25]]
+    with Store(path) as store:
+        for article, _ in rows:
+            store.upsert_article(article)
+        store.save_predictions([p for _, p in rows], model_version="v1")
+        store.save_predictions([p for _, p in v2], model_version="v2")
+    return path, rows, v2
+
+
+def artifact_rows(out: Path) -> list[dict[str, str]]:
+    with (out / "artifacts.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_report_uses_the_latest_model_version(
+    cli: Cli, tmp_path: Path, db: tuple[Path, Rows, Rows]
+) -> None:
+    path, _, v2 = db
+    out = tmp_path / "report"
+    code, stdout, stderr = cli("report", "--db", str(path), "--out", str(out))
+    assert code == 0, stderr
+    assert stdout.strip() == str(out / "index.html")
+    want = sum(p.status == "artifact" for _, p in v2)
+    assert len(artifact_rows(out)) == want
+    assert {r["model_version"] for r in artifact_rows(out)} <= {"v2"}
+    naio = sum(p.status != "unrelated" for _, p in v2)
+    assert f"{want} of {naio} NAIO-related" in stderr
+
+
+def test_report_of_an_older_model_version(
+    cli: Cli, tmp_path: Path, db: tuple[Path, Rows, Rows]
+) -> None:
+    path, rows, _ = db
+    out = tmp_path / "v1"
+    code, _, stderr = cli("report", "--db", str(path), "--out", str(out), "--model-version", "v1")
+    assert code == 0, stderr
+    assert len(artifact_rows(out)) == sum(p.status == "artifact" for _, p in rows)
+    assert "v1" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_unknown_model_version_is_an_error(
+    cli: Cli, tmp_path: Path, db: tuple[Path, Rows, Rows]
+) -> None:
+    path, _, _ = db
+    code, _, stderr = cli(
+        "report", "--db", str(path), "--out", str(tmp_path / "x"), "--model-version", "v9"
+    )
+    assert code == 1
+    assert "v9" in stderr and "v1" in stderr and "v2" in stderr
+
+
+def test_model_card_is_shown(cli: Cli, tmp_path: Path, db: tuple[Path, Rows, Rows]) -> None:
+    path, _, _ = db
+    model = tmp_path / "model"
+    model.mkdir()
+    card = {"name": "naio-clf", "version": "v2", "metrics": {"status_macro_f1": 0.8125}}
+    (model / "model-card.json").write_text(json.dumps(card), encoding="utf-8")
+    out = tmp_path / "r"
+    code, _, stderr = cli("report", "--db", str(path), "--out", str(out), "--model", str(model))
+    assert code == 0, stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "naio-clf" in page and "metrics.status_macro_f1" in page and "0.812" in page
+
+
+def test_missing_model_card_is_an_error(
+    cli: Cli, tmp_path: Path, db: tuple[Path, Rows, Rows]
+) -> None:
+    path, _, _ = db
+    code, _, stderr = cli(
+        "report", "--db", str(path), "--out", str(tmp_path / "r"), "--model", str(tmp_path)
+    )
+    assert code == 1 and "model-card.json" in stderr
+
+
+def test_empty_database_gives_a_nothing_yet_report(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    with Store(path):
+        pass
+    out = tmp_path / "report"
+    code, _, stderr = cli("report", "--db", str(path), "--out", str(out))
+    assert code == 0, stderr
+    assert "Nothing to report yet" in (out / "index.html").read_text(encoding="utf-8")
+    assert "Nothing to report yet" in stderr
+
+
+def test_missing_database_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    code, _, stderr = cli("report", "--db", str(tmp_path / "nope.db"), "--out", str(tmp_path))
+    assert code == 2 and "nope.db" in stderr
