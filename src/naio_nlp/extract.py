@@ -216,7 +216,8 @@ _NOISE_TAGS = (
     "canvas",
 )
 _NOISE_NAMES = re.compile(
-    r"(?:^|[-_\s])(?:share|sharing|sharethis|addthis|social|breadcrumbs?|menu|nav|navbar|"
+    r"(?:^|[-_\s])(?:share|sharing|sharethis|addthis|addtoany|sharedaddy|relatedposts|yarpp|"
+    r"social|breadcrumbs?|menu|nav|navbar|"
     r"navigation|sidebar|comments?|related|cookie|cookies|banner|subscribe|newsletter|tags|"
     r"tag-list|pagination|pager|advert|advertisement|ads|sponsor|popup|modal|skip-link|"
     r"footer|header|widget|byline|entry-meta|post-meta|article-meta|meta-info|dateline-meta|"
@@ -405,6 +406,30 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
+def _heading_text(h: Tag) -> str:
+    """The heading's own text; broken HTML (an unclosed <h1>) may swallow the page after it."""
+    parts: list[str] = []
+    for child in h.children:
+        if isinstance(child, Tag):
+            if child.name in _BLOCKS:
+                break
+            parts.append(child.get_text(" "))
+        elif not isinstance(child, Comment):
+            parts.append(str(child))
+    return " ".join(" ".join(parts).split())
+
+
+def _drop_heading(h: Tag) -> None:
+    """Remove a heading's own text but keep any blocks broken HTML nested inside it."""
+    if h.decomposed:
+        return
+    for child in list(h.children):
+        if isinstance(child, Tag) and child.name in _BLOCKS:
+            break
+        child.extract()
+    h.unwrap()
+
+
 def _find_title(soup: BeautifulSoup) -> str:
     """The article's h1, told apart from a logo h1 by place and by overlap with <title>."""
     page_title = ""
@@ -414,7 +439,7 @@ def _find_title(soup: BeautifulSoup) -> str:
     reference = _words(og or _clean_title(page_title))
     best: tuple[float, str] | None = None
     for h in soup.find_all("h1"):
-        text = _text_of(h)
+        text = _heading_text(h)
         if not text:
             continue
         words = _words(text)
@@ -616,7 +641,7 @@ def extract_html(
         container = _best_container(soup)
         if container is not None:
             for h1 in container.find_all("h1"):
-                h1.decompose()
+                _drop_heading(h1)
             _drop_link_lines(container)
             text = _render(container)
     if published is None:
@@ -673,14 +698,21 @@ _JUNK_PDF_TITLES = re.compile(
 
 
 def _pdf_paragraphs(raw: str) -> str:
-    """Re-join the PDF's layout lines into paragraphs (blank line = paragraph break)."""
+    """Re-join the PDF's layout lines into paragraphs.
+
+    PDF text has no paragraphs, only positioned lines; a line that ends a
+    sentence or stops well short of the full width ends a paragraph.
+    """
+    lines = [" ".join(line.split()) for line in raw.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    width = max(len(line) for line in lines)
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in raw.splitlines():
-        folded = " ".join(line.split())
-        if folded:
-            current.append(folded)
-        elif current:
+    for line in lines:
+        current.append(line)
+        if line.endswith((".", "!", "?", ":", '"', "”")) or len(line) < 0.6 * width:
             paragraphs.append(" ".join(current))
             current = []
     if current:
@@ -714,14 +746,8 @@ def extract_pdf(content: bytes, *, url: str, fallback_title: str | None = None) 
     text = _strip_title(text, title)
     if len(text.split()) < MIN_WORDS:
         raise EmptyPageError(url, "PDF has no extractable text (a scan without OCR?)", title=title)
-    head = text[:2000]
-    published_raw: str | None = None
-    published: date | None = None
-    for line in head.split("\n"):
-        parsed = parse_date(line)
-        if parsed:
-            published, published_raw = parsed, line.strip()
-            break
+    published, published_raw = _date_in_lines(text)
+    text = _strip_date_lines(text, published)
     return ExtractedPage(
         title=title,
         text=text,
