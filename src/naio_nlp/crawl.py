@@ -42,7 +42,7 @@ from .fetch import (
     RobotsBlockedError,
 )
 from .sources import Source
-from .store import Store
+from .store import FetchRecord, Store
 from .urls import canonicalize, host_of, is_http_url, resolve, same_site
 
 __all__ = [
@@ -624,13 +624,7 @@ class _SourceCrawl:
             url=result.final_url,
             source=self.source.name,
             kind="pdf" if is_pdf else "html",
-        )
-        self._log(
-            item.url,
-            result.status,
-            outcome,
-            content_hash=None,
-            **validators,
+            fetch=FetchRecord(item.url, result.status, result.etag, result.last_modified),
         )
         return self._count(outcome)
 

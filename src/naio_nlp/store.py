@@ -33,6 +33,7 @@ from .urls import article_id, canonicalize
 __all__ = [
     "SCHEMA_VERSION",
     "ArticleInfo",
+    "FetchRecord",
     "FetchState",
     "Revision",
     "SaveOutcome",
@@ -157,6 +158,16 @@ class FetchState:
     content_hash: str | None
     body: bytes | None
     fetched_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The HTTP side of a fetch, logged with the article it produced."""
+
+    url: str
+    status: int | None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,11 +318,14 @@ class Store:
         source: str,
         kind: Kind = "html",
         fetched_at: datetime | None = None,
+        fetch: FetchRecord | None = None,
     ) -> tuple[str, SaveOutcome]:
         """Store an extracted page under its canonical URL; returns (article id, outcome).
 
         ``duplicate`` means the content was already stored under another URL:
         this URL is recorded as an alias and the returned id is the original's.
+        ``fetch`` is logged in the same transaction, so a crash can never leave
+        an article without the validators that spare its re-download.
         """
         return self._save(
             url=url,
@@ -323,6 +337,7 @@ class Store:
             language=page.language,
             kind=kind,
             fetched_at=fetched_at,
+            fetch=fetch,
         )
 
     def upsert_article(self, article: Article, *, kind: Kind = "given") -> SaveOutcome:
@@ -359,6 +374,7 @@ class Store:
         kind: str,
         fetched_at: datetime | None,
         forced_id: str | None = None,
+        fetch: FetchRecord | None = None,
     ) -> tuple[str, SaveOutcome]:
         canonical = canonicalize(url) if url.startswith(("http://", "https://")) else url
         aid = forced_id or article_id(canonical)
@@ -366,79 +382,116 @@ class Store:
         now = _now()
         seen = _iso(fetched_at)
         pub = published.isoformat() if published else None
+        with self._conn:
+            aid, outcome = self._write_article(
+                canonical,
+                aid,
+                digest,
+                now,
+                seen,
+                pub,
+                source,
+                title,
+                text,
+                published_raw,
+                language,
+                kind,
+                dedup=forced_id is None,
+            )
+            if fetch is not None:
+                # same transaction: an article is never stored without its validators
+                self._write_fetch(fetch, source=source, outcome=outcome, content_hash=digest)
+        return aid, outcome
+
+    def _write_article(
+        self,
+        canonical: str,
+        aid: str,
+        digest: str,
+        now: str,
+        seen: str,
+        pub: str | None,
+        source: str,
+        title: str,
+        text: str,
+        published_raw: str | None,
+        language: str | None,
+        kind: str,
+        *,
+        dedup: bool,
+    ) -> tuple[str, SaveOutcome]:
         c = self._conn
-        with c:
-            row = c.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
-            if row is not None:
-                if row["content_hash"] == digest:
-                    c.execute(
-                        "UPDATE articles SET last_seen = ?, fetched_at = ? WHERE id = ?",
-                        (now, seen, aid),
-                    )
-                    return aid, "unchanged"
+        row = c.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
+        if row is not None:
+            if row["content_hash"] == digest:
                 c.execute(
-                    "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        aid,
-                        row["revisions"],
-                        row["title"],
-                        row["text"],
-                        row["published"],
-                        row["published_raw"],
-                        row["content_hash"],
-                        row["version_seen"],
-                        row["last_seen"],
-                    ),
+                    "UPDATE articles SET last_seen = ?, fetched_at = ? WHERE id = ?",
+                    (now, seen, aid),
                 )
-                c.execute(
-                    "UPDATE articles SET title = ?, text = ?, published = ?, published_raw = ?, "
-                    "language = ?, content_hash = ?, last_seen = ?, version_seen = ?, "
-                    "fetched_at = ?, revisions = revisions + 1, kind = ? WHERE id = ?",
-                    (title, text, pub, published_raw, language, digest, now, now, seen, kind, aid),
-                )
-                return aid, "updated"
-            alias = c.execute(
-                "SELECT a.id, a.content_hash FROM aliases s JOIN articles a ON a.id = s.article_id "
-                "WHERE s.url = ?",
-                (canonical,),
-            ).fetchone()
-            if alias is not None:
-                if alias["content_hash"] == digest:
-                    c.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, alias["id"]))
-                    return alias["id"], "unchanged"
-                c.execute("DELETE FROM aliases WHERE url = ?", (canonical,))
-            dup = None
-            if forced_id is None:
-                dup = c.execute(
-                    "SELECT id FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1",
-                    (digest,),
-                ).fetchone()
-            if dup is not None:
-                c.execute(
-                    "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
-                    (canonical, dup["id"], source, now),
-                )
-                return dup["id"], "duplicate"
+                return aid, "unchanged"
             c.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     aid,
-                    canonical,
-                    source,
-                    kind,
-                    title,
-                    text,
-                    pub,
-                    published_raw,
-                    language,
-                    digest,
-                    now,
-                    now,
-                    now,
-                    seen,
+                    row["revisions"],
+                    row["title"],
+                    row["text"],
+                    row["published"],
+                    row["published_raw"],
+                    row["content_hash"],
+                    row["version_seen"],
+                    row["last_seen"],
                 ),
             )
-            return aid, "new"
+            c.execute(
+                "UPDATE articles SET title = ?, text = ?, published = ?, published_raw = ?, "
+                "language = ?, content_hash = ?, last_seen = ?, version_seen = ?, "
+                "fetched_at = ?, revisions = revisions + 1, kind = ? WHERE id = ?",
+                (title, text, pub, published_raw, language, digest, now, now, seen, kind, aid),
+            )
+            return aid, "updated"
+        alias = c.execute(
+            "SELECT a.id, a.content_hash FROM aliases s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.url = ?",
+            (canonical,),
+        ).fetchone()
+        if alias is not None:
+            if alias["content_hash"] == digest:
+                c.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, alias["id"]))
+                return alias["id"], "unchanged"
+            c.execute("DELETE FROM aliases WHERE url = ?", (canonical,))
+        dup = None
+        if dedup:
+            dup = c.execute(
+                "SELECT id FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1",
+                (digest,),
+            ).fetchone()
+        if dup is not None:
+            c.execute(
+                "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
+                (canonical, dup["id"], source, now),
+            )
+            return dup["id"], "duplicate"
+        c.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (
+                aid,
+                canonical,
+                source,
+                kind,
+                title,
+                text,
+                pub,
+                published_raw,
+                language,
+                digest,
+                now,
+                now,
+                now,
+                seen,
+            ),
+        )
+        return aid, "new"
 
     def touch(self, url: str) -> str | None:
         """A 304 confirmed the page is unchanged: move its ``last_seen``; returns its id."""
@@ -574,30 +627,48 @@ class Store:
         keep_validators: bool = False,
     ) -> None:
         """Record one fetch. ``keep_validators`` (after a 304) keeps the stored ETag and body."""
-        canonical = canonicalize(url)
         with self._conn:
             if keep_validators:
                 self._conn.execute(
-                    "UPDATE fetch_log SET status = ?, outcome = ?, error = NULL, fetched_at = ? "
+                    "UPDATE fetch_log SET status = ?, outcome = ?, error = ?, fetched_at = ? "
                     "WHERE url = ?",
-                    (status, outcome, _now(), canonical),
+                    (status, outcome, error, _now(), canonicalize(url)),
                 )
                 return
-            self._conn.execute(
-                "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    canonical,
-                    source,
-                    status,
-                    outcome,
-                    etag,
-                    last_modified,
-                    content_hash,
-                    body,
-                    error,
-                    _now(),
-                ),
+            self._write_fetch(
+                FetchRecord(url, status, etag, last_modified),
+                source=source,
+                outcome=outcome,
+                content_hash=content_hash,
+                body=body,
+                error=error,
             )
+
+    def _write_fetch(
+        self,
+        fetch: FetchRecord,
+        *,
+        source: str,
+        outcome: str,
+        content_hash: str | None = None,
+        body: bytes | None = None,
+        error: str | None = None,
+    ) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                canonicalize(fetch.url),
+                source,
+                fetch.status,
+                outcome,
+                fetch.etag,
+                fetch.last_modified,
+                content_hash,
+                body,
+                error,
+                _now(),
+            ),
+        )
 
     def fetch_log(self, *, source: str | None = None) -> list[FetchState]:
         """Every logged URL (for ``sources check`` and tests)."""

@@ -1,9 +1,322 @@
-"""CLI commands for the collect stage (registered by ``naio_nlp.cli``)."""
+"""CLI commands for the collect stage (registered by ``naio_nlp.cli``).
+
+``crawl`` fills the store, ``sources list`` / ``sources check`` show and
+probe the source registry, ``export`` writes the store out. Each validates
+its arguments and calls the library function of the same job.
+"""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from ..crawl import CrawlReport, ProgressEvent, SourceCheck, check_sources, crawl
+from ..errors import ConfigError
+from ..fetch import CrawlSettings
+from ..sources import Source, load_sources
+from ..store import Store, export_articles
+
+_err = Console(stderr=True)
+_out = Console()
+
+_SOURCES_HELP = "Sources TOML file (default: the packaged sources.toml)."
+
+
+def _parse_since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--since"
+        ) from None
+
+
+def _select(sources: list[Source], names: list[str] | None) -> list[Source]:
+    if not names:
+        return sources
+    known = {s.name: s for s in sources}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ConfigError(
+            f"unknown source {', '.join(missing)}; known: {', '.join(sorted(known))} "
+            "(see `naio-nlp sources list`)"
+        )
+    return [known[n] for n in names]
+
+
+def _summary(report: CrawlReport) -> Table:
+    table = Table(title="Crawl summary", title_justify="left")
+    table.add_column("source")
+    columns = ("discovered", "new", "updated", "unchanged", "duplicate", "failed")
+    for name in columns:
+        table.add_column(name, justify="right")
+    table.add_column("robots", justify="right")
+    table.add_column("JS / empty", justify="right")
+    for name, c in report.counts.items():
+        style = "bold red" if c.yielded == 0 else ""
+        table.add_row(
+            name,
+            *(str(getattr(c, col)) for col in columns),
+            str(c.robots_blocked),
+            f"{c.js_shell} / {c.empty}",
+            style=style,
+        )
+    return table
+
+
+def crawl_command(
+    sources_file: Annotated[
+        Path | None,
+        typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
+    ] = None,
+    db: Annotated[Path, typer.Option("--db", dir_okay=False, help="SQLite store to fill.")] = Path(
+        "naio.db"
+    ),
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
+    ] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option("--max-pages", min=1, help="At most this many article pages per source."),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Crawl only this source (repeat for several)."),
+    ] = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay",
+            min=0.0,
+            help="Seconds between two requests to one host (default 2; robots.txt "
+            "Crawl-delay wins if longer).",
+        ),
+    ] = None,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="Product token sent as User-Agent.")
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact", help="URL or mailto: where site owners can reach you (in the User-Agent)."
+        ),
+    ] = None,
+) -> None:
+    """Collect new and changed articles from the sources into the store.
+
+    Polite by default: robots.txt is obeyed, one request at a time per host
+    with a pause between requests, and an unchanged page costs only a 304.
+    Every article is committed as soon as it is extracted, so an interrupted
+    crawl resumes where it stopped.
+
+    Examples:
+
+        naio-nlp crawl
+
+        naio-nlp crawl --source kd-media --since 2025-01-01 --max-pages 20
+
+        naio-nlp crawl --sources my-sources.toml --db corpus.db --contact mailto:me@example.org
+    """
+    settings = CrawlSettings()
+    if delay is not None:
+        settings = replace(settings, per_host_delay=delay)
+    if user_agent is not None:
+        settings = replace(settings, user_agent=user_agent)
+    if contact is not None:
+        settings = replace(settings, contact=contact)
+    chosen = _select(load_sources(sources_file), source)
+    since_date = _parse_since(since)
+    with Store(db) as store:
+        progress = Progress(
+            TextColumn("{task.description:24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            console=_err,
+            transient=False,
+            disable=not _err.is_terminal,
+        )
+        tasks: dict[str, TaskID] = {
+            s.name: progress.add_task(s.name, total=None, last="discovering…") for s in chosen
+        }
+
+        def on_progress(event: ProgressEvent) -> None:
+            task = tasks[event.source]
+            if event.stage == "discovered":
+                progress.update(task, total=event.total, last="")
+            elif event.stage == "item":
+                progress.update(task, completed=event.done, last=event.outcome or "")
+            else:
+                progress.update(task, completed=event.done, total=event.total, last="done")
+
+        with progress:
+            report = crawl(
+                chosen,
+                store,
+                since=since_date,
+                max_pages=max_pages,
+                settings=settings,
+                progress=on_progress,
+            )
+    _out.print(_summary(report))
+    _out.print(
+        f"{report.requests} requests, {report.not_modified} answered 304 Not Modified; store: {db}",
+        highlight=False,
+    )
+    warnings = [p for p in report.problems if p.severity == "warning"]
+    if warnings:
+        _err.print(f"{len(warnings)} warnings (first 10):", highlight=False)
+        for p in warnings[:10]:
+            _err.print(f"  [yellow]{p.source}[/] {p.kind}: {p.message}", highlight=False)
+    errors = [p for p in report.problems if p.severity == "error"]
+    for p in errors:
+        _err.print(f"[bold red]SOURCE YIELDED NOTHING[/] {p.message}", highlight=False)
+    if errors:
+        raise typer.Exit(2)
+
+
+def sources_list_command(
+    sources_file: Annotated[
+        Path | None,
+        typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
+    ] = None,
+) -> None:
+    """List the configured sources and how each is discovered.
+
+    Example:
+
+        naio-nlp sources list --sources my-sources.toml
+    """
+    table = Table()
+    for col in ("name", "language", "discovery", "base URL"):
+        table.add_column(col)
+    for s in load_sources(sources_file):
+        routes = [f"{len(s.feeds)} feed(s)"] if s.feeds else []
+        routes += [f"{len(s.sitemaps)} sitemap(s)"] if s.sitemaps else []
+        routes += ["listing"] if s.listing else []
+        table.add_row(s.name, s.language, ", ".join(routes) or "links on base URL", s.base_url)
+    _out.print(table)
+
+
+def _check_lines(check: SourceCheck) -> list[str]:
+    mark = "[green]OK[/]" if check.ok else "[bold red]NEEDS A LOOK[/]"
+    reach = f"HTTP {check.status}" if check.reachable and check.status else (check.error or "no")
+    robots = {True: "allows", False: "DISALLOWS the base URL", None: "unknown"}[
+        check.robots_allowed
+    ]
+    lines = [
+        f"[bold]{check.name}[/] {mark}",
+        f"  base URL   {check.base_url} -> {reach}",
+        f"  robots.txt {robots}",
+    ]
+    for route in check.routes:
+        result = route.error or f"{route.items} items"
+        lines.append(f"  {route.kind:10} {route.url} -> {result}")
+    lines.append(f"  found      {check.items} candidate article URLs")
+    if check.sample_title is not None:
+        when = check.sample_date.isoformat() if check.sample_date else "no date found"
+        lines.append(f"  sample     {check.sample_title!r} ({when})")
+        lines.append(f"             {check.sample_url}")
+    elif check.sample_url:
+        lines.append(f"  sample     {check.sample_url} -> {check.sample_error}")
+    return lines
+
+
+def sources_check_command(
+    sources_file: Annotated[
+        Path | None,
+        typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Check only this source (repeatable).")
+    ] = None,
+    delay: Annotated[
+        float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host.")
+    ] = 1.0,
+) -> None:
+    """Probe each source: reachable? robots.txt allows? items found? one sample extracted.
+
+    Fetches the base URL, each feed and sitemap and the first listing page,
+    then extracts one article and shows its title and date. Nothing is
+    stored. When a source says NEEDS A LOOK, the failing line tells which
+    URL or pattern in the sources file to fix.
+
+    Examples:
+
+        naio-nlp sources check
+
+        naio-nlp sources check --sources my-sources.toml --source kd-media
+    """
+    chosen = _select(load_sources(sources_file), source)
+    checks = check_sources(chosen, settings=CrawlSettings(per_host_delay=delay, max_retries=1))
+    for check in checks:
+        for line in _check_lines(check):
+            _out.print(line, highlight=False)
+    bad = [c.name for c in checks if not c.ok]
+    if bad:
+        _err.print(f"{len(bad)} of {len(checks)} sources need a look: {', '.join(bad)}")
+        raise typer.Exit(1)
+
+
+def export_command(
+    db: Annotated[
+        Path, typer.Option("--db", exists=True, dir_okay=False, help="The SQLite store.")
+    ] = Path("naio.db"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only articles published on or after YYYY-MM-DD.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", dir_okay=False, help="Output file (default: stdout)."),
+    ] = None,
+) -> None:
+    """Write the stored articles as JSON Lines, CSV or Parquet.
+
+    Each row carries id, canonical URL, source, kind (html/pdf), title,
+    publication date and the raw date string, language, first/last seen,
+    revision count, alias URLs and the text.
+
+    Examples:
+
+        naio-nlp export --db naio.db --format jsonl > articles.jsonl
+
+        naio-nlp export --db naio.db --format parquet --since 2025-01-01 -o articles.parquet
+    """
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise typer.BadParameter(f"{fmt!r}: use jsonl, csv or parquet", param_hint="--format")
+    since_date = _parse_since(since)
+    with Store(db) as store:
+        count = export_articles(
+            store,
+            fmt,  # type: ignore[arg-type]  # checked just above
+            output=output,
+            since=since_date,
+            stream=sys.stdout,
+        )
+    _err.print(f"exported {count} articles" + (f" to {output}" if output else ""))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add this module's commands to the app."""
+    app.command("crawl")(crawl_command)
+    app.command("export")(export_command)
+    sources_app = typer.Typer(
+        name="sources",
+        help="Show and probe the source registry (sources.toml).",
+        no_args_is_help=True,
+    )
+    sources_app.command("list")(sources_list_command)
+    sources_app.command("check")(sources_check_command)
+    app.add_typer(sources_app, name="sources")
