@@ -376,7 +376,7 @@ class Store:
         forced_id: str | None = None,
         fetch: FetchRecord | None = None,
     ) -> tuple[str, SaveOutcome]:
-        canonical = canonicalize(url) if url.startswith(("http://", "https://")) else url
+        canonical = canonicalize(url) if url.lower().startswith(("http://", "https://")) else url
         aid = forced_id or article_id(canonical)
         digest = content_hash(title, text)
         now = _now()

@@ -56,21 +56,28 @@ def _select(sources: list[Source], names: list[str] | None) -> list[Source]:
 
 def _summary(report: CrawlReport) -> Table:
     table = Table(title="Crawl summary", title_justify="left")
-    table.add_column("source")
-    columns = ("discovered", "new", "updated", "unchanged", "duplicate", "failed")
-    for name in columns:
-        table.add_column(name, justify="right")
-    table.add_column("robots", justify="right")
-    table.add_column("JS / empty", justify="right")
+    table.add_column("source", no_wrap=True)
+    columns = {
+        "found": "discovered",
+        "new": "new",
+        "upd": "updated",
+        "same": "unchanged",
+        "dup": "duplicate",
+        "fail": "failed",
+        "robots": "robots_blocked",
+        "js": "js_shell",
+        "empty": "empty",
+    }
+    for header in columns:
+        table.add_column(header, justify="right")
     for name, c in report.counts.items():
         style = "bold red" if c.yielded == 0 else ""
-        table.add_row(
-            name,
-            *(str(getattr(c, col)) for col in columns),
-            str(c.robots_blocked),
-            f"{c.js_shell} / {c.empty}",
-            style=style,
-        )
+        table.add_row(name, *(str(getattr(c, field)) for field in columns.values()), style=style)
+    table.caption = (
+        "found: URLs discovered; upd: changed since the last run (earlier text kept); "
+        "same: unchanged (304 or same content); dup: same content as another URL; "
+        "robots: disallowed by robots.txt; js: JavaScript-only pages"
+    )
     return table
 
 
@@ -262,7 +269,7 @@ def sources_check_command(
     checks = check_sources(chosen, settings=CrawlSettings(per_host_delay=delay, max_retries=1))
     for check in checks:
         for line in _check_lines(check):
-            _out.print(line, highlight=False)
+            _out.print(line, highlight=False, soft_wrap=True)
     bad = [c.name for c in checks if not c.ok]
     if bad:
         _err.print(f"{len(bad)} of {len(checks)} sources need a look: {', '.join(bad)}")
