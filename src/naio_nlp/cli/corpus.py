@@ -1,9 +1,171 @@
-"""CLI commands for the corpus stage (registered by ``naio_nlp.cli``)."""
+"""``naio-nlp corpus``: validate, describe, split and measure agreement on the corpus."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from .. import corpus as corpus_mod
+
+corpus_app = typer.Typer(
+    help="Work with the labelled corpus (JSONL, see corpus/CODEBOOK.md).",
+    no_args_is_help=True,
+)
+out = Console()
+err = Console(stderr=True)
+
+PathArg = Annotated[
+    Path, typer.Argument(help="A corpus .jsonl file or a folder of them.", show_default=True)
+]
+
+
+@corpus_app.command("validate")
+def validate(
+    path: PathArg = Path("corpus"),
+    threshold: Annotated[
+        float, typer.Option(help="Cosine similarity at which two documents are near-copies.")
+    ] = 0.9,
+) -> None:
+    """Check schema, labels, unique ids and near-duplicates; exit 1 on any error.
+
+    Every error names file, line and field, e.g.
+
+        corpus/train.jsonl:12: field 'status': 'done' is not one of artifact, symbolic, unrelated
+
+    Near-copies across train and test are errors; within one file, warnings.
+    """
+    report = corpus_mod.validate_corpus(path, near_duplicate_threshold=threshold)
+    for e in report.errors:
+        err.print(f"[red]error[/] {e}", highlight=False, soft_wrap=True)
+    for w in report.warnings:
+        err.print(f"[yellow]warning[/] {w}", highlight=False, soft_wrap=True)
+    files = ", ".join(str(f) for f in report.files) or str(path)
+    if report.ok:
+        out.print(
+            f"[green]ok[/] {len(report.records)} documents in {files}; "
+            f"{len(report.warnings)} warnings",
+            highlight=False,
+        )
+        return
+    err.print(f"[red]{len(report.errors)} errors[/] in {files}", highlight=False)
+    raise typer.Exit(1)
+
+
+@corpus_app.command("stats")
+def stats(
+    path: PathArg = Path("corpus"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Counts by label, language, genre and length, and whether each minimum is met."""
+    records = corpus_mod.read_corpus(path)
+    s = corpus_mod.corpus_stats(records)
+    if as_json:
+        typer.echo(json.dumps(s, indent=2))
+        return
+    for title, key in (
+        ("status", "status"),
+        ("artifact_type", "artifact_type"),
+        ("domains", "domains"),
+        ("language", "lang"),
+        ("genre", "genre"),
+        ("domains per document", "domains_per_document"),
+    ):
+        t = Table(title=title, title_justify="left", show_edge=False)
+        t.add_column("label")
+        t.add_column("documents", justify="right")
+        for k, v in s[key].items():
+            t.add_row(str(k), str(v))
+        out.print(t)
+    t = Table(title="length (words)", title_justify="left", show_edge=False)
+    t.add_column("bucket")
+    t.add_column("documents", justify="right")
+    for k, v in s["length_words"]["buckets"].items():
+        t.add_row(k, str(v))
+    out.print(t)
+    out.print(f"shortest {s['length_words']['min']} words, longest {s['length_words']['max']}")
+    t = Table(title="minimums", title_justify="left", show_edge=False)
+    for col in ("check", "value", "minimum", "met"):
+        t.add_column(col, justify="right" if col != "check" else "left")
+    for m in s["minimums"]:
+        t.add_row(
+            m["check"],
+            str(m["value"]),
+            str(m["minimum"]),
+            "[green]yes[/]" if m["met"] else "[red]no[/]",
+        )
+    out.print(t)
+    out.print(f"{s['documents']} documents")
+
+
+@corpus_app.command("split")
+def split(
+    sources: Annotated[list[Path], typer.Argument(help="Labelled .jsonl files or folders.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for train.jsonl and test.jsonl.")
+    ] = Path("corpus"),
+    test_size: Annotated[
+        float, typer.Option(help="Share of each (status, language) stratum.")
+    ] = 0.2,
+    seed: Annotated[int, typer.Option(help="Shuffling seed.")] = 13,
+    force: Annotated[
+        bool, typer.Option(help="Overwrite an existing test.jsonl (it is meant to stay frozen).")
+    ] = False,
+) -> None:
+    """Make the stratified train/test split. The test split is frozen once written."""
+    test_path = out_dir / "test.jsonl"
+    if test_path.exists() and not force:
+        err.print(
+            f"[red]error:[/] {test_path} exists and the test split is frozen; "
+            "pass --force only if you mean to replace it",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    records = corpus_mod.read_corpus(sources)
+    train, test = corpus_mod.split_corpus(records, test_size=test_size, seed=seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    corpus_mod.write_jsonl(out_dir / "train.jsonl", train)
+    corpus_mod.write_jsonl(test_path, test)
+    out.print(f"train {len(train)} → {out_dir / 'train.jsonl'}; test {len(test)} → {test_path}")
+
+
+@corpus_app.command("agreement")
+def agreement(
+    second: Annotated[
+        Path, typer.Argument(help="JSONL of second labels: id, status, artifact_type, domains.")
+    ],
+    first: Annotated[Path, typer.Option(help="The corpus holding the first labels.")] = Path(
+        "corpus"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Cohen's kappa between the corpus labels and an independent second annotation."""
+    result = corpus_mod.agreement(
+        corpus_mod.read_corpus(first), list(corpus_mod.iter_jsonl(second))
+    )
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    t = Table(title=f"agreement on {result['documents']} documents", title_justify="left")
+    t.add_column("label")
+    t.add_column("Cohen's kappa", justify="right")
+    t.add_row("status", f"{result['status_kappa']:.3f}")
+    atk = result["artifact_type_kappa"]
+    t.add_row(
+        f"artifact_type (both artifact, n={result['artifact_type_documents']})",
+        "n/a" if atk is None else f"{atk:.3f}",
+    )
+    for d, k in result["domain_kappa"].items():
+        t.add_row(f"domain {d}", f"{k:.3f}")
+    out.print(t)
+    if result["unmatched_ids"]:
+        err.print(f"{len(result['unmatched_ids'])} ids in {second} are not in {first}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add ``naio-nlp corpus …``."""
+    app.add_typer(corpus_app, name="corpus")
