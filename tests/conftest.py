@@ -23,3 +23,19 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def trained_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real model trained once per test session on a deterministic slice of the corpus.
+
+    Tests that need a classifier use this rather than the shipped model, so they
+    exercise training too and do not depend on a committed binary.
+    """
+    from naio_nlp.corpus import read_corpus
+    from naio_nlp.pipeline import train
+
+    records = read_corpus(ROOT / "corpus" / "train.jsonl")
+    sample = [r for i, r in enumerate(sorted(records, key=lambda r: r.id)) if i % 2 == 0]
+    clf, _ = train(sample, seed=0, name="test-model", c_grid=(4.0,), scale_grid=(0.5,))
+    return clf.to_disk(tmp_path_factory.mktemp("model") / "test-model")
