@@ -97,7 +97,7 @@ _STATUS_NAMES: Final = {"artifact": "Artifacts", "symbolic": "Symbolic", "unrela
 
 _NO_SOURCE: Final = "(no source)"
 _RECENT_MONTHS: Final = 6
-_EVIDENCE_CHARS: Final = 320
+_EVIDENCE_CHARS: Final = 260
 
 
 def _display(name: str, names: Mapping[str, str]) -> str:
@@ -1058,8 +1058,8 @@ def _page(title: str, t: _Tables, model_info: Mapping[str, Any] | None, headline
         sec.append(
             _figure_html(
                 _chart_monthly(t),
-                "Top: NAIO-related documents per month. Bottom: artifact share — dots for "
-                "each month, the line over the latest three months, dashed the overall share.",
+                "Top: NAIO-related documents per month. Bottom: artifact share — a dot per "
+                "month, the line a rolling three-month share, the dashed line the overall share.",
             )
         )
     elif not t.monthly:
