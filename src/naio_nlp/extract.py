@@ -226,22 +226,40 @@ _NOISE_NAMES = re.compile(
     re.I,
 )
 _KEEP_TAGS = frozenset({"html", "body", "article", "main"})
-_CONTAINERS = (
-    "[itemprop=articleBody]",
-    ".entry-content",
-    ".post-content",
-    ".article-content",
-    ".article-body",
-    ".articleBody",
-    ".field--name-body",
-    ".node__content",
-    ".news-content",
-    ".story-content",
-    "article",
-    "[role=main]",
-    "main",
-    "#content",
+#: Known article containers, best first: (attribute, value) pairs matched in one pass.
+_CONTAINERS: tuple[tuple[str, str], ...] = (
+    ("itemprop", "articleBody"),
+    ("class", "entry-content"),
+    ("class", "post-content"),
+    ("class", "article-content"),
+    ("class", "article-body"),
+    ("class", "articleBody"),
+    ("class", "field--name-body"),
+    ("class", "node__content"),
+    ("class", "news-content"),
+    ("class", "story-content"),
+    ("tag", "article"),
+    ("role", "main"),
+    ("tag", "main"),
+    ("id", "content"),
 )
+_CONTAINER_INDEX = {pair: i for i, pair in enumerate(_CONTAINERS)}
+
+
+def _container_rank(tag: Tag) -> int | None:
+    best: int | None = None
+    candidates = [("tag", tag.name or ""), ("role", _attr(tag, "role")), ("id", _attr(tag, "id"))]
+    candidates.append(("itemprop", _attr(tag, "itemprop")))
+    classes = tag.get("class")
+    if isinstance(classes, list):
+        candidates.extend(("class", c) for c in classes)
+    for pair in candidates:
+        rank = _CONTAINER_INDEX.get(pair)
+        if rank is not None and (best is None or rank < best):
+            best = rank
+    return best
+
+
 _BLOCKS = frozenset(
     {
         "p",
@@ -328,12 +346,18 @@ def _json_ld_dates(soup: BeautifulSoup) -> Iterator[str]:
                 stack.extend(item)
 
 
-def _meta_content(soup: BeautifulSoup, attr: str, value: str) -> str | None:
-    tag = soup.find("meta", attrs={attr: re.compile(rf"^{re.escape(value)}$", re.I)})
-    if isinstance(tag, Tag):
+def _metas(soup: BeautifulSoup) -> dict[tuple[str, str], str]:
+    """All <meta> values by (attribute, lower-cased name), read in one pass."""
+    found: dict[tuple[str, str], str] = {}
+    for tag in soup.find_all("meta"):
         content = _attr(tag, "content").strip()
-        return content or None
-    return None
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            key = _attr(tag, attr).strip().lower()
+            if key:
+                found.setdefault((attr, key), content)
+    return found
 
 
 def _date_scope(soup: BeautifulSoup) -> Tag | None:
@@ -346,8 +370,9 @@ def _date_scope(soup: BeautifulSoup) -> Tag | None:
 
 def _find_date(soup: BeautifulSoup) -> tuple[date | None, str | None]:
     """Structured metadata first (exact), then visible date-like elements, article first."""
+    metas = _metas(soup)
     for attr, value in _DATE_META:
-        raw = _meta_content(soup, attr, value)
+        raw = metas.get((attr, value.lower()))
         if raw:
             parsed = parse_date(raw)
             if parsed:
@@ -435,7 +460,7 @@ def _find_title(soup: BeautifulSoup) -> str:
     page_title = ""
     if soup.title is not None:
         page_title = " ".join(soup.title.get_text().split())
-    og = " ".join((_meta_content(soup, "property", "og:title") or "").split())
+    og = " ".join(_metas(soup).get(("property", "og:title"), "").split())
     reference = _words(og or _clean_title(page_title))
     best: tuple[float, str] | None = None
     for h in soup.find_all("h1"):
@@ -481,12 +506,15 @@ def _remove_noise(root: Tag) -> None:
 def _best_container(soup: BeautifulSoup) -> Tag | None:
     """A known content container if it holds most of the text, else the densest block."""
     body = soup.body or soup
-    for selector in _CONTAINERS:
-        found = soup.select(selector)
-        if found:
-            tag = max(found, key=lambda t: len(_text_of(t)))
-            if len(_text_of(tag)) >= 200:
-                return tag
+    ranked: dict[int, list[Tag]] = {}
+    for tag in soup.find_all(True):
+        rank = _container_rank(tag)
+        if rank is not None:
+            ranked.setdefault(rank, []).append(tag)
+    for rank in sorted(ranked):
+        tag = max(ranked[rank], key=lambda t: len(_text_of(t)))
+        if len(_text_of(tag)) >= 200:
+            return tag
     scores: dict[int, tuple[float, Tag]] = {}
     for p in body.find_all(["p", "br", "li"]):
         text = _text_of(p) if p.name != "br" else ""
