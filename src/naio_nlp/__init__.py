@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from ._version import __version__
+from .batch import classify_files
 from .errors import (
     ConfigError,
     CorpusError,
@@ -43,6 +44,7 @@ __all__ = [
     "NaioError",
     "Prediction",
     "__version__",
+    "classify_files",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,9 +1,334 @@
-"""CLI commands for the classify stage (registered by ``naio_nlp.cli``)."""
+"""``naio-nlp classify``: label files of documents, streaming, with a report of bad input.
+
+The command validates its options and calls :func:`naio_nlp.batch.classify_files`;
+everything here is about output: writers for JSONL, CSV and Parquet that
+stream to a temporary file renamed into place at the end, a progress bar and
+problem messages on stderr, an optional JSONL error log, and the exit code.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from ..batch import (
+    FLAT_COLUMNS,
+    MAX_CHARS,
+    BatchResult,
+    TruncatedInput,
+    classify_files,
+    count_documents,
+    flat_record,
+)
+from ..errors import InputError
+
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+_SUFFIX_FORMATS = {
+    ".jsonl": OutputFormat.jsonl,
+    ".ndjson": OutputFormat.jsonl,
+    ".json": OutputFormat.jsonl,
+    ".csv": OutputFormat.csv,
+    ".parquet": OutputFormat.parquet,
+    ".pq": OutputFormat.parquet,
+}
+
+
+# ----------------------------------------------------------------------------- writers
+
+
+class _Writer:
+    """Streams records to a file object; ``close`` flushes what is buffered."""
+
+    def write(self, result: BatchResult) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Flush buffered rows (only Parquet buffers)."""
+
+
+class _JsonlWriter(_Writer):
+    def __init__(self, f: IO[str]) -> None:
+        self.f = f
+
+    def write(self, result: BatchResult) -> None:
+        self.f.write(json.dumps(result.prediction.to_dict(), ensure_ascii=False) + "\n")
+
+
+class _CsvWriter(_Writer):
+    def __init__(self, f: IO[str]) -> None:
+        self.w = csv.DictWriter(f, fieldnames=list(FLAT_COLUMNS), lineterminator="\n")
+        self.w.writeheader()
+
+    def write(self, result: BatchResult) -> None:
+        self.w.writerow(flat_record(result.prediction))
+
+
+class _ParquetWriter(_Writer):
+    """One row group per ``rows`` records, so memory holds one group at most."""
+
+    def __init__(self, path: Path, rows: int = 4096) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {"needs_review": pa.bool_()}
+        fields = []
+        for name in FLAT_COLUMNS:
+            if name.startswith("p_"):
+                fields.append(pa.field(name, pa.float64()))
+            else:
+                fields.append(pa.field(name, types.get(name, pa.string())))
+        self.schema = pa.schema(fields)
+        self.writer = pq.ParquetWriter(str(path), self.schema)
+        self.rows = rows
+        self.buffer: list[dict[str, Any]] = []
+
+    def write(self, result: BatchResult) -> None:
+        self.buffer.append(flat_record(result.prediction))
+        if len(self.buffer) >= self.rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.buffer:
+            self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
+            self.buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+
+
+@contextlib.contextmanager
+def _atomic(path: Path, binary: bool = False) -> Any:
+    """A temporary file beside ``path``, renamed onto it only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        if binary:
+            os.close(fd)
+            yield tmp
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                yield f
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a normal file is wanted
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _output_format(output: Path | None, fmt: OutputFormat | None) -> OutputFormat:
+    if fmt is not None:
+        if output is None and fmt is OutputFormat.parquet:
+            raise typer.BadParameter("Parquet cannot go to stdout; give -o FILE.parquet")
+        return fmt
+    if output is None:
+        return OutputFormat.jsonl
+    found = _SUFFIX_FORMATS.get(output.suffix.lower())
+    if found is None:
+        raise typer.BadParameter(
+            f"cannot tell the format from {output.name!r}; use a .jsonl, .csv or .parquet "
+            "name or pass --format",
+            param_hint="'-o'",
+        )
+    return found
+
+
+# ----------------------------------------------------------------------------- progress
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed if elapsed > 0 else 0.0
+        return Text(f"{rate:,.0f} docs/s", style="progress.data.speed")
+
+
+def _progress(total: int | None) -> Progress:
+    columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("classifying")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    else:
+        columns += [TextColumn("{task.completed:,} docs")]
+    columns += [_RateColumn(), TimeElapsedColumn()]
+    return Progress(*columns, console=err, transient=True)
+
+
+class _Problems:
+    """Says each problem on stderr and, with --errors, appends it to a JSONL file."""
+
+    def __init__(self, log_file: IO[str] | None, console: Console) -> None:
+        self.log_file = log_file
+        self.console = console
+        self.count = 0
+
+    def __call__(self, problem: InputError) -> None:
+        self.count += 1
+        level = "warning" if isinstance(problem, TruncatedInput) else "error"
+        style = "yellow" if level == "warning" else "bold red"
+        self.console.print(f"[{style}]{level}:[/] {escape(str(problem))}")
+        if self.log_file is not None:
+            record = {
+                "source": problem.source,
+                "line": problem.line,
+                "message": problem.message,
+                "level": level,
+            }
+            self.log_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.log_file.flush()
+
+
+# ----------------------------------------------------------------------------- command
+
+
+def classify_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="JSONL, CSV/TSV, Parquet, .html/.htm/.txt files, folders of them, "
+            "or - for JSONL on stdin.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Output file (default: JSONL on stdout)."),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Model folder (default: the shipped model).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    fmt: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", help="Output format (default: from -o's extension)."),
+    ] = None,
+    text_column: Annotated[str, typer.Option(help="Text field of CSV/JSONL/Parquet.")] = "text",
+    id_column: Annotated[str, typer.Option(help="Id field of CSV/JSONL/Parquet.")] = "id",
+    errors_file: Annotated[
+        Path | None,
+        typer.Option("--errors", help="Write each input problem as a JSONL line here."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 after the batch if any input had a problem.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 256,
+) -> None:
+    """Label documents from files; one output record per document, in input order.
+
+    Bad input (a malformed line, a missing text, an empty, binary or
+    undecodable file) is reported with file and line and skipped; documents
+    over the maximum length are classified on their first characters with a
+    warning. See docs/classify.md.
+
+    Examples:
+
+        naio-nlp classify examples/articles.jsonl examples/html -o labels.csv
+
+        cat scraped.jsonl | naio-nlp classify - --workers 2 > labels.jsonl
+    """
+    out_format = _output_format(output, fmt)
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        log_file = (
+            stack.enter_context(errors_file.open("w", encoding="utf-8"))
+            if errors_file is not None
+            else None
+        )
+        problems = _Problems(log_file, err)
+        run = classify_files(
+            inputs,
+            model=model,
+            batch_size=batch_size,
+            workers=workers,
+            text_column=text_column,
+            id_column=id_column,
+            errors=problems,
+        )
+        stack.callback(run.close)
+        show_bar = err.is_terminal
+        if show_bar:
+            total = count_documents(inputs)
+            progress = stack.enter_context(_progress(total))
+            task = progress.add_task("classify", total=total)
+
+        writer: _Writer
+        if output is None:
+            writer = (
+                _CsvWriter(sys.stdout)
+                if out_format is OutputFormat.csv
+                else _JsonlWriter(sys.stdout)
+            )
+        elif out_format is OutputFormat.parquet:
+            writer = _ParquetWriter(stack.enter_context(_atomic(output, binary=True)))
+        else:
+            f = stack.enter_context(_atomic(output))
+            writer = _CsvWriter(f) if out_format is OutputFormat.csv else _JsonlWriter(f)
+
+        try:
+            for n, result in enumerate(run, start=1):
+                writer.write(result)
+                if show_bar and n % 32 == 0:
+                    progress.update(task, completed=n)
+            writer.close()
+        except BrokenPipeError:  # `| head`: the reader left; stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        if output is None:
+            sys.stdout.flush()
+
+    s = run.stats
+    seconds = time.perf_counter() - started
+    err.print(
+        f"read {s.read:,}, classified {s.classified:,}, skipped {s.skipped:,}, "
+        f"truncated {s.truncated:,}, errors {s.errors:,} in {seconds:.1f} s "
+        f"({s.classified / seconds if seconds > 0 else 0:,.0f} docs/s)"
+    )
+    if strict and problems.count:
+        err.print(f"[bold red]--strict:[/] {problems.count} input problem(s); exit 1")
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add ``classify`` to the app."""
+    app.command(
+        "classify",
+        epilog=f"Documents longer than {MAX_CHARS:,} characters are truncated.",
+    )(classify_command)

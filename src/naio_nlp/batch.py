@@ -1,0 +1,781 @@
+"""Classify many documents from files: JSONL, CSV/TSV, Parquet, folders of HTML/text, stdin.
+
+A batch is a stream: each reader is a generator that holds one record (or
+one Parquet record batch) at a time, the classifier works in batches, and
+results come back lazily in input order, so memory stays flat however large
+the input is.
+
+Bad input never stops a batch. A malformed line, a missing text, an empty,
+binary or undecodable file is reported as an :class:`~naio_nlp.errors.InputError`
+naming the file and line (or row), counted in :class:`BatchStats`, and
+skipped. A document longer than :data:`MAX_CHARS` characters is classified on
+its beginning and reported as :class:`TruncatedInput` (a warning, not a
+skip); JSONL lines and text/HTML files are read only up to a byte cap, so an
+absurd document is never loaded whole. CSV cells and Parquet values are read
+whole by the csv module and pyarrow before they are cut.
+
+Line numbers are 1-based physical lines of the file where the record starts
+(the header is line 1 of a CSV); Parquet rows are numbered from 1. A record
+without an id gets ``<file>:<line>``; a file from a folder gets its path.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import logging
+import os
+import queue
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final
+
+from .errors import ExtractionError, InputError
+from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
+from .schema import Prediction
+
+if TYPE_CHECKING:
+    from .pipeline import Classifier
+
+__all__ = [
+    "FLAT_COLUMNS",
+    "MAX_CHARS",
+    "BatchResult",
+    "BatchRun",
+    "BatchStats",
+    "TruncatedInput",
+    "classify_files",
+    "count_documents",
+    "flat_record",
+    "input_kind",
+]
+
+log = logging.getLogger(__name__)
+
+#: Documents are classified on at most this many characters (the pipeline's own cut).
+MAX_CHARS: Final = 100_000
+#: A JSONL line is read up to this many bytes; the rest is skipped, not loaded.
+MAX_LINE_BYTES: Final = 1 << 20
+#: An HTML file is read up to this many bytes (markup is much longer than its text).
+MAX_HTML_BYTES: Final = 16 << 20
+#: csv's own limit is 128 KB per field; documents are longer.
+CSV_FIELD_LIMIT: Final = 2**31 - 1
+STDIN: Final = "-"
+
+_JSONL = (".jsonl", ".ndjson")
+_CSV = (".csv", ".tsv")
+_PARQUET = (".parquet", ".pq")
+_HTML = (".html", ".htm")
+_TEXT = (".txt",)
+_SNIFF = 8192
+ErrorHandler = Callable[[InputError], None]
+
+
+class TruncatedInput(InputError):
+    """A warning, not a skip: the document was classified on its first characters only."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """One classified document and where it came from."""
+
+    prediction: Prediction
+    source: str
+    line: int | None
+    truncated: bool = False
+
+
+@dataclass(slots=True)
+class BatchStats:
+    """Running counts of a batch; ``read == classified + skipped`` once it has finished.
+
+    A bad file (empty, binary, unreadable, no text column) counts as one
+    skipped record, since its records cannot be counted.
+    """
+
+    read: int = 0
+    classified: int = 0
+    skipped: int = 0
+    truncated: int = 0
+    errors: int = 0
+
+
+@dataclass(slots=True)
+class _Doc:
+    id: str
+    title: str
+    text: str
+    lang: str | None
+    source: str
+    line: int | None
+    truncated: bool
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def input_kind(path: str | os.PathLike[str]) -> str:
+    """``jsonl``, ``csv``, ``tsv``, ``parquet``, ``html``, ``text``, ``dir`` or ``stdin``.
+
+    Raises :class:`InputError` for a missing path or an unknown extension, so
+    a typo fails before any work starts.
+    """
+    name = os.fspath(path)
+    if name == STDIN:
+        return "stdin"
+    p = Path(name)
+    if p.is_dir():
+        return "dir"
+    if not p.exists():
+        raise InputError(name, "no such file or directory")
+    suffix = p.suffix.lower()
+    for kind, suffixes in (
+        ("jsonl", _JSONL),
+        ("parquet", _PARQUET),
+        ("html", _HTML),
+        ("text", _TEXT),
+    ):
+        if suffix in suffixes:
+            return kind
+    if suffix in _CSV:
+        return suffix[1:]
+    raise InputError(
+        name,
+        f"unknown input format {suffix or '(no extension)'!r}; expected .jsonl, .ndjson, "
+        ".csv, .tsv, .parquet, .html, .htm, .txt, a folder, or - for JSONL on stdin",
+    )
+
+
+def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
+    """A cheap estimate of how many records the inputs hold, for a progress bar's ETA.
+
+    Counts lines of JSONL/CSV files (a CSV cell with line breaks makes it an
+    over-estimate), Parquet row counts from metadata, and the files of
+    folders; None when stdin is among the inputs.
+    """
+    total = 0
+    for path in paths:
+        kind = input_kind(path)
+        if kind == "stdin":
+            return None
+        p = Path(path)
+        if kind in ("jsonl", "csv", "tsv"):
+            with p.open("rb") as f:
+                n = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+            total += max(n - (1 if kind != "jsonl" else 0), 0)
+        elif kind == "parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                total += int(pq.ParquetFile(p).metadata.num_rows)
+            except Exception:
+                total += 1
+        elif kind == "dir":
+            total += sum(1 for _ in _folder_files(p))
+        else:
+            total += 1
+    return total
+
+
+def _folder_files(root: Path) -> Iterator[Path]:
+    """HTML and text files under ``root``, hidden ones excluded, in sorted path order."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith(".") and name.lower().endswith(_HTML + _TEXT):
+                found.append(Path(dirpath, name))
+    yield from sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+class _Reader:
+    """Turns inputs into documents, reporting what it cannot use."""
+
+    def __init__(
+        self,
+        *,
+        text_column: str,
+        id_column: str,
+        max_chars: int,
+        report: ErrorHandler,
+        stats: BatchStats,
+        stdin: IO[bytes] | None,
+    ) -> None:
+        self.text_column = text_column
+        self.id_column = id_column
+        self.max_chars = max_chars
+        self.report = report
+        self.stats = stats
+        self.stdin = stdin
+
+    def skip(self, source: str, message: str, line: int | None = None) -> None:
+        self.stats.read += 1
+        self.stats.skipped += 1
+        self.report(InputError(source, message, line=line))
+
+    def documents(self, paths: Iterable[tuple[str, str]]) -> Iterator[_Doc]:
+        for name, kind in paths:
+            try:
+                yield from self._one(name, kind)
+            except OSError as exc:
+                self.skip(name, f"cannot read: {exc.strerror or exc}")
+
+    def _one(self, name: str, kind: str) -> Iterator[_Doc]:
+        if kind == "stdin":
+            stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+            yield from self._jsonl(stream, "<stdin>")
+        elif kind == "jsonl":
+            with open(name, "rb") as f:
+                if self._usable(f, name):
+                    yield from self._jsonl(f, name)
+        elif kind in ("csv", "tsv"):
+            with open(name, "rb") as f:
+                if self._usable(f, name):
+                    yield from self._csv(f, name, "\t" if kind == "tsv" else ",")
+        elif kind == "parquet":
+            yield from self._parquet(name)
+        elif kind == "dir":
+            for path in _folder_files(Path(name)):
+                try:
+                    doc = self._file(path)
+                except OSError as exc:
+                    self.skip(str(path), f"cannot read: {exc.strerror or exc}")
+                    continue
+                if doc is not None:
+                    yield doc
+        else:
+            doc = self._file(Path(name))
+            if doc is not None:
+                yield doc
+
+    def _usable(self, f: IO[bytes], name: str) -> bool:
+        """An empty or binary file is one error, not one per line."""
+        head = f.read(_SNIFF)
+        f.seek(0)
+        if not head.strip():
+            self.skip(name, "empty file; skipped")
+            return False
+        if b"\x00" in head:
+            self.skip(name, "binary file (NUL bytes), not UTF-8 text; skipped")
+            return False
+        return True
+
+    def make(
+        self,
+        rec: Mapping[str, Any],
+        source: str,
+        line: int | None,
+        *,
+        default_id: str,
+        truncated: bool = False,
+        note: str = "",
+        text_key: str | None = None,
+    ) -> _Doc | None:
+        """A document from a record's fields, or None (reported) when it has no usable text."""
+        col = text_key or self.text_column
+        text = rec.get(col)
+        if text is None:
+            self.skip(source, f"missing text: no {col!r} field; skipped", line)
+            return None
+        if not isinstance(text, str):
+            self.skip(source, f"{col!r} is {type(text).__name__}, not a string; skipped", line)
+            return None
+        if not text.strip():
+            self.skip(source, f"empty text in {col!r}; skipped", line)
+            return None
+        raw_id = rec.get(self.id_column)
+        doc_id = default_id if raw_id is None or str(raw_id).strip() == "" else str(raw_id)
+        title = rec.get("title")
+        lang = rec.get("lang", rec.get("language"))
+        self.stats.read += 1
+        if len(text) > self.max_chars:
+            length = f"{len(text):,} characters"
+            text = text[: self.max_chars]
+            truncated = True
+            note = note or f"document of {length}"
+        if truncated:
+            self.stats.truncated += 1
+            self.report(
+                TruncatedInput(
+                    source,
+                    f"{note}; classified on its first {self.max_chars:,} characters",
+                    line=line,
+                )
+            )
+        return _Doc(
+            id=doc_id,
+            title=title if isinstance(title, str) else "",
+            text=text,
+            lang=lang if lang in ("en", "ms") else None,
+            source=source,
+            line=line,
+            truncated=truncated,
+        )
+
+    # -- JSONL
+
+    def _jsonl(self, f: IO[bytes], source: str) -> Iterator[_Doc]:
+        for n, raw, size in _capped_lines(f, MAX_LINE_BYTES):
+            if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            if size is None and not raw.strip():
+                continue
+            default_id = f"{source}:{n}"
+            if size is not None:
+                doc = self._long_jsonl(raw, size, source, n, default_id)
+                if doc is not None:
+                    yield doc
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.skip(source, f"not valid UTF-8 ({_bad_byte(exc)}); line skipped", n)
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                self.skip(
+                    source, f"malformed JSON ({exc.msg} at column {exc.colno}); line skipped", n
+                )
+                continue
+            if not isinstance(rec, dict):
+                kind = type(rec).__name__
+                self.skip(source, f"expected a JSON object, found {kind}; line skipped", n)
+                continue
+            doc = self.make(rec, source, n, default_id=default_id)
+            if doc is not None:
+                yield doc
+
+    def _long_jsonl(
+        self, head: bytes, size: int, source: str, n: int, default_id: str
+    ) -> _Doc | None:
+        """Salvage an over-long line from its first bytes: whole fields plus the one cut."""
+        where = f"line of {_mb(size)} is over the {_mb(MAX_LINE_BYTES)} limit"
+        try:
+            prefix = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError as exc:
+            self.skip(source, f"{where} and not valid UTF-8 ({_bad_byte(exc)}); skipped", n)
+            return None
+        rec = _salvage_object(prefix)
+        if rec is None:
+            self.skip(source, f"{where} and does not start as a JSON object; skipped", n)
+            return None
+        return self.make(rec, source, n, default_id=default_id, truncated=True, note=where)
+
+    # -- CSV
+
+    def _csv(self, f: IO[bytes], source: str, delimiter: str) -> Iterator[_Doc]:
+        bad: set[int] = set()
+
+        def lines() -> Iterator[str]:
+            for n, raw in enumerate(iter(f.readline, b""), start=1):
+                if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8) :]
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    bad.add(n)
+                    yield raw.decode("utf-8", errors="replace")
+
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+        reader = csv.reader(lines(), delimiter=delimiter)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            self.skip(source, f"unreadable CSV header ({exc}); file skipped", 1)
+            return
+        if header is None:
+            self.skip(source, "empty file; skipped")
+            return
+        if self.text_column not in header:
+            self.skip(
+                source,
+                f"no {self.text_column!r} column in the header (columns: "
+                f"{', '.join(header)}); use --text-column; file skipped",
+                1,
+            )
+            return
+        if 1 in bad:
+            self.skip(source, "header is not valid UTF-8; file skipped", 1)
+            return
+        end = reader.line_num
+        while True:
+            start = end + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                end = reader.line_num
+                self.skip(source, f"malformed CSV ({exc}); row skipped", start)
+                continue
+            end = reader.line_num
+            if not row:
+                continue
+            if any(start <= ln <= end for ln in bad):
+                first = min(ln for ln in bad if start <= ln <= end)
+                self.skip(source, f"not valid UTF-8 (line {first}); row skipped", start)
+                continue
+            if len(row) != len(header):
+                self.skip(
+                    source,
+                    f"{len(row)} fields where the header has {len(header)}; row skipped",
+                    start,
+                )
+                continue
+            doc = self.make(
+                dict(zip(header, row, strict=True)), source, start, default_id=f"{source}:{start}"
+            )
+            if doc is not None:
+                yield doc
+
+    # -- Parquet
+
+    def _parquet(self, name: str) -> Iterator[_Doc]:
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(name)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+            self.skip(name, f"not a readable Parquet file ({exc}); skipped")
+            return
+        names = set(pf.schema_arrow.names)
+        if self.text_column not in names:
+            self.skip(
+                name,
+                f"no {self.text_column!r} column (columns: {', '.join(sorted(names))}); "
+                "use --text-column; file skipped",
+            )
+            return
+        wanted = [self.id_column, "title", self.text_column, "lang", "language"]
+        columns = [c for c in dict.fromkeys(wanted) if c in names]
+        row = 0
+        try:
+            for batch in pf.iter_batches(batch_size=1024, columns=columns):
+                for rec in batch.to_pylist():
+                    row += 1
+                    doc = self.make(rec, name, row, default_id=f"{name}:{row}")
+                    if doc is not None:
+                        yield doc
+        except Exception as exc:
+            self.skip(name, f"cannot read past row {row} ({exc}); rest of file skipped", row + 1)
+
+    # -- HTML and text files
+
+    def _file(self, path: Path) -> _Doc | None:
+        source = str(path)
+        is_html = path.suffix.lower() in _HTML
+        cap = MAX_HTML_BYTES if is_html else 4 * self.max_chars + 4
+        size = path.stat().st_size
+        if size == 0:
+            self.skip(source, "empty file; skipped")
+            return None
+        with path.open("rb") as f:
+            data = f.read(cap)
+        cut = size > cap
+        note = f"file of {_mb(size)} is over the {_mb(cap)} read limit" if cut else ""
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16", errors="replace")
+        elif b"\x00" in data[:_SNIFF]:
+            self.skip(source, "binary file (NUL bytes), not HTML or text; skipped")
+            return None
+        elif is_html:
+            text = ""
+        else:
+            body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+            try:
+                text = codecs.getincrementaldecoder("utf-8")().decode(body, final=not cut)
+            except UnicodeDecodeError as exc:
+                self.skip(source, f"not valid UTF-8 ({_bad_byte(exc)}); re-save as UTF-8")
+                return None
+        if is_html:
+            from .extract import extract_html
+
+            try:
+                page = extract_html(text or data, url=None)
+            except ExtractionError as exc:
+                self.skip(source, f"{_extraction_reason(exc)}; skipped")
+                return None
+            rec = {"title": page.title, "text": page.text, "lang": page.language}
+        else:
+            title, _, rest = text.lstrip().partition("\n")
+            if rest.strip() and len(title) <= 200:
+                rec = {"title": title.strip(), "text": rest.strip()}
+            else:
+                rec = {"text": text}
+        return self.make(
+            rec, source, None, default_id=source, truncated=cut, note=note, text_key="text"
+        )
+
+
+def _capped_lines(f: IO[bytes], cap: int) -> Iterator[tuple[int, bytes, int | None]]:
+    """(line number, first ``cap`` bytes, full size if the line was longer else None).
+
+    The rest of an over-long line is read in 1 MB pieces and dropped, so one
+    absurd line costs ``cap`` bytes of memory, not its length.
+    """
+    n = 0
+    while True:
+        chunk = f.readline(cap + 1)
+        if not chunk:
+            return
+        n += 1
+        if len(chunk) <= cap or chunk.endswith(b"\n"):
+            yield n, chunk, None
+            continue
+        size = len(chunk)
+        while True:
+            more = f.readline(1 << 20)
+            size += len(more)
+            if not more or more.endswith(b"\n"):
+                break
+        yield n, chunk[:cap], size
+
+
+def _salvage_object(prefix: str) -> dict[str, Any] | None:
+    """The members of a JSON object cut short, the last one (a string) cut too.
+
+    Used only for over-long lines, so that a 50 MB document is classified on
+    its first part instead of being dropped or loaded whole.
+    """
+    dec = json.JSONDecoder()
+    ws = " \t\r\n"
+    i = len(prefix) - len(prefix.lstrip(ws))
+    if not prefix.startswith("{", i):
+        return None
+    i += 1
+    out: dict[str, Any] = {}
+    while True:
+        while i < len(prefix) and prefix[i] in ws:
+            i += 1
+        if not prefix.startswith('"', i):
+            return out
+        try:
+            key, i = dec.raw_decode(prefix, i)
+        except ValueError:
+            return out
+        while i < len(prefix) and prefix[i] in ws:
+            i += 1
+        if not prefix.startswith(":", i):
+            return out
+        i += 1
+        while i < len(prefix) and prefix[i] in ws:
+            i += 1
+        try:
+            value, i = dec.raw_decode(prefix, i)
+        except ValueError:
+            if prefix.startswith('"', i):
+                partial = _partial_string(prefix[i:])
+                if partial is not None:
+                    out[key] = partial
+            return out
+        out[key] = value
+        while i < len(prefix) and prefix[i] in ws:
+            i += 1
+        if not prefix.startswith(",", i):
+            return out
+        i += 1
+
+
+def _partial_string(quoted: str) -> str | None:
+    """Decode a JSON string literal that was cut, dropping an escape the cut split."""
+    for trim in range(7):
+        body = quoted[: len(quoted) - trim] if trim else quoted
+        try:
+            value = json.loads(body + '"')
+        except ValueError:
+            continue
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _bad_byte(exc: UnicodeDecodeError) -> str:
+    return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MB"
+
+
+def _extraction_reason(exc: ExtractionError) -> str:
+    """The extractor's message without its '<html>: ' location prefix (we give the file)."""
+    text = str(exc)
+    prefix = f"{exc.url}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+class BatchRun(Iterator[BatchResult]):
+    """An iterator of :class:`BatchResult` in input order, with running :attr:`stats`.
+
+    Problems are handed to the ``errors`` callback in the consuming thread,
+    as results are taken, even when reading happens in a worker pool's
+    feeder thread.
+    """
+
+    def __init__(
+        self,
+        classifier: Classifier,
+        inputs: list[tuple[str, str]],
+        *,
+        batch_size: int,
+        workers: int,
+        reader: _Reader,
+        errors: ErrorHandler | None,
+    ) -> None:
+        self.stats = reader.stats
+        self.classifier = classifier
+        self._problems: queue.SimpleQueue[InputError] = queue.SimpleQueue()
+        self._handler = errors
+        reader.report = self._problems.put
+        self._it = self._run(inputs, reader, batch_size, workers)
+
+    def __iter__(self) -> BatchRun:
+        return self
+
+    def __next__(self) -> BatchResult:
+        return next(self._it)
+
+    def close(self) -> None:
+        """Stop early; worker processes, if any, are shut down."""
+        self._it.close()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                problem = self._problems.get_nowait()
+            except queue.Empty:
+                return
+            if not isinstance(problem, TruncatedInput):
+                self.stats.errors += 1
+            if self._handler is not None:
+                self._handler(problem)
+            else:
+                log.warning("%s", problem)
+
+    def _run(
+        self, inputs: list[tuple[str, str]], reader: _Reader, batch_size: int, workers: int
+    ) -> Generator[BatchResult, None, None]:
+        pending: deque[_Doc] = deque()
+
+        def items() -> Iterator[dict[str, Any]]:
+            for doc in reader.documents(inputs):
+                pending.append(doc)
+                yield {"id": doc.id, "title": doc.title, "text": doc.text, "lang": doc.lang}
+
+        preds = self.classifier.classify_many(items(), batch_size=batch_size, n_process=workers)
+        for pred in preds:
+            self._drain()
+            doc = pending.popleft()
+            self.stats.classified += 1
+            yield BatchResult(pred, doc.source, doc.line, doc.truncated)
+        self._drain()
+
+
+def classify_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    model: Classifier | str | os.PathLike[str] | None = None,
+    batch_size: int = 256,
+    workers: int = 1,
+    text_column: str = "text",
+    id_column: str = "id",
+    errors: ErrorHandler | None = None,
+    max_chars: int = MAX_CHARS,
+    stdin: IO[bytes] | None = None,
+) -> BatchRun:
+    """Classify every document in ``paths``, lazily, in input order.
+
+    ``paths`` mixes JSONL, CSV/TSV (a header row; ``text_column`` and
+    ``id_column`` name the columns), Parquet, ``.html``/``.htm``/``.txt``
+    files, folders of them (recursively, sorted), and ``"-"`` for JSONL on
+    ``stdin`` (default ``sys.stdin.buffer``). ``model`` is a loaded
+    :class:`~naio_nlp.pipeline.Classifier`, a model folder, or None for the
+    shipped model. ``workers > 1`` labels batches in that many processes;
+    results are identical to one worker.
+
+    Each problem with the input is passed to ``errors`` (logged as a warning
+    when it is None) and the batch goes on; see :class:`BatchStats` for the
+    counts. A missing path, an unknown extension, a bad model or bad options
+    raise at once, before anything is read.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if not 1 <= max_chars <= MAX_CHARS:
+        raise ValueError(f"max_chars must be between 1 and {MAX_CHARS}")
+    inputs = [(os.fspath(p), input_kind(p)) for p in paths]
+    if sum(kind == "stdin" for _, kind in inputs) > 1:
+        raise InputError(STDIN, "stdin can be read only once; give '-' once")
+    from .pipeline import Classifier, load
+
+    if isinstance(model, Classifier):
+        classifier = model
+    else:
+        classifier = load(None if model is None else os.fspath(model))
+    stats = BatchStats()
+    reader = _Reader(
+        text_column=text_column,
+        id_column=id_column,
+        max_chars=max_chars,
+        report=lambda problem: None,
+        stats=stats,
+        stdin=stdin,
+    )
+    return BatchRun(
+        classifier, inputs, batch_size=batch_size, workers=workers, reader=reader, errors=errors
+    )
+
+
+# ----------------------------------------------------------------------------- flat output
+
+#: Columns of CSV and Parquet output, in order.
+FLAT_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "status",
+    "artifact_type",
+    "domains",
+    "needs_review",
+    *(f"p_{s}" for s in STATUSES),
+    *(f"p_type_{t}" for t in ARTIFACT_TYPES),
+    *(f"p_domain_{d}" for d in DOMAINS),
+    "naio_role",
+    "evidence",
+    "evidence_json",
+    "model_version",
+)
+
+
+def flat_record(prediction: Prediction) -> dict[str, Any]:
+    """One flat row for CSV and Parquet: a column per probability, the top evidence sentence.
+
+    ``domains`` is joined with ``;``; ``evidence_json`` holds every evidence
+    sentence as JSON; probabilities missing from the model are None.
+    """
+    d = prediction.to_dict()
+    sentences = d["evidence"]["sentences"]
+    row: dict[str, Any] = {
+        "id": d["id"],
+        "status": d["status"],
+        "artifact_type": d["artifact_type"],
+        "domains": ";".join(d["domains"]),
+        "needs_review": d["needs_review"],
+    }
+    for s in STATUSES:
+        row[f"p_{s}"] = d["status_probs"].get(s)
+    for t in ARTIFACT_TYPES:
+        row[f"p_type_{t}"] = d["artifact_type_probs"].get(t)
+    for dom in DOMAINS:
+        row[f"p_domain_{dom}"] = d["domain_probs"].get(dom)
+    row["naio_role"] = d["evidence"]["naio_role"]
+    row["evidence"] = sentences[0]["text"] if sentences else ""
+    row["evidence_json"] = json.dumps(sentences, ensure_ascii=False)
+    row["model_version"] = d["model_version"]
+    return row
