@@ -22,15 +22,20 @@ without an id gets ``<file>:<line>``; a file from a folder gets its path.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import json
 import logging
+import multiprocessing
 import os
-import queue
 import sys
+import tempfile
+import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
@@ -614,9 +619,8 @@ def _extraction_reason(exc: ExtractionError) -> str:
 class BatchRun(Iterator[BatchResult]):
     """An iterator of :class:`BatchResult` in input order, with running :attr:`stats`.
 
-    Problems are handed to the ``errors`` callback in the consuming thread,
-    as results are taken, even when reading happens in a worker pool's
-    feeder thread.
+    Reading, problem reports and results all happen in the consuming thread;
+    worker processes only classify.
     """
 
     def __init__(
@@ -631,9 +635,8 @@ class BatchRun(Iterator[BatchResult]):
     ) -> None:
         self.stats = reader.stats
         self.classifier = classifier
-        self._problems: queue.SimpleQueue[InputError] = queue.SimpleQueue()
         self._handler = errors
-        reader.report = self._problems.put
+        reader.report = self._report
         self._it = self._run(inputs, reader, batch_size, workers)
 
     def __iter__(self) -> BatchRun:
@@ -646,36 +649,116 @@ class BatchRun(Iterator[BatchResult]):
         """Stop early; worker processes, if any, are shut down."""
         self._it.close()
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                problem = self._problems.get_nowait()
-            except queue.Empty:
-                return
-            if not isinstance(problem, TruncatedInput):
-                self.stats.errors += 1
-            if self._handler is not None:
-                self._handler(problem)
-            else:
-                log.warning("%s", problem)
+    def _report(self, problem: InputError) -> None:
+        if not isinstance(problem, TruncatedInput):
+            self.stats.errors += 1
+        if self._handler is not None:
+            self._handler(problem)
+        else:
+            log.warning("%s", problem)
 
     def _run(
         self, inputs: list[tuple[str, str]], reader: _Reader, batch_size: int, workers: int
     ) -> Generator[BatchResult, None, None]:
-        pending: deque[_Doc] = deque()
+        docs = reader.documents(inputs)
+        batches = iter(lambda: list(islice(docs, batch_size)), [])
+        labelled: Iterator[tuple[list[_Doc], list[Prediction | str]]]
+        if workers == 1:
+            labelled = ((batch, _classify(self.classifier, batch)) for batch in batches)
+        else:
+            labelled = _parallel(self.classifier, batches, workers)
+        for batch, outcomes in labelled:
+            for doc, outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, str):
+                    self.stats.skipped += 1
+                    self._report(InputError(doc.source, outcome, line=doc.line))
+                    continue
+                self.stats.classified += 1
+                yield BatchResult(outcome, doc.source, doc.line, doc.truncated)
 
-        def items() -> Iterator[dict[str, Any]]:
-            for doc in reader.documents(inputs):
-                pending.append(doc)
-                yield {"id": doc.id, "title": doc.title, "text": doc.text, "lang": doc.lang}
 
-        preds = self.classifier.classify_many(items(), batch_size=batch_size, n_process=workers)
-        for pred in preds:
-            self._drain()
-            doc = pending.popleft()
-            self.stats.classified += 1
-            yield BatchResult(pred, doc.source, doc.line, doc.truncated)
-        self._drain()
+def _item(doc: _Doc) -> dict[str, Any]:
+    return {"id": doc.id, "title": doc.title, "text": doc.text, "lang": doc.lang}
+
+
+def _classify(classifier: Classifier, batch: list[_Doc]) -> list[Prediction | str]:
+    """Predictions for a batch; a document the classifier fails on becomes its error message.
+
+    The batch is labelled in one call; only if that call fails are its
+    documents labelled one by one, so one poisonous document costs its batch
+    some speed, not the run.
+    """
+    try:
+        return list(classifier.classify_many([_item(d) for d in batch], batch_size=len(batch)))
+    except Exception:
+        log.debug("a batch failed; labelling its documents one by one", exc_info=True)
+    out: list[Prediction | str] = []
+    for doc in batch:
+        try:
+            out.extend(classifier.classify_many([_item(doc)]))
+        except Exception as exc:
+            out.append(f"the classifier failed on this document ({type(exc).__name__}: {exc})")
+    return out
+
+
+# Worker processes. With fork they inherit the loaded classifier from this
+# registry (copy-on-write, no reload); with spawn they load it from its folder.
+_SHARED: dict[str, Classifier] = {}
+_WORKER_CLASSIFIER: Classifier | None = None
+
+
+def _init_worker(token: str, path: str | None) -> None:
+    global _WORKER_CLASSIFIER
+    shared = _SHARED.get(token)
+    if shared is None:
+        from .pipeline import load
+
+        shared = load(path)
+    _WORKER_CLASSIFIER = shared
+
+
+def _classify_in_worker(batch: list[_Doc]) -> list[dict[str, Any] | str]:
+    assert _WORKER_CLASSIFIER is not None
+    return [p if isinstance(p, str) else p.to_dict() for p in _classify(_WORKER_CLASSIFIER, batch)]
+
+
+def _parallel(
+    classifier: Classifier, batches: Iterator[list[_Doc]], workers: int
+) -> Iterator[tuple[list[_Doc], list[Prediction | str]]]:
+    """Batches labelled by a process pool, yielded in input order.
+
+    At most two batches per worker are in flight, so memory stays flat
+    however far reading could run ahead; results are rebuilt from
+    :meth:`Prediction.to_dict`, which round-trips exactly.
+    """
+    fork = sys.platform == "linux"
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    token = uuid.uuid4().hex
+    with contextlib.ExitStack() as stack:
+        path = classifier.path
+        if fork:
+            _SHARED[token] = classifier
+            stack.callback(_SHARED.pop, token, None)
+        elif path is None:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="naio-model-"))
+            path = classifier.to_disk(Path(tmp) / "model")
+        pool = stack.enter_context(
+            ctx.Pool(workers, initializer=_init_worker, initargs=(token, str(path)))
+        )
+        inflight: deque[tuple[list[_Doc], AsyncResult[list[dict[str, Any] | str]]]] = deque()
+
+        def ready() -> tuple[list[_Doc], list[Prediction | str]]:
+            batch, pending = inflight.popleft()
+            return batch, [
+                p if isinstance(p, str) else Prediction.from_dict(p) for p in pending.get()
+            ]
+
+        for batch in batches:
+            inflight.append((batch, pool.apply_async(_classify_in_worker, (batch,))))
+            if len(inflight) >= 2 * workers:
+                yield ready()
+        while inflight:
+            yield ready()
 
 
 def classify_files(
