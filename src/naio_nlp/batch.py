@@ -39,7 +39,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from .errors import ExtractionError, InputError
+from .errors import ExtractionError, InputError, ModelError
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .schema import Prediction
 
@@ -336,7 +336,7 @@ class _Reader:
                     yield doc
                 continue
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
                 self.skip(source, f"not valid UTF-8 ({_bad_byte(exc)}); line skipped", n)
                 continue
@@ -686,18 +686,25 @@ def _classify(classifier: Classifier, batch: list[_Doc]) -> list[Prediction | st
 
     The batch is labelled in one call; only if that call fails are its
     documents labelled one by one, so one poisonous document costs its batch
-    some speed, not the run.
+    some speed, not the run. When every document fails the fault is the
+    model, not the input, and it is raised as :class:`ModelError`.
     """
     try:
         return list(classifier.classify_many([_item(d) for d in batch], batch_size=len(batch)))
-    except Exception:
-        log.debug("a batch failed; labelling its documents one by one", exc_info=True)
+    except Exception as exc:
+        first: Exception = exc
     out: list[Prediction | str] = []
     for doc in batch:
         try:
             out.extend(classifier.classify_many([_item(doc)]))
         except Exception as exc:
             out.append(f"the classifier failed on this document ({type(exc).__name__}: {exc})")
+    if all(isinstance(o, str) for o in out):
+        raise ModelError(
+            f"{classifier!r} failed on every document of a batch "
+            f"({type(first).__name__}: {first}); is the model built by this version of "
+            "naio_nlp's code? Retrain it with `naio-nlp train`."
+        ) from first
     return out
 
 

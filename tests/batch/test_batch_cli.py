@@ -1,0 +1,214 @@
+"""``naio-nlp classify``: output formats, the error log, --strict, piping and workers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from batch_helpers import ARTICLES, write_jsonl
+
+from naio_nlp import Prediction
+from naio_nlp.batch import FLAT_COLUMNS
+from naio_nlp.labels import ARTIFACT_TYPES, DOMAINS, STATUSES
+
+Cli = Callable[..., tuple[int, str, str]]
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_jsonl_to_stdout_is_prediction_to_dict(
+    cli: Cli, fast_load: Path, articles_jsonl: Path
+) -> None:
+    code, out, err = cli("classify", str(articles_jsonl), "--model", str(fast_load))
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == ["a1", "a2", "a3"]
+    for r in records:
+        assert json.loads(json.dumps(Prediction.from_dict(r).to_dict())) == r
+        assert set(r["status_probs"]) == set(STATUSES)
+        assert set(r["domain_probs"]) == set(DOMAINS)
+    assert "read 3, classified 3, skipped 0, truncated 0, errors 0 in" in err
+
+
+def test_csv_output_is_flat(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "labels.csv"
+    code, stdout, err = cli(
+        "classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(out)
+    )
+    assert code == 0, err
+    assert stdout == ""
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0]) == FLAT_COLUMNS
+    assert {f"p_{s}" for s in STATUSES} | {f"p_type_{t}" for t in ARTIFACT_TYPES} <= set(rows[0])
+    assert [r["id"] for r in rows] == ["a1", "a2", "a3"]
+    for r in rows:
+        assert abs(sum(float(r[f"p_{s}"]) for s in STATUSES) - 1) < 1e-6
+        sentences = json.loads(r["evidence_json"])
+        assert r["evidence"] == (sentences[0]["text"] if sentences else "")
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_parquet_output_has_the_same_flat_columns(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "labels.parquet"
+    code, _, err = cli("classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(out))
+    assert code == 0, err
+    table = pq.read_table(out)
+    assert tuple(table.column_names) == FLAT_COLUMNS
+    assert str(table.schema.field("p_artifact").type) == "double"
+    assert str(table.schema.field("needs_review").type) == "bool"
+    assert table.column("id").to_pylist() == ["a1", "a2", "a3"]
+
+
+def test_format_flag_overrides_and_unknown_suffix_is_refused(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    code, out, _ = cli(
+        "classify", str(articles_jsonl), "--model", str(fast_load), "--format", "csv"
+    )
+    assert code == 0
+    assert out.splitlines()[0] == ",".join(FLAT_COLUMNS)
+    code, _, err = cli(
+        "classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(tmp_path / "x.txt")
+    )
+    assert code == 2
+    assert "cannot tell the format from 'x.txt'" in err
+
+
+def test_errors_file_and_strict(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n{oops\n' + json.dumps(ARTICLES[0]) + "\n", encoding="utf-8")
+    log = tmp_path / "problems.jsonl"
+    args = ["classify", str(bad), str(articles_jsonl), "--model", str(fast_load)]
+    code, out, err = cli(*args, "--errors", str(log))
+    assert code == 0
+    assert len(out.splitlines()) == 4
+    assert f"error: {bad}:1: missing text: no 'text' field; skipped" in err
+    assert f"error: {bad}:2: malformed JSON" in err
+    assert "read 6, classified 4, skipped 2, truncated 0, errors 2 in" in err
+    logged = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert logged == [
+        {
+            "source": str(bad),
+            "line": 1,
+            "message": "missing text: no 'text' field; skipped",
+            "level": "error",
+        },
+        {
+            "source": str(bad),
+            "line": 2,
+            "message": logged[1]["message"],
+            "level": "error",
+        },
+    ]
+    assert logged[1]["message"].startswith("malformed JSON (Expecting property name")
+
+    code, out, err = cli(*args, "--strict")
+    assert code == 1
+    assert len(out.splitlines()) == 4  # the whole batch still ran
+    assert "--strict: 2 input problem(s); exit 1" in err
+    assert cli("classify", str(articles_jsonl), "--model", str(fast_load), "--strict")[0] == 0
+
+
+def test_a_missing_input_is_named_and_no_output_is_left(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "labels.jsonl"
+    missing = tmp_path / "typo.jsonl"
+    code, _, err = cli(
+        "classify", str(articles_jsonl), str(missing), "--model", str(fast_load), "-o", str(out)
+    )
+    assert code == 1
+    flat = " ".join(err.split())  # the error console may wrap a long path
+    assert "typo.jsonl: no such file or directory" in flat
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [articles_jsonl]
+
+
+def test_a_crash_leaves_no_half_written_output(
+    cli: Cli,
+    fast_load: Path,
+    articles_jsonl: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from naio_nlp.cli import classify as command
+
+    out = tmp_path / "labels.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    calls = []
+
+    def boom(self: object, result: object) -> None:
+        calls.append(result)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        real(self, result)
+
+    real = command._JsonlWriter.write
+    monkeypatch.setattr(command._JsonlWriter, "write", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        cli("classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(out))
+    assert out.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.jsonl", "labels.jsonl"]
+
+
+def test_bundled_examples(cli: Cli, fast_load: Path) -> None:
+    inputs = [EXAMPLES / "articles.jsonl", EXAMPLES / "articles.csv", EXAMPLES / "html"]
+    code, out, err = cli("classify", *map(str, inputs), "--model", str(fast_load), "--strict")
+    assert code == 0, err
+    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    assert len(ids) == len(set(ids)) >= 9
+    assert ids[-3:] == [str(p) for p in sorted((EXAMPLES / "html").glob("*.html"))]
+
+
+def test_stdin_to_stdout_through_the_real_command(trained_model_path: Path, tmp_path: Path) -> None:
+    data = "".join(json.dumps(a) + "\n" for a in ARTICLES).encode()
+    cmd = [sys.executable, "-m", "naio_nlp", "classify", "-", "--model", str(trained_model_path)]
+    done = subprocess.run(cmd, input=data, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert [json.loads(x)["id"] for x in done.stdout.decode().splitlines()] == ["a1", "a2", "a3"]
+    assert b"read 3, classified 3" in done.stderr
+    assert b"\x1b[" not in done.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_two_workers_give_identical_output(cli: Cli, fast_load: Path, tmp_path: Path) -> None:
+    records = [
+        {"id": f"d{i}", "title": a["title"], "text": f"{a['text']} Item {i}."}
+        for i in range(40)
+        for a in ARTICLES[i % 3 : i % 3 + 1]
+    ]
+    records.insert(7, {"id": "bad"})
+    data = write_jsonl(tmp_path / "many.jsonl", records)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        code, _, err = cli(
+            "classify",
+            str(data),
+            "--model",
+            str(fast_load),
+            "--workers",
+            workers,
+            "--batch-size",
+            "3",
+            "-o",
+            str(out),
+        )
+        assert code == 0, err
+        assert "read 41, classified 40, skipped 1" in err
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert [json.loads(x)["id"] for x in outputs[0].decode().splitlines()] == [
+        r["id"] for r in records if "text" in r
+    ]

@@ -1,0 +1,204 @@
+"""Bad input never stops a batch: each case is reported with file, line and a clear message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from batch_helpers import ARTICLES, Problems, write_jsonl
+
+from naio_nlp import ModelError, classify_files
+from naio_nlp.batch import MAX_CHARS, MAX_LINE_BYTES
+from naio_nlp.pipeline import Classifier
+
+GOOD = json.dumps(ARTICLES[0])
+
+
+def run(classifier: Classifier, paths: list[Path], problems: Problems) -> list[str]:
+    return [
+        r.prediction.article_id for r in classify_files(paths, model=classifier, errors=problems)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "message"),
+    [
+        (b'{"id": "x", "text": "unterminated', "malformed JSON (Unterminated string"),
+        (b"not json at all", "malformed JSON (Expecting value at column 1); line skipped"),
+        (b"[1, 2]", "expected a JSON object, found list; line skipped"),
+        (b'{"id": "x", "title": "no text"}', "missing text: no 'text' field; skipped"),
+        (b'{"id": "x", "text": "   "}', "empty text in 'text'; skipped"),
+        (b'{"id": "x", "text": 42}', "'text' is int, not a string; skipped"),
+        (b'{"id": "x", "text": "caf\xe9"}', "not valid UTF-8 (byte 0xe9 at offset 24)"),
+    ],
+)
+def test_a_bad_jsonl_line_is_reported_and_skipped(
+    classifier: Classifier, tmp_path: Path, problems: Problems, bad_line: bytes, message: str
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(GOOD.encode() + b"\n" + bad_line + b"\n\n" + GOOD.encode() + b"\n")
+    stats_run = classify_files([path], model=classifier, errors=problems)
+    assert [r.line for r in stats_run] == [1, 4]  # blank lines are not records
+    assert len(problems) == 1
+    kind, source, line, got = problems[0]
+    assert (kind, source, line) == ("InputError", str(path), 2)
+    assert got.startswith(message)
+    s = stats_run.stats
+    assert (s.read, s.classified, s.skipped, s.errors) == (3, 2, 1, 1)
+
+
+def test_empty_and_binary_files_are_one_error_each(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(b"\n\n")
+    binary = tmp_path / "archive.jsonl"
+    binary.write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    good = write_jsonl(tmp_path / "good.jsonl", ARTICLES[:1])
+    assert run(classifier, [empty, blank, binary, folder, good], problems) == ["a1"]
+    assert problems == [
+        ("InputError", str(empty), None, "empty file; skipped"),
+        ("InputError", str(blank), None, "empty file; skipped"),
+        ("InputError", str(binary), None, "binary file (NUL bytes), not UTF-8 text; skipped"),
+        ("InputError", str(folder / "empty.html"), None, "empty file; skipped"),
+        (
+            "InputError",
+            str(folder / "image.html"),
+            None,
+            "binary file (NUL bytes), not HTML or text; skipped",
+        ),
+    ]
+
+
+def test_undecodable_text_file_and_csv_row(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "latin1.txt").write_bytes("Pejabat AI Negara dan café".encode("latin-1"))
+    table = tmp_path / "rows.csv"
+    table.write_bytes(b"id,text\nr1,Caf\xe9 owners met NAIO\nr2," + ARTICLES[0]["text"].encode())
+    assert run(classifier, [folder, table], problems) == ["r2"]
+    assert problems == [
+        (
+            "InputError",
+            str(folder / "latin1.txt"),
+            None,
+            "not valid UTF-8 (byte 0xe9 at offset 25); re-save as UTF-8",
+        ),
+        ("InputError", str(table), 2, "not valid UTF-8 (line 2); row skipped"),
+    ]
+
+
+def test_csv_structure_problems(classifier: Classifier, tmp_path: Path, problems: Problems) -> None:
+    no_text = tmp_path / "no_text.csv"
+    no_text.write_text("id,body\n1,hello\n", encoding="utf-8")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(f'id,text\nr1,{ARTICLES[0]["text"]},extra\nr2,"{ARTICLES[1]["text"]}"\n')
+    assert run(classifier, [no_text, ragged], problems) == ["r2"]
+    assert problems == [
+        (
+            "InputError",
+            str(no_text),
+            1,
+            "no 'text' column in the header (columns: id, body); use --text-column; file skipped",
+        ),
+        ("InputError", str(ragged), 2, "3 fields where the header has 2; row skipped"),
+    ]
+
+
+def test_a_50_mb_document_is_truncated_not_dropped(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    sentence = "The National AI Office (NAIO) published the AI governance guidelines. "
+    text = sentence * (50_000_000 // len(sentence))
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "huge", "title": "Guidelines", "text": text}) + "\n")
+        f.write(GOOD + "\n")
+    big_txt = tmp_path / "big.txt"
+    big_txt.write_text(text, encoding="utf-8")
+    del text
+    run_ = classify_files([big, big_txt], model=classifier, errors=problems)
+    results = list(run_)
+    assert [r.prediction.article_id for r in results] == ["huge", "a1", str(big_txt)]
+    assert [r.truncated for r in results] == [True, False, True]
+    size = big.stat().st_size
+    assert problems == [
+        (
+            "TruncatedInput",
+            str(big),
+            1,
+            f"line of {size / (1 << 20):.1f} MB is over the {MAX_LINE_BYTES / (1 << 20):.1f} MB "
+            f"limit; classified on its first {MAX_CHARS:,} characters",
+        ),
+        (
+            "TruncatedInput",
+            str(big_txt),
+            None,
+            f"file of {big_txt.stat().st_size / (1 << 20):.1f} MB is over the 0.4 MB read limit; "
+            f"classified on its first {MAX_CHARS:,} characters",
+        ),
+    ]
+    s = run_.stats
+    assert (s.read, s.classified, s.truncated, s.errors) == (3, 3, 2, 0)
+
+
+def test_a_long_document_under_the_line_cap_is_cut_to_max_chars(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    path = write_jsonl(tmp_path / "long.jsonl", [{"id": "l", "text": "NAIO. " * 20_000}])
+    results = list(classify_files([path], model=classifier, errors=problems, max_chars=50_000))
+    assert results[0].truncated
+    assert problems[0][3] == (
+        "document of 120,000 characters; classified on its first 50,000 characters"
+    )
+
+
+def test_without_a_callback_problems_are_logged(
+    classifier: Classifier, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text("oops\n" + GOOD + "\n", encoding="utf-8")
+    assert [r.line for r in classify_files([path], model=classifier)] == [2]
+    assert f"{path}:1: malformed JSON" in caplog.text
+
+
+def test_a_document_the_classifier_fails_on_is_skipped_but_a_broken_model_is_fatal(
+    classifier: Classifier,
+    tmp_path: Path,
+    problems: Problems,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = classifier.classify_many
+
+    def fragile(items: Any, **kwargs: Any) -> Any:
+        items = list(items)
+        if any("POISON" in item["text"] for item in items):
+            raise ValueError("cannot label this")
+        return real(items, **kwargs)
+
+    monkeypatch.setattr(classifier, "classify_many", fragile)
+    path = write_jsonl(
+        tmp_path / "p.jsonl", [ARTICLES[0], {"id": "p", "text": "POISON pill"}, ARTICLES[1]]
+    )
+    assert run(classifier, [path], problems) == ["a1", "a2"]
+    assert problems == [
+        (
+            "InputError",
+            str(path),
+            2,
+            "the classifier failed on this document (ValueError: cannot label this)",
+        )
+    ]
+    only_poison = write_jsonl(tmp_path / "q.jsonl", [{"id": "p", "text": "POISON"}])
+    with pytest.raises(ModelError, match="failed on every document of a batch"):
+        run(classifier, [only_poison], problems)
