@@ -184,16 +184,16 @@ def tfidf_baseline(
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
     Xtr = vec.fit_transform([text(r) for r in train_records])
     Xte = vec.transform([text(r) for r in records])
-    status = LogisticRegression(max_iter=2000, C=10.0, random_state=seed)
+    status = LogisticRegression(max_iter=2000, C=10.0, solver="newton-cg", random_state=seed)
     status.fit(Xtr, [r.status for r in train_records])
     art = [i for i, r in enumerate(train_records) if r.status == "artifact"]
-    atype = LogisticRegression(max_iter=2000, C=10.0, random_state=seed)
+    atype = LogisticRegression(max_iter=2000, C=10.0, solver="newton-cg", random_state=seed)
     atype.fit(Xtr[art], [train_records[i].artifact_type for i in art])
     domains: list[list[str]] = [[] for _ in records]
     for d in DOMAINS:
         y = [int(d in r.domains) for r in train_records]
         if 0 < sum(y) < len(y):
-            m = LogisticRegression(max_iter=2000, C=10.0, random_state=seed).fit(Xtr, y)
+            m = LogisticRegression(C=10.0, solver="liblinear", random_state=seed).fit(Xtr, y)
             for i, flag in enumerate(m.predict(Xte)):
                 if flag:
                     domains[i].append(d)

@@ -123,7 +123,7 @@ class FeatureSpace:
 
     @property
     def n_features(self) -> int:
-        return N_HASH + self.n_dense + len(_EXTRA)
+        return N_HASH + self.n_dense + len(extra_feature_names())
 
     def transform(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
         return _rows(analyses, self.idf, self.dense_scale)
@@ -144,6 +144,12 @@ _EXTRA = (
     "frac_citation",
 )
 _LEAD = 4  # sentences, title included, that make a report's lead
+_DOMAIN_EXTRA = tuple(f"dfrac:{d}" for d in DOMAINS) + tuple(f"dtitle:{d}" for d in DOMAINS)
+
+
+def extra_feature_names() -> tuple[str, ...]:
+    """Document-level features appended after the per-sentence cue sums."""
+    return _EXTRA + _DOMAIN_EXTRA
 
 
 def _dense(a: Analysis, cols: Mapping[str, int]) -> Float:
@@ -177,6 +183,13 @@ def _dense(a: Analysis, cols: Mapping[str, int]) -> Float:
             (c[:, cols["cue:citation"]] > 0).sum() / n,
         ]
     )
+    # How much of the document is on each domain's topic, and is the topic in the title?
+    dom = np.stack([c[:, cols[f"domain:{d}"]] > 0 for d in DOMAINS], axis=1)
+    has_title = a.body_start > 0 and a.n_sentences > 0
+    body = dom[1:] if has_title else dom
+    frac = body.sum(axis=0) / max(body.shape[0], 1)
+    in_title = dom[0].astype(np.float64) if has_title else np.zeros(len(DOMAINS))
+    extra = np.concatenate([extra, frac, in_title])
     return np.concatenate([np.log1p(sums), extra])
 
 
@@ -206,7 +219,7 @@ def _rows(analyses: Sequence[Analysis], idf: Float, dense_scale: float) -> sp.cs
         data.append(vals)
         data.append(dense[nz])
         indptr.append(indptr[-1] + uniq.size + nz.size)
-    n_cols = N_HASH + analyses[0].sent_counts.shape[1] + len(_EXTRA)
+    n_cols = N_HASH + analyses[0].sent_counts.shape[1] + len(extra_feature_names())
     return sp.csr_matrix(
         (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
         shape=(len(analyses), n_cols),
@@ -687,10 +700,11 @@ def head_features(names: Sequence[str]) -> dict[str, npt.NDArray[np.bool_]]:
     topic or length, so that what a document is *about* cannot decide whether
     it reports execution; domains read topic cues, not status cues.
     """
-    dense = list(names) + list(_EXTRA)
-    status_ok = [not (n.startswith("domain:") or n == "log_sentences") for n in dense]
-    type_ok = [not n.startswith("domain:") for n in dense]
-    domain_ok = [n.startswith(("domain:", "type:")) for n in dense]
+    dense = list(names) + list(extra_feature_names())
+    topic = ("domain:", "dfrac:", "dtitle:")
+    status_ok = [not (n.startswith(topic) or n == "log_sentences") for n in dense]
+    type_ok = [not n.startswith(topic) for n in dense]
+    domain_ok = [n.startswith((*topic, "type:")) for n in dense]
     ngrams = np.ones(N_HASH, dtype=bool)
     return {
         "status": np.concatenate([ngrams, np.array(status_ok)]),
@@ -738,15 +752,18 @@ def _fit_lr(
 ) -> _FittedLR:
     """Fit on the columns the rows use (hashing leaves most empty), then widen back.
 
-    newton-cg on the compressed matrix is about thirty times faster than
-    lbfgs on the full hashed width and converges in a handful of steps.
+    newton-cg (multinomial) and liblinear (binary) on the compressed matrix
+    are tens of times faster than lbfgs on the full hashed width.
     """
     from sklearn.linear_model import LogisticRegression
 
     used = np.unique(X.indices)
     if allowed is not None:
         used = used[allowed[used]]
-    model = LogisticRegression(C=C, max_iter=500, solver="newton-cg", random_state=seed)
+    binary = len(np.unique(y)) == 2
+    model = LogisticRegression(
+        C=C, max_iter=500, solver="liblinear" if binary else "newton-cg", random_state=seed
+    )
     model.fit(X[:, used], y)
     coef = np.zeros((model.coef_.shape[0], X.shape[1]))
     coef[:, used] = model.coef_
@@ -823,16 +840,55 @@ def _precision_threshold(
     return float(p[order][ok[-1]])
 
 
+def _scaled(X1: sp.csr_matrix, scale: float) -> sp.csr_matrix:
+    """The rows with the cue block multiplied by ``scale`` (n-grams unchanged)."""
+    col = np.ones(X1.shape[1])
+    col[N_HASH:] = scale
+    return sp.csr_matrix(X1.multiply(col))
+
+
+def _fold_scale(coef: Float, scale: float) -> Float:
+    """Express weights learned on scaled rows as weights for unscaled rows."""
+    out = coef.copy()
+    out[..., N_HASH:] *= scale
+    return out
+
+
+def _search(
+    X1: sp.csr_matrix,
+    y: npt.NDArray[Any],
+    classes: Sequence[Any],
+    folds: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    allowed: npt.NDArray[np.bool_],
+    grid: Sequence[tuple[float, float]],
+    score: Callable[[Float], float],
+    seed: int,
+) -> tuple[float, float, float, Float]:
+    """Best (scale, C) by out-of-fold score; returns scale, C, score and its OOF logits."""
+    best: tuple[float, float, float, Float] | None = None
+    for scale, C in grid:
+        z = _oof_logits(_scaled(X1, scale), y, classes, folds, C, seed, allowed)
+        value = score(z)
+        if best is None or value > best[2] + 1e-9:
+            best = (scale, C, value, z)
+    assert best is not None
+    return best
+
+
 def train(
     records: Sequence[CorpusRecord],
     *,
     seed: int = 0,
     name: str = DEFAULT_MODEL_NAME,
     progress: ProgressFn | None = None,
-    c_grid: Sequence[float] = (1.0, 4.0, 16.0),
-    scale_grid: Sequence[float] = (0.5, 1.0),
+    c_grid: Sequence[float] = (4.0, 16.0, 64.0),
+    scale_grid: Sequence[float] = (0.0, 0.25, 0.5),
 ) -> tuple[Classifier, TrainReport]:
-    """Train all three heads on labelled records; deterministic for a seed."""
+    """Train all three heads on labelled records; deterministic for a seed.
+
+    Each head chooses its own regularisation ``C`` and the weight of the cue
+    block (``scale``: 0 ignores the cues) by group-wise cross-validation.
+    """
     if len(records) < 6:
         raise ModelError(f"need at least 6 labelled documents to train, got {len(records)}")
     started = time.perf_counter()
@@ -857,6 +913,8 @@ def train(
     for a in analyses:
         df[_text_counts(a)[0]] += 1
     idf = np.log((1 + len(analyses)) / (1 + df)) + 1.0
+    X1 = _rows(analyses, idf, 1.0)
+    space = FeatureSpace(idf=idf, dense_scale=1.0, n_dense=len(analyzer.feature_names))
     groups = [r.group for r in records]
     y_status = np.array([r.status for r in records])
     status_classes = tuple(c for c in STATUSES if c in set(y_status))
@@ -864,35 +922,21 @@ def train(
         raise ModelError("the corpus needs at least two different statuses to train")
     folds = _folds(groups, y_status.tolist(), seed)
     masks = head_features(analyzer.feature_names)
+    grid = [(sc, C) for sc in scale_grid for C in c_grid]
 
-    # Choose C and the cue-block scale for status by group-wise CV.
-    best: tuple[float, float, float] | None = None
-    steps = len(c_grid) * len(scale_grid)
-    step = 0
-    spaces: dict[float, sp.csr_matrix] = {}
-    for scale in scale_grid:
-        spaces[scale] = _rows(analyses, idf, scale)
-        for C in c_grid:
-            z = _oof_logits(
-                spaces[scale], y_status, status_classes, folds, C, seed, masks["status"]
-            )
-            pred = (
-                [status_classes[i] for i in z.argmax(axis=1)]
-                if z.shape[1] > 1
-                else [status_classes[int(v > 0)] for v in z[:, 0]]
-            )
-            f1 = _macro_f1(y_status.tolist(), pred, status_classes)
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, C, scale)
-            step += 1
-            say("choosing hyper-parameters", step, steps)
-    assert best is not None
-    _, C_status, scale = best
-    X = spaces[scale]
-    space = FeatureSpace(idf=idf, dense_scale=scale, n_dense=len(analyzer.feature_names))
+    # -- status: multinomial; temperature and operating points from OOF logits
+    def status_f1(z: Float) -> float:
+        zz = np.hstack([np.zeros_like(z), z]) if z.shape[1] == 1 else z
+        return _macro_f1(
+            y_status.tolist(), [status_classes[i] for i in zz.argmax(1)], status_classes
+        )
 
-    # status head: OOF logits -> temperature, operating points; then the final fit
-    z_status = _oof_logits(X, y_status, status_classes, folds, C_status, seed, masks["status"])
+    # status always reads the cues: they carry the codebook's tests
+    status_grid = [(sc, C) for sc, C in grid if sc > 0] or [(0.5, c_grid[0])]
+    s_scale, C_status, _, z_status = _search(
+        X1, y_status, status_classes, folds, masks["status"], status_grid, status_f1, seed
+    )
+    say("status", 1, 3)
     y_idx = np.array([status_classes.index(c) for c in y_status])
     if len(status_classes) == 2:
         z_status = np.hstack([np.zeros_like(z_status), z_status])
@@ -905,62 +949,76 @@ def train(
         review[c] = (
             _precision_threshold(p_oof[called, j], (y_idx[called] == j)) if called.any() else 1.0
         )
-    final = _fit_lr(X, y_status, C_status, seed, masks["status"])
-    status_head = _softmax_head(final, status_classes, X.shape[1], temperature)
-    say("status", 1, 1)
+    final = _fit_lr(_scaled(X1, s_scale), y_status, C_status, seed, masks["status"])
+    final.coef_ = _fold_scale(final.coef_, s_scale)
+    status_head = _softmax_head(final, status_classes, X1.shape[1], temperature)
+    say("status", 3, 3)
 
-    # artifact_type head, trained on artifacts only
+    # -- artifact_type: multinomial on artifacts only
     art = np.flatnonzero(y_status == "artifact")
     type_classes = tuple(ARTIFACT_TYPES)
     y_type = np.array([records[int(i)].artifact_type for i in art])
     present_types = tuple(t for t in type_classes if t in set(y_type.tolist()))
-    C_type = C_status
-    type_oof_f1 = None
+    t_scale, C_type, type_oof_f1 = 0.0, c_grid[0], None
     if len(present_types) >= 2:
-        Xa = X[art]
-        tfolds = _folds([groups[i] for i in art], y_type.tolist(), seed)
-        best_t: tuple[float, float] | None = None
-        for C in c_grid:
-            zt = _oof_logits(Xa, y_type, present_types, tfolds, C, seed, masks["type"])
-            if len(present_types) == 2:
-                zt = np.hstack([np.zeros_like(zt), zt])
-            f1 = _macro_f1(y_type.tolist(), [present_types[i] for i in zt.argmax(1)], present_types)
-            if best_t is None or f1 > best_t[0] + 1e-9:
-                best_t = (f1, C)
-        assert best_t is not None
-        type_oof_f1, C_type = best_t
-        zt = _oof_logits(Xa, y_type, present_types, tfolds, C_type, seed, masks["type"])
-        if len(present_types) == 2:
-            zt = np.hstack([np.zeros_like(zt), zt])
-        t_temp = _fit_temperature(zt, np.array([present_types.index(t) for t in y_type]))
-        type_head = _softmax_head(
-            _fit_lr(Xa, y_type, C_type, seed, masks["type"]), present_types, X.shape[1], t_temp
+        Xa = X1[art]
+        tfolds = _folds([groups[int(i)] for i in art], y_type.tolist(), seed)
+
+        def widen(z: Float) -> Float:
+            return np.hstack([np.zeros_like(z), z]) if len(present_types) == 2 else z
+
+        def type_f1(z: Float) -> float:
+            return _macro_f1(
+                y_type.tolist(), [present_types[i] for i in widen(z).argmax(1)], present_types
+            )
+
+        t_scale, C_type, type_oof_f1, zt = _search(
+            Xa, y_type, present_types, tfolds, masks["type"], grid, type_f1, seed
         )
-        type_head = _expand_classes(type_head, type_classes)
+        t_temp = _fit_temperature(widen(zt), np.array([present_types.index(t) for t in y_type]))
+        fitted = _fit_lr(_scaled(Xa, t_scale), y_type, C_type, seed, masks["type"])
+        fitted.coef_ = _fold_scale(fitted.coef_, t_scale)
+        type_head = _expand_classes(
+            _softmax_head(fitted, present_types, X1.shape[1], t_temp), type_classes
+        )
     else:
-        type_head = _constant_head(type_classes, present_types, X.shape[1])
+        type_head = _constant_head(type_classes, present_types, X1.shape[1])
     say("artifact type", 1, 1)
 
-    # domain heads: one binary decision each, Platt + threshold from OOF
+    # -- domains: one binary decision each; own (scale, C), Platt, threshold from OOF
     dom_classes = tuple(DOMAINS)
     coefs, intercepts, pa, pb, th = [], [], [], [], []
     dom_oof: dict[str, float] = {}
+    dom_tp = dom_fp = dom_fn = 0
+    dom_chosen: dict[str, tuple[float, float]] = {}
     for j, d in enumerate(dom_classes):
         y_d = np.array([int(d in r.domains) for r in records])
-        if 0 < y_d.sum() < len(y_d):
+        if 0 < y_d.sum() < len(y_d) and min(y_d.sum(), len(y_d) - y_d.sum()) >= 2:
             dfolds = _folds(groups, y_d.tolist(), seed)
-            zd = _oof_logits(X, y_d, (0, 1), dfolds, C_status, seed, masks["domains"])[:, 0]
-            pa_j, pb_j = _fit_platt(zd, y_d)
-            p = _sigmoid(zd * pa_j + pb_j)
-            thr, f1 = _best_threshold(p, y_d)
-            m = _fit_lr(X, y_d, C_status, seed, masks["domains"])
-            coefs.append(m.coef_[0])
+
+            def dom_f1(z: Float, y_d: npt.NDArray[np.int64] = y_d) -> float:
+                pa_j, pb_j = _fit_platt(z[:, 0], y_d)
+                return _best_threshold(_sigmoid(z[:, 0] * pa_j + pb_j), y_d)[1]
+
+            d_scale, C_d, f1, zd = _search(
+                X1, y_d, (0, 1), dfolds, masks["domains"], grid, dom_f1, seed
+            )
+            pa_j, pb_j = _fit_platt(zd[:, 0], y_d)
+            p_oof_d = _sigmoid(zd[:, 0] * pa_j + pb_j)
+            thr, _ = _best_threshold(p_oof_d, y_d)
+            called_d = p_oof_d >= thr
+            dom_tp += int((called_d & (y_d == 1)).sum())
+            dom_fp += int((called_d & (y_d == 0)).sum())
+            dom_fn += int((~called_d & (y_d == 1)).sum())
+            m = _fit_lr(_scaled(X1, d_scale), y_d, C_d, seed, masks["domains"])
+            coefs.append(_fold_scale(m.coef_, d_scale)[0])
             intercepts.append(float(m.intercept_[0]))
-            dom_oof[d] = f1
-        else:  # a domain never (or always) present: a constant decision
-            coefs.append(np.zeros(X.shape[1]))
+            dom_oof[d] = round(f1, 4)
+            dom_chosen[d] = (d_scale, C_d)
+        else:  # a domain (almost) never or always present: a constant decision
+            coefs.append(np.zeros(X1.shape[1]))
             intercepts.append(0.0)
-            pa_j, pb_j, thr = 0.0, (20.0 if y_d.all() else -20.0), 0.5
+            pa_j, pb_j, thr = 0.0, (20.0 if y_d.mean() > 0.5 else -20.0), 0.5
         pa.append(pa_j)
         pb.append(pb_j)
         th.append(thr)
@@ -975,19 +1033,21 @@ def train(
         thresholds=np.array(th),
     )
 
-    status_f1 = _macro_f1(y_status.tolist(), [status_classes[i] for i in pred_idx], status_classes)
+    status_f1_oof = _macro_f1(
+        y_status.tolist(), [status_classes[i] for i in pred_idx], status_classes
+    )
     cv_metrics = {
         "folds": len(folds),
         "fold_kind": "group" if len(set(groups)) >= 3 else "stratified",
-        "status_macro_f1": round(status_f1, 4),
+        "status_macro_f1": round(status_f1_oof, 4),
         "artifact_type_macro_f1": None if type_oof_f1 is None else round(type_oof_f1, 4),
-        "domain_f1": {d: round(v, 4) for d, v in dom_oof.items()},
+        "domain_f1": dom_oof,
+        "domains_micro_f1": round(2 * dom_tp / max(2 * dom_tp + dom_fp + dom_fn, 1), 4),
     }
     chosen = {
-        "C_status": C_status,
-        "C_type": C_type,
-        "dense_scale": scale,
-        "temperature": temperature,
+        "status": {"C": C_status, "cue_scale": s_scale, "temperature": round(temperature, 4)},
+        "artifact_type": {"C": C_type, "cue_scale": t_scale},
+        "domains": {d: {"C": c, "cue_scale": sc} for d, (sc, c) in dom_chosen.items()},
     }
     data_hash = corpus_hash(records)
     meta: dict[str, Any] = {
