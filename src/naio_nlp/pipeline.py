@@ -529,6 +529,14 @@ class Classifier:
             )
             if len(analyzer.feature_names) != space.n_dense:
                 raise ModelError(f"{path}: lexicon.json does not match weights.npz")
+            for name, head in heads.items():
+                if head.coef.shape[1] != space.n_features:
+                    raise ModelError(
+                        f"{path}: the {name} weights have {head.coef.shape[1]} features but "
+                        f"this naio_nlp computes {space.n_features}; the model was built by "
+                        f"another version of the feature code. Retrain it with "
+                        f"`naio-nlp train --corpus corpus/ --out {path}`."
+                    )
         except ModelError:
             raise
         except Exception as exc:  # any damaged part: say which model and why

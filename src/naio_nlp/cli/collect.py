@@ -145,39 +145,65 @@ def crawl_command(
     chosen = _select(load_sources(sources_file), source)
     since_date = _parse_since(since)
     with Store(db) as store:
-        progress = Progress(
-            TextColumn("{task.description:24}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[last]}"),
-            console=_err,
-            transient=False,
-            disable=not _err.is_terminal,
+        report = crawl_with_progress(
+            chosen, store, since=since_date, max_pages=max_pages, settings=settings
         )
-        tasks: dict[str, TaskID] = {
-            s.name: progress.add_task(s.name, total=None, last="discovering…") for s in chosen
-        }
+    exit_code = show_crawl_report(report, db)
+    if exit_code:
+        raise typer.Exit(exit_code)
 
-        def on_progress(event: ProgressEvent) -> None:
-            task = tasks[event.source]
-            if event.stage == "discovered":
-                progress.update(task, total=event.total, last="")
-            elif event.stage == "item":
-                progress.update(task, completed=event.done, last=event.outcome or "")
-            else:
-                progress.update(task, completed=event.done, total=event.total, last="done")
 
-        with progress:
-            report = crawl(
-                chosen,
-                store,
-                since=since_date,
-                max_pages=max_pages,
-                settings=settings,
-                progress=on_progress,
-            )
-    _out.print(_summary(report))
-    _out.print(
+def crawl_with_progress(
+    chosen: list[Source],
+    store: Store,
+    *,
+    since: date | None,
+    max_pages: int | None,
+    settings: CrawlSettings,
+) -> CrawlReport:
+    """Run the crawl with a live progress line per source (on a terminal)."""
+    progress = Progress(
+        TextColumn("{task.description:24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=_err,
+        transient=False,
+        disable=not _err.is_terminal,
+    )
+    tasks: dict[str, TaskID] = {
+        s.name: progress.add_task(s.name, total=None, last="discovering…") for s in chosen
+    }
+
+    def on_progress(event: ProgressEvent) -> None:
+        task = tasks[event.source]
+        if event.stage == "discovered":
+            progress.update(task, total=event.total, last="")
+        elif event.stage == "item":
+            progress.update(task, completed=event.done, last=event.outcome or "")
+        else:
+            progress.update(task, completed=event.done, total=event.total, last="done")
+
+    with progress:
+        return crawl(
+            chosen,
+            store,
+            since=since,
+            max_pages=max_pages,
+            settings=settings,
+            progress=on_progress,
+        )
+
+
+def show_crawl_report(report: CrawlReport, db: Path, *, console: Console | None = None) -> int:
+    """Print the summary table and problems; return 2 when a source yielded nothing.
+
+    ``console`` is where the table goes (stdout by default; ``run`` keeps its
+    stdout for the report path and passes stderr).
+    """
+    out = console or _out
+    out.print(_summary(report))
+    out.print(
         f"{report.requests} requests, {report.not_modified} answered 304 Not Modified; store: {db}",
         highlight=False,
     )
@@ -189,8 +215,7 @@ def crawl_command(
     errors = [p for p in report.problems if p.severity == "error"]
     for p in errors:
         _err.print(f"[bold red]SOURCE YIELDED NOTHING[/] {p.message}", highlight=False)
-    if errors:
-        raise typer.Exit(2)
+    return 2 if errors else 0
 
 
 def sources_list_command(

@@ -20,6 +20,8 @@ from ..report import DEFAULT_TITLE, ReportSummary, build_report
 from ..store import Store
 
 MODEL_CARD = "model-card.json"
+#: The demo snapshot's preferred loopback port: stable URLs make re-runs incremental.
+DEMO_PORT = 47319
 
 
 def load_model_info(model: Path | None, model_version: str | None) -> Mapping[str, Any] | None:
@@ -99,6 +101,126 @@ def report_command(
     tell(report_from_store(db, out, model_version=model_version, model=model, title=title))
 
 
+def run_command(
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Run against the bundled offline snapshot of source sites, served on "
+            "127.0.0.1 by this command (no internet needed).",
+        ),
+    ] = False,
+    sources_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            dir_okay=False,
+            exists=True,
+            help="Sources registry (TOML); default: the shipped one.",
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            dir_okay=False,
+            help="SQLite store (default: naio.db, or naio-demo/naio.db with --demo).",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model directory (default: the shipped model).")
+    ] = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            file_okay=False,
+            help="Report directory (default: report/, or naio-demo/report/ with --demo).",
+        ),
+    ] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option("--max-pages", min=1, help="At most this many article pages per source."),
+    ] = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay",
+            min=0.0,
+            help="Seconds between requests to one host (default 2; 0 for the demo).",
+        ),
+    ] = None,
+) -> None:
+    """Crawl → classify → report, doing only the new work on every run.
+
+    Crawls the sources (unchanged pages cost a 304), labels every stored
+    article that this model version has not labelled yet (predictions are
+    stored per model version, so a new model re-labels and old labels stay
+    queryable), and writes the HTML report.
+
+    Examples:
+
+        naio-nlp run --demo                 # the whole product, offline
+
+        naio-nlp run --db naio.db --report report/
+    """
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from .. import pipeline
+    from ..fetch import CrawlSettings
+    from ..runner import classify_new
+    from ..sources import load_sources
+    from .collect import crawl_with_progress, show_crawl_report
+
+    err = Console(stderr=True)
+    base_dir = Path("naio-demo") if demo else Path(".")
+    db = db or base_dir / "naio.db"
+    report_dir = report_dir or base_dir / "report"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    model_path = model or pipeline.default_model_path()
+    classifier = pipeline.load(model)
+    settings = CrawlSettings()
+    if demo and delay is None:
+        delay = 0.0  # the snapshot server is our own, on loopback
+    if delay is not None:
+        settings = replace(settings, per_host_delay=delay)
+
+    def crawl_and_classify(sources_path: Path | None, base: str | None) -> int:
+        sources = load_sources(sources_path, base=base)
+        err.print(f"[bold]1/3 crawl[/] {len(sources)} sources → {db}", highlight=False)
+        with Store(db) as store:
+            crawl_report = crawl_with_progress(
+                sources, store, since=None, max_pages=max_pages, settings=settings
+            )
+            code = show_crawl_report(crawl_report, db, console=err)
+            err.print(f"[bold]2/3 classify[/] with {classifier.version}", highlight=False)
+            n = classify_new(store, classifier)
+            err.print(f"classified {n} new articles", highlight=False)
+        return code
+
+    if demo:
+        from ..demo import serve_snapshot, sources_path
+
+        with serve_snapshot(port=DEMO_PORT) as base:
+            err.print(f"serving the offline snapshot at {base}", highlight=False)
+            code = crawl_and_classify(sources_path(), base)
+    else:
+        code = crawl_and_classify(sources_file, None)
+    err.print(f"[bold]3/3 report[/] → {report_dir}", highlight=False)
+    summary = report_from_store(
+        db,
+        report_dir,
+        model_version=classifier.version,
+        model=model_path if (model_path / MODEL_CARD).is_file() else None,
+    )
+    tell(summary)
+    if code:
+        raise typer.Exit(code)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("run")(run_command)
     app.command("report")(report_command)

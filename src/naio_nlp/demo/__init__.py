@@ -105,8 +105,8 @@ class _SnapshotServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, root: Path, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.root = root
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
         lastmod_file = root / _LASTMOD_FILE
@@ -195,14 +195,23 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_snapshot(root: Path | None = None) -> Iterator[str]:
-    """Serve the snapshot (or ``root``) on 127.0.0.1 at a free port; yield the base URL.
+def serve_snapshot(root: Path | None = None, *, port: int = 0) -> Iterator[str]:
+    """Serve the snapshot (or ``root``) on 127.0.0.1; yield the base URL.
 
-    The base URL has no trailing slash (``http://127.0.0.1:PORT``); it replaces
-    ``{base}`` in ``sources.toml`` and in the served pages, feeds and sitemaps.
-    The server stops when the block ends.
+    ``port`` 0 takes a free port. A fixed port keeps the URLs the same from
+    run to run, which is what lets a second ``run --demo`` cost only 304s;
+    when that port is taken, a free one is used instead (and the store sees
+    new URLs). The base URL has no trailing slash (``http://127.0.0.1:PORT``);
+    it replaces ``{base}`` in ``sources.toml`` and in the served pages, feeds
+    and sitemaps. The server stops when the block ends.
     """
-    server = _SnapshotServer(root or site_dir())
+    try:
+        server = _SnapshotServer(root or site_dir(), port)
+    except OSError:
+        if port == 0:
+            raise
+        log.warning("port %d is taken; serving the demo snapshot on a free port", port)
+        server = _SnapshotServer(root or site_dir(), 0)
     thread = threading.Thread(target=server.serve_forever, name="naio-demo-server", daemon=True)
     thread.start()
     log.info("demo snapshot served at %s", server.base)

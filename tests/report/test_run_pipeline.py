@@ -1,0 +1,72 @@
+"""``naio-nlp run``: crawl → classify → report, doing only new work on every run."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from naio_nlp.pipeline import Classifier
+from naio_nlp.store import Store
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def second_model(trained_model_path: Path, tmp_path: Path) -> Path:
+    """The same weights under another model version: what retraining produces."""
+    import json
+
+    path = tmp_path / "model-b"
+    shutil.copytree(trained_model_path, path)
+    meta = json.loads((path / "meta.json").read_text())
+    meta["model_version"] = meta["model_version"] + "-retrained"
+    (path / "meta.json").write_text(json.dumps(meta))
+    return path
+
+
+def test_demo_run_twice_then_a_new_model(
+    cli: Cli, tmp_path: Path, trained_model_path: Path, second_model: Path
+) -> None:
+    db, report = tmp_path / "naio.db", tmp_path / "report"
+    args = ["run", "--demo", "--db", str(db), "--report", str(report)]
+
+    code, out, err = cli(*args, "--model", str(trained_model_path))
+    assert code == 0, err
+    assert out.strip() == str(report / "index.html")
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert "Execution index over time" in html
+    with Store(db) as store:
+        first_version = Classifier.from_disk(trained_model_path).version
+        assert store.model_versions() == [first_version]
+        labelled = list(store.predictions(model_version=first_version))
+    assert len(labelled) >= 50
+    assert "classified 0 new articles" not in err
+
+    code, _, err = cli(*args, "--model", str(trained_model_path))
+    assert code == 0, err
+    assert "classified 0 new articles" in err
+    with Store(db) as store:
+        assert len(list(store.predictions(model_version=first_version))) == len(labelled)
+
+    code, _, err = cli(*args, "--model", str(second_model))
+    assert code == 0, err
+    assert f"classified {len(labelled)} new articles" in err
+    new_version = Classifier.from_disk(second_model).version
+    with Store(db) as store:
+        assert store.model_versions() == [first_version, new_version]
+        old = list(store.predictions(model_version=first_version))
+        new = list(store.predictions(model_version=new_version))
+    assert len(old) == len(new) == len(labelled)
+
+
+def test_report_on_an_empty_database_says_nothing_yet(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    with Store(db):
+        pass
+    code, out, err = cli("report", "--db", str(db), "--out", str(tmp_path / "r"))
+    assert code == 0, err
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "Nothing to report yet" in html
