@@ -67,6 +67,7 @@ def test_report_on_an_empty_database_says_nothing_yet(cli: Cli, tmp_path: Path) 
     with Store(db):
         pass
     code, out, err = cli("report", "--db", str(db), "--out", str(tmp_path / "r"))
+    assert out.strip() == str(tmp_path / "r" / "index.html")
     assert code == 0, err
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "Nothing to report yet" in html
