@@ -92,6 +92,13 @@ _COOC: dict[str, tuple[str, ...]] = {
 _DERIVED = ("named_output", "number", "date", "specific")
 
 
+def _member(values: npt.NDArray[np.uint64], sorted_ids: npt.NDArray[np.uint64]) -> Any:
+    """``np.isin`` for a small sorted id table, without its per-call overhead."""
+    idx = np.searchsorted(sorted_ids, values)
+    idx[idx == sorted_ids.size] = 0
+    return sorted_ids[idx] == values
+
+
 def dense_feature_names(lexicon: Mapping[str, Mapping[str, Sequence[str]]]) -> list[str]:
     """Names of the per-sentence count columns, in order."""
     names = [f"cue:{c}" for c in lexicon["cues"]]
@@ -112,9 +119,10 @@ class Analysis:
     body_start: int
     language: str
     sent_bounds: npt.NDArray[np.int64]  # (n_sent, 2) character offsets in ``text``
-    token_sent: npt.NDArray[np.int64]  # sentence index of each hashed token
-    unigrams: npt.NDArray[np.int64]  # hashed unigram bucket per kept token
-    bigrams: npt.NDArray[np.int64]  # hashed bigram bucket per kept token (-1 for the first)
+    ngram_ids: npt.NDArray[np.int64]  # distinct hashed 1-2-gram buckets, sorted
+    ngram_counts: npt.NDArray[np.float64]  # how often each bucket occurs
+    ngram_inverse: npt.NDArray[np.int64]  # for each occurrence, its index in ngram_ids
+    ngram_sent: npt.NDArray[np.int64]  # for each occurrence, its sentence
     sent_counts: npt.NDArray[np.float64]  # (n_sent, n_dense) cue counts per sentence
     named_outputs: tuple[tuple[int, int, int], ...]  # (sentence, char start, char end)
     agencies: tuple[tuple[int, str], ...]  # (sentence, agency as written)
@@ -163,23 +171,25 @@ class TextAnalyzer:
     @cached_property
     def _sentence_end_ids(self) -> npt.NDArray[np.uint64]:
         strings = self.pipelines["en"].vocab.strings
-        return np.array([strings.add(p) for p in (".", "!", "?", "...", "…")], dtype=np.uint64)
+        return np.unique(
+            np.array([strings.add(p) for p in (".", "!", "?", "...", "…")], dtype=np.uint64)
+        )
 
     @cached_property
     def _month_ids(self) -> npt.NDArray[np.uint64]:
         strings = self.pipelines["en"].vocab.strings
-        return np.array([strings.add(m) for m in _MONTHS], dtype=np.uint64)
+        return np.unique(np.array([strings.add(m) for m in _MONTHS], dtype=np.uint64))
 
     @cached_property
     def _connector_ids(self) -> npt.NDArray[np.uint64]:
         strings = self.pipelines["en"].vocab.strings
-        return np.array([strings.add(c) for c in _CONNECTORS], dtype=np.uint64)
+        return np.unique(np.array([strings.add(c) for c in _CONNECTORS], dtype=np.uint64))
 
     @cached_property
     def _head_ids(self) -> npt.NDArray[np.uint64]:
         strings = self.pipelines["en"].vocab.strings
         heads = {h for hs in self.lexicon["output_heads"].values() for h in hs}
-        return np.array([strings.add(h) for h in sorted(heads)], dtype=np.uint64)
+        return np.unique(np.array([strings.add(h) for h in sorted(heads)], dtype=np.uint64))
 
     @cached_property
     def _naio_lower(self) -> tuple[str, ...]:
@@ -191,7 +201,7 @@ class TextAnalyzer:
         """Analyse a batch; output is in input order."""
         joined = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
         langs = [
-            lang if lang in ("en", "ms") else detect_language(j[:600])
+            lang if lang in ("en", "ms") else detect_language(j[:400])
             for lang, j in zip(languages, joined, strict=True)
         ]
         out: list[Analysis | None] = [None] * len(texts)
@@ -245,7 +255,7 @@ class TextAnalyzer:
         is_year = np.zeros(n_tok, dtype=bool)
         for i in np.flatnonzero(like_num):
             is_year[i] = bool(_YEAR.match(doc[int(i)].text))
-        is_month = np.isin(lower, self._month_ids)
+        is_month = _member(lower, self._month_ids)
         np.add.at(counts[:, self._col["x:number"]], tok_sent[like_num & ~is_year], 1.0)
         np.add.at(counts[:, self._col["x:date"]], tok_sent[is_month | is_year], 1.0)
         outputs = self._named_outputs(doc, lower, arr, tok_sent, is_year)
@@ -276,14 +286,21 @@ class TextAnalyzer:
             counts[:, self._col[f"co:naio_type:{t}"]] = has_type & present["naio"]
             counts[:, self._col[f"co:release_type:{t}"]] = has_type & present["release"]
 
-        # Hashed unigrams and bigrams of the kept tokens.
+        # Hashed unigrams and bigrams of the kept tokens, counted once here.
         kept = np.flatnonzero(keep)
         ids = lower[kept]
+        sent_of = tok_sent[kept]
         uni = (ids % np.uint64(N_HASH)).astype(np.int64)
-        big = np.full(uni.shape, -1, dtype=np.int64)
         if ids.size > 1:
             mixed = ids[:-1] * _BIGRAM_MIX ^ ids[1:]
-            big[1:] = (mixed % np.uint64(N_HASH)).astype(np.int64)
+            big = (mixed % np.uint64(N_HASH)).astype(np.int64)
+            occurrences = np.concatenate([uni, big])
+            occ_sent = np.concatenate([sent_of, sent_of[1:]])
+        else:
+            occurrences, occ_sent = uni, sent_of
+        ngram_ids, inverse, occurrence_counts = np.unique(
+            occurrences, return_inverse=True, return_counts=True
+        )
         title_naio = has_title and any(
             n in text[: max(body_start - 2, 0)].lower() for n in self._naio_lower
         )
@@ -292,9 +309,10 @@ class TextAnalyzer:
             body_start=body_start,
             language=lang,
             sent_bounds=bounds,
-            token_sent=tok_sent[kept],
-            unigrams=uni,
-            bigrams=big,
+            ngram_ids=ngram_ids,
+            ngram_counts=occurrence_counts.astype(np.float64),
+            ngram_inverse=inverse.astype(np.int64),
+            ngram_sent=occ_sent.astype(np.int64),
             sent_counts=counts,
             named_outputs=tuple(outputs),
             agencies=tuple(agencies),
@@ -317,12 +335,12 @@ class TextAnalyzer:
         newline = np.zeros(n_tok, dtype=bool)
         for i in np.flatnonzero(is_space):
             newline[i] = "\n" in doc[int(i)].text
-        enders = np.isin(orth, self._sentence_end_ids) | newline
+        enders = _member(orth, self._sentence_end_ids) | newline
         start = np.zeros(n_tok, dtype=bool)
         start[0] = True
         start[1:] = enders[:-1] & ~enders[1:]
         # Closing quotes or brackets stay with the sentence they close.
-        start[1:] &= ~(arr[1:, 1].astype(bool) & ~np.isin(orth[1:], self._sentence_end_ids))
+        start[1:] &= ~(arr[1:, 1].astype(bool) & ~enders[1:])
         if body_start:
             idx = arr[:, 7]
             first_body = int(np.searchsorted(idx, body_start))
@@ -355,11 +373,11 @@ class TextAnalyzer:
         small connectors, with an optional year range at the end.
         """
         cap = (arr[:, 5] == 1) | (arr[:, 6] == 1) | is_year
-        conn = np.isin(lower, self._connector_ids)
+        conn = _member(lower, self._connector_ids)
         join = np.zeros_like(cap)
         join[1:-1] = conn[1:-1] & cap[:-2] & cap[2:] & (tok_sent[:-2] == tok_sent[2:])
         run = cap | join
-        head = np.isin(lower, self._head_ids) & (arr[:, 5] == 1)
+        head = _member(lower, self._head_ids) & (arr[:, 5] == 1)
         if not head.any():
             return []
         edges = np.diff(np.concatenate(([0], run.astype(np.int8), [0])))
@@ -389,9 +407,10 @@ def _empty_analysis(text: str, body_start: int, lang: str, n_dense: int) -> Anal
         body_start=body_start,
         language=lang,
         sent_bounds=np.zeros((0, 2), dtype=np.int64),
-        token_sent=empty,
-        unigrams=empty,
-        bigrams=empty,
+        ngram_ids=empty,
+        ngram_counts=np.zeros(0, dtype=np.float64),
+        ngram_inverse=empty,
+        ngram_sent=empty,
         sent_counts=np.zeros((0, n_dense), dtype=np.float64),
         named_outputs=(),
         agencies=(),

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
@@ -48,7 +48,7 @@ from ._version import __version__
 from .corpus import CorpusRecord, corpus_hash
 from .errors import ModelError
 from .features import N_HASH, Analysis, TextAnalyzer, iter_sentences
-from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
+from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES
 from .lexicon import lexicon_dict
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, NaioRole, Prediction
 
@@ -194,9 +194,7 @@ def _dense(a: Analysis, cols: Mapping[str, int]) -> Float:
 
 
 def _text_counts(a: Analysis) -> tuple[npt.NDArray[np.int64], Float, npt.NDArray[np.int64]]:
-    ids = np.concatenate([a.unigrams, a.bigrams[a.bigrams >= 0]])
-    uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
-    return uniq, counts.astype(np.float64), inverse
+    return a.ngram_ids, a.ngram_counts, a.ngram_inverse
 
 
 def _rows(analyses: Sequence[Analysis], idf: Float, dense_scale: float) -> sp.csr_matrix:
@@ -334,14 +332,16 @@ class Classifier:
         p_dom = self.domain_head.proba(X)
         out = []
         for i, (row, a) in enumerate(zip(rows, analyses, strict=True)):
-            out.append(self._prediction(row[0], a, X[i], p_status[i], p_type[i], p_dom[i]))
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            values = (X.indices[lo:hi], X.data[lo:hi])
+            out.append(self._prediction(row[0], a, values, p_status[i], p_type[i], p_dom[i]))
         return out
 
     def _prediction(
         self,
         article_id: str,
         a: Analysis,
-        x: sp.csr_matrix,
+        x: tuple[npt.NDArray[np.int32], Float],
         p_status: Float,
         p_type: Float,
         p_dom: Float,
@@ -377,29 +377,60 @@ class Classifier:
             model_version=self.version,
         )
 
-    def sentence_scores(self, a: Analysis, x: sp.csr_matrix, weights: Float) -> Float:
-        """Each sentence's share of ``weights @ x``: tokens' and cues' contributions summed."""
+    @cached_property
+    def _evidence_weights(self) -> tuple[Float, dict[str, int]]:
+        """One row per label whose evidence we report, relative to the other classes.
+
+        For a softmax head a sentence supports class *c* by how much it raises
+        *c*'s logit above the average class; for a sigmoid head, by its logit.
+        """
+        rows: list[Float] = []
+        index: dict[str, int] = {}
+        for prefix, head in (("status", self.status_head), ("type", self.type_head)):
+            rel = head.coef - head.coef.mean(axis=0)
+            for c, w in zip(head.classes, rel, strict=True):
+                index[f"{prefix}:{c}"] = len(rows)
+                rows.append(w)
+        for c, w in zip(self.domain_head.classes, self.domain_head.coef, strict=True):
+            index[f"domain:{c}"] = len(rows)
+            rows.append(w)
+        return np.vstack(rows), index
+
+    def sentence_scores(
+        self, a: Analysis, x: tuple[npt.NDArray[np.int32], Float], labels: Sequence[str]
+    ) -> Float:
+        """Each sentence's share of each label's logit: (labels, sentences).
+
+        A feature's weighted value is split evenly over its occurrences, and
+        each occurrence counts for the sentence it is in; a cue feature's value
+        is split over sentences in proportion to their cue counts.
+        """
+        weights, index = self._evidence_weights
+        rows = np.array([index[label] for label in labels])
         n = a.n_sentences
-        if n == 0:
-            return np.zeros(0)
-        uniq, counts, inverse = _text_counts(a)
-        row = x.toarray().ravel() if sp.issparse(x) else np.asarray(x).ravel()
-        per_feature = weights[uniq] * row[uniq] / counts
-        tok_sent = np.concatenate([a.token_sent, a.token_sent[a.bigrams >= 0]])
-        scores: Float = np.bincount(tok_sent, weights=per_feature[inverse], minlength=n).astype(
-            np.float64
-        )
-        dense_w = weights[N_HASH : N_HASH + a.sent_counts.shape[1]]
-        dense_x = row[N_HASH : N_HASH + a.sent_counts.shape[1]]
+        cols, data = x
+        n_text = a.ngram_ids.size
+        text_vals = data[:n_text]
+        per_feature = weights[np.ix_(rows, a.ngram_ids)] * (text_vals / a.ngram_counts)
+        per_occurrence = per_feature[:, a.ngram_inverse]
+        scores = np.zeros((len(labels), n))
+        for j in range(len(labels)):
+            scores[j] = np.bincount(a.ngram_sent, weights=per_occurrence[j], minlength=n)
+        n_dense = a.sent_counts.shape[1]
+        dense_x = np.zeros(n_dense)
+        dense_cols = cols[n_text:] - N_HASH
+        keep = dense_cols < n_dense
+        dense_x[dense_cols[keep]] = data[n_text:][keep]
         totals = a.sent_counts.sum(axis=0)
         share = np.divide(a.sent_counts, totals, out=np.zeros_like(a.sent_counts), where=totals > 0)
-        scores += share @ (dense_w * dense_x)
+        dense_w = weights[np.ix_(rows, np.arange(N_HASH, N_HASH + n_dense))]
+        scores += (dense_w * dense_x) @ share.T
         return scores
 
     def _evidence(
         self,
         a: Analysis,
-        x: sp.csr_matrix,
+        x: tuple[npt.NDArray[np.int32], Float],
         status: str,
         atype: str | None,
         domains: tuple[str, ...],
@@ -407,34 +438,32 @@ class Classifier:
         body = list(iter_sentences(a))
         if not body:
             return ()
+        labels = [f"status:{status}"]
+        wanted = [3]
+        if atype is not None:
+            labels.append(f"type:{atype}")
+            wanted.append(1)
+        labels += [f"domain:{d}" for d in domains]
+        wanted += [1] * len(domains)
+        scores = self.sentence_scores(a, x, labels)
         body_text = a.text[a.body_start :]
         picked: list[EvidenceSentence] = []
-
-        def top(weights: Float, label: str, k: int) -> None:
-            scores = self.sentence_scores(a, x, weights)
-            ranked = sorted(body, key=lambda s: -scores[s[0]])
-            for i, start, end in ranked[:k]:
-                if scores[i] <= 0:
+        body_idx = np.array([i for i, _, _ in body])
+        for label, k, row in zip(labels, wanted, scores, strict=True):
+            order = np.argsort(-row[body_idx], kind="stable")[:k]
+            for o in order:
+                i, start, end = body[int(o)]
+                if row[i] <= 0:
                     break
                 picked.append(
                     EvidenceSentence(
                         text=body_text[start:end],
                         start=start,
                         end=end,
-                        score=round(float(scores[i]), 4),
+                        score=round(float(row[i]), 4),
                         supports=label,
                     )
                 )
-
-        head = self.status_head
-        c = head.classes.index(status)
-        top(head.coef[c] - head.coef.mean(axis=0), f"status:{status}", 3)
-        if atype is not None:
-            t = self.type_head.classes.index(atype)
-            top(self.type_head.coef[t] - self.type_head.coef.mean(axis=0), f"type:{atype}", 1)
-        for d in domains:
-            j = self.domain_head.classes.index(d)
-            top(self.domain_head.coef[j], f"domain:{d}", 1)
         return tuple(picked)
 
     # -- persistence
@@ -644,7 +673,7 @@ def _artifact_slots(
             rank += (end - start) / 100
             scored.append((rank, -start, a.text[start:end]))
         name = max(scored)[2]
-    naio_lower = {n.lower() for n in a_naio_names()}
+    naio_lower = _NAIO_LOWER
     agencies = tuple(dict.fromkeys(t for _, t in a.agencies if t.lower() not in naio_lower))
     partners = tuple(dict.fromkeys(m.group(0).strip() for m in _PARTNER_RE.finditer(body)))[:8]
     when = None
@@ -657,10 +686,7 @@ def _artifact_slots(
     return ArtifactSlots(name=name, agencies=agencies[:10], partners=partners, date=when)
 
 
-def a_naio_names() -> tuple[str, ...]:
-    from .labels import NAIO_NAMES
-
-    return NAIO_NAMES
+_NAIO_LOWER = frozenset(n.lower() for n in NAIO_NAMES)
 
 
 # ----------------------------------------------------------------------------- loading
