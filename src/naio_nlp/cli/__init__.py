@@ -66,7 +66,7 @@ def _root(
     )
 
 
-for _module in (corpus, model, classify, collect, report):
+for _module in (report, collect, classify, model, corpus):
     _module.register(app)
 
 
