@@ -47,3 +47,11 @@ def test_every_error_is_a_naio_error() -> None:
         "ModelError",
     ):
         assert issubclass(getattr(naio_nlp, name), naio_nlp.NaioError)
+
+
+def test_load_returns_the_shipped_classifier() -> None:
+    clf = naio_nlp.load()
+    assert isinstance(clf, naio_nlp.Classifier)
+    pred = clf.classify("The National AI Office will consider a framework next year.")
+    assert isinstance(pred, naio_nlp.Prediction)
+    assert pred.model_version == clf.version

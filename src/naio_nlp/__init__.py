@@ -22,6 +22,7 @@ from .errors import (
     NaioError,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
+from .pipeline import Classifier, load, train
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "STATUSES",
     "Article",
     "ArtifactSlots",
+    "Classifier",
     "ConfigError",
     "CorpusError",
     "Evidence",
@@ -45,6 +47,8 @@ __all__ = [
     "Prediction",
     "__version__",
     "classify_files",
+    "load",
+    "train",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

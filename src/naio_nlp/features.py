@@ -22,7 +22,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM, LOWER, ORTH
+from spacy.attrs import (
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_TITLE,
+    IS_UPPER,
+    LENGTH,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    SPACY,
+)
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -221,7 +232,7 @@ class TextAnalyzer:
         if n_tok == 0:
             return _empty_analysis(text, body_start, lang, len(self.feature_names))
         arr = doc.to_array(
-            [LOWER, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, IS_TITLE, IS_UPPER, IDX, LENGTH]
+            [LOWER, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, IS_TITLE, IS_UPPER, IDX, LENGTH, SPACY]
         )
         lower = arr[:, 0].astype(np.uint64)
         is_punct = arr[:, 1].astype(bool)
@@ -270,7 +281,9 @@ class TextAnalyzer:
         )
         present = {
             "naio": counts[:, self._col["cue:naio"]] > 0,
-            "release": counts[:, self._col["cue:release"]] > 0,
+            # a release verb in a sentence about NAIO's own founding does not count
+            "release": (counts[:, self._col["cue:release"]] > 0)
+            & (counts[:, self._col["cue:establishment"]] == 0),
             "intention": counts[:, self._col["cue:intention"]] > 0,
             "citation": counts[:, self._col["cue:citation"]] > 0,
             "footer": counts[:, self._col["cue:footer"]] > 0,
@@ -336,11 +349,27 @@ class TextAnalyzer:
         for i in np.flatnonzero(is_space):
             newline[i] = "\n" in doc[int(i)].text
         enders = _member(orth, self._sentence_end_ids) | newline
+        is_punct = arr[:, 1].astype(bool)
+        space_after = arr[:, 9].astype(bool)
+        space_before = np.zeros(n_tok, dtype=bool)
+        space_before[1:] = space_after[:-1] | is_space[:-1]
+        prev_newline = np.zeros(n_tok, dtype=bool)
+        prev_newline[1:] = newline[:-1]
+        # A closing quote or bracket right after the full stop ('here." Next') still
+        # belongs to the sentence it closes: the sentence ends after the mark.
+        closing = is_punct & ~space_before & ~enders
+        ends = enders.copy()
+        ends[1:] |= closing[1:] & enders[:-1]
         start = np.zeros(n_tok, dtype=bool)
         start[0] = True
-        start[1:] = enders[:-1] & ~enders[1:]
-        # Closing quotes or brackets stay with the sentence they close.
-        start[1:] &= ~(arr[1:, 1].astype(bool) & ~enders[1:])
+        start[1:] = ends[:-1] & ~ends[1:]
+        # Other marks stay with the sentence they follow, unless a line break came
+        # first (a bullet) or the mark opens a sentence ('"Quoted' or '(The': a space
+        # before it, none after, and a capital next).
+        capital_next = np.zeros(n_tok, dtype=bool)
+        capital_next[:-1] = (arr[1:, 5] == 1) | (arr[1:, 6] == 1)
+        opening = is_punct & capital_next & space_before & ~space_after
+        start[1:] &= ~(is_punct[1:] & ~ends[1:] & ~prev_newline[1:] & ~opening[1:])
         if body_start:
             idx = arr[:, 7]
             first_body = int(np.searchsorted(idx, body_start))
@@ -350,8 +379,6 @@ class TextAnalyzer:
         # not a new sentence: require the next token to be capitalised, a digit or a
         # bullet-like mark, unless a newline separated them.
         title = arr[:, 5].astype(bool) | arr[:, 6].astype(bool) | arr[:, 3].astype(bool)
-        prev_newline = np.zeros(n_tok, dtype=bool)
-        prev_newline[1:] = newline[:-1]
         soft = start & ~title & ~prev_newline & ~arr[:, 1].astype(bool)
         soft[0] = False
         start &= ~soft
