@@ -22,23 +22,18 @@ without an id gets ``<file>:<line>``; a file from a folder gets its path.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import json
 import logging
-import multiprocessing
 import os
 import sys
-import tempfile
-import uuid
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from ._workers import map_batches
 from .errors import ExtractionError, InputError, ModelError
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .schema import Prediction
@@ -708,64 +703,17 @@ def _classify(classifier: Classifier, batch: list[_Doc]) -> list[Prediction | st
     return out
 
 
-# Worker processes. With fork they inherit the loaded classifier from this
-# registry (copy-on-write, no reload); with spawn they load it from its folder.
-_SHARED: dict[str, Classifier] = {}
-_WORKER_CLASSIFIER: Classifier | None = None
-
-
-def _init_worker(token: str, path: str | None) -> None:
-    global _WORKER_CLASSIFIER
-    shared = _SHARED.get(token)
-    if shared is None:
-        from .pipeline import load
-
-        shared = load(path)
-    _WORKER_CLASSIFIER = shared
-
-
-def _classify_in_worker(batch: list[_Doc]) -> list[dict[str, Any] | str]:
-    assert _WORKER_CLASSIFIER is not None
-    return [p if isinstance(p, str) else p.to_dict() for p in _classify(_WORKER_CLASSIFIER, batch)]
+def _classify_dicts(classifier: Classifier, batch: list[_Doc]) -> list[dict[str, Any] | str]:
+    """Worker side: predictions as dicts (they round-trip exactly), failures as messages."""
+    return [p if isinstance(p, str) else p.to_dict() for p in _classify(classifier, batch)]
 
 
 def _parallel(
     classifier: Classifier, batches: Iterator[list[_Doc]], workers: int
 ) -> Iterator[tuple[list[_Doc], list[Prediction | str]]]:
-    """Batches labelled by a process pool, yielded in input order.
-
-    At most two batches per worker are in flight, so memory stays flat
-    however far reading could run ahead; results are rebuilt from
-    :meth:`Prediction.to_dict`, which round-trips exactly.
-    """
-    fork = sys.platform == "linux"
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    token = uuid.uuid4().hex
-    with contextlib.ExitStack() as stack:
-        path = classifier.path
-        if fork:
-            _SHARED[token] = classifier
-            stack.callback(_SHARED.pop, token, None)
-        elif path is None:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="naio-model-"))
-            path = classifier.to_disk(Path(tmp) / "model")
-        pool = stack.enter_context(
-            ctx.Pool(workers, initializer=_init_worker, initargs=(token, str(path)))
-        )
-        inflight: deque[tuple[list[_Doc], AsyncResult[list[dict[str, Any] | str]]]] = deque()
-
-        def ready() -> tuple[list[_Doc], list[Prediction | str]]:
-            batch, pending = inflight.popleft()
-            return batch, [
-                p if isinstance(p, str) else Prediction.from_dict(p) for p in pending.get()
-            ]
-
-        for batch in batches:
-            inflight.append((batch, pool.apply_async(_classify_in_worker, (batch,))))
-            if len(inflight) >= 2 * workers:
-                yield ready()
-        while inflight:
-            yield ready()
+    """Batches labelled by worker processes, yielded in input order."""
+    for batch, results in map_batches(classifier, batches, workers, _classify_dicts):
+        yield batch, [p if isinstance(p, str) else Prediction.from_dict(p) for p in results]
 
 
 def classify_files(

@@ -26,10 +26,8 @@ import hashlib
 import json
 import logging
 import math
-import multiprocessing
 import platform
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -311,15 +309,10 @@ class Classifier:
     def _predict_parallel(
         self, batches: Iterator[list[tuple[str, str, str, str | None]]], n_process: int
     ) -> Iterator[Prediction]:
-        with tempfile.TemporaryDirectory(prefix="naio-model-") as tmp:
-            path = self.path
-            if path is None:
-                path = Path(tmp) / "model"
-                self.to_disk(path)
-            ctx = multiprocessing.get_context("fork" if platform.system() == "Linux" else "spawn")
-            with ctx.Pool(n_process, initializer=_worker_init, initargs=(str(path),)) as pool:
-                for preds in pool.imap(_worker_predict, batches, chunksize=1):
-                    yield from (Prediction.from_dict(p) for p in preds)
+        from ._workers import map_batches
+
+        for _, dicts in map_batches(self, batches, n_process, _predict_dicts):
+            yield from (Prediction.from_dict(d) for d in dicts)
 
     def _predict(self, rows: Sequence[tuple[str, str, str, str | None]]) -> list[Prediction]:
         if not rows:
@@ -607,17 +600,11 @@ def _as_row(item: Article | Mapping[str, Any] | str, i: int) -> tuple[str, str, 
     return str(item.get("id", i)), str(item.get("title") or ""), text, lang
 
 
-_WORKER: Classifier | None = None
-
-
-def _worker_init(path: str) -> None:
-    global _WORKER
-    _WORKER = Classifier.from_disk(path)
-
-
-def _worker_predict(batch: list[tuple[str, str, str, str | None]]) -> list[dict[str, Any]]:
-    assert _WORKER is not None
-    return [p.to_dict() for p in _WORKER._predict(batch)]
+def _predict_dicts(
+    classifier: Classifier, batch: list[tuple[str, str, str, str | None]]
+) -> list[dict[str, Any]]:
+    """Worker side of ``classify_many(n_process=...)``: predictions as dicts."""
+    return [p.to_dict() for p in classifier._predict(batch)]
 
 
 # ----------------------------------------------------------------------------- evidence helpers
