@@ -49,7 +49,7 @@ class CorpusError(NaioError):
         self.line = line
         self.field = field
         self.message = message
-        where = f"{path}:{line}" + (f": field '{field}'" if field else "")
+        where = (f"{path}:{line}" if line > 0 else path) + (f": field '{field}'" if field else "")
         super().__init__(f"{where}: {message}")
 
 
