@@ -132,7 +132,7 @@ def model_path(arg: Path | None, tmp: Path) -> Path:
     if arg is not None:
         sys.exit(f"no model at {arg}")
     from naio_nlp.corpus import read_corpus
-    from naio_nlp.pipeline import train
+    from naio_nlp.training import train
 
     print(f"no model at {path}; training one from corpus/train.jsonl ...", flush=True)
     clf, _ = train(read_corpus(ROOT / "corpus" / "train.jsonl"), seed=0, name="bench")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from naio_nlp import pipeline
 from naio_nlp.corpus import read_corpus
+from naio_nlp.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +79,7 @@ def main() -> None:
     if not args.no_train:
         records = read_corpus(ROOT / "corpus" / "train.jsonl")
         start = time.perf_counter()
-        pipeline.train(records, seed=0)
+        train(records, seed=0)
         print(f"training on {len(records)} documents: {time.perf_counter() - start:.1f} s")
 
 

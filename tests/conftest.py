@@ -33,7 +33,7 @@ def trained_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     exercise training too and do not depend on a committed binary.
     """
     from naio_nlp.corpus import read_corpus
-    from naio_nlp.pipeline import train
+    from naio_nlp.training import train
 
     records = read_corpus(ROOT / "corpus" / "train.jsonl")
     sample = [r for i, r in enumerate(sorted(records, key=lambda r: r.id)) if i % 2 == 0]

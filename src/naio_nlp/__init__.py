@@ -22,8 +22,9 @@ from .errors import (
     NaioError,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
-from .pipeline import Classifier, load, train
+from .pipeline import Classifier, load
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
+from .training import train
 
 __all__ = [
     "ARTIFACT_TYPES",

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .pipeline import Classifier, TrainReport
+from .pipeline import Classifier
+from .training import TrainReport
 
 __all__ = ["read_model_card", "write_model_card"]
 

@@ -9,7 +9,7 @@ import pytest
 
 from naio_nlp import ModelError
 from naio_nlp.corpus import read_corpus
-from naio_nlp.pipeline import train
+from naio_nlp.training import train
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -50,7 +50,7 @@ def train_command(
     from ..corpus import read_corpus
     from ..evaluate import evaluate, headline
     from ..modelcard import write_model_card
-    from ..pipeline import train
+    from ..training import train
 
     train_files, test_file = _training_files(corpus)
     records = read_corpus(train_files)
