@@ -134,8 +134,13 @@ class _ParquetWriter(_Writer):
 @contextlib.contextmanager
 def _atomic(path: Path, binary: bool = False) -> Any:
     """A temporary file beside ``path``, renamed onto it only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    if path.is_dir():
+        raise InputError(str(path), "is a folder; give -o a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write the output here ({exc.strerror})") from exc
     tmp = Path(tmp_name)
     try:
         if binary:
@@ -266,11 +271,14 @@ def classify_command(
     out_format = _output_format(output, fmt)
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        log_file = (
-            stack.enter_context(errors_file.open("w", encoding="utf-8"))
-            if errors_file is not None
-            else None
-        )
+        try:
+            log_file = (
+                stack.enter_context(errors_file.open("w", encoding="utf-8"))
+                if errors_file is not None
+                else None
+            )
+        except OSError as exc:
+            raise InputError(str(errors_file), f"cannot write ({exc.strerror})") from exc
         problems = _Problems(log_file, err)
         run = classify_files(
             inputs,

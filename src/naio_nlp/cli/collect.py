@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
@@ -211,10 +212,12 @@ def show_crawl_report(report: CrawlReport, db: Path, *, console: Console | None 
     if warnings:
         _err.print(f"{len(warnings)} warnings (first 10):", highlight=False)
         for p in warnings[:10]:
-            _err.print(f"  [yellow]{p.source}[/] {p.kind}: {p.message}", highlight=False)
+            _err.print(
+                f"  [yellow]{escape(p.source)}[/] {p.kind}: {escape(p.message)}", highlight=False
+            )
     errors = [p for p in report.problems if p.severity == "error"]
     for p in errors:
-        _err.print(f"[bold red]SOURCE YIELDED NOTHING[/] {p.message}", highlight=False)
+        _err.print(f"[bold red]SOURCE YIELDED NOTHING[/] {escape(p.message)}", highlight=False)
     return 2 if errors else 0
 
 
@@ -305,7 +308,14 @@ def export_command(
     db: Annotated[
         Path, typer.Option("--db", exists=True, dir_okay=False, help="The SQLite store.")
     ] = Path("naio.db"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl, csv or parquet (default: from -o's extension, else jsonl).",
+        ),
+    ] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Only articles published on or after YYYY-MM-DD.")
     ] = None,
@@ -326,8 +336,22 @@ def export_command(
 
         naio-nlp export --db naio.db --format parquet --since 2025-01-01 -o articles.parquet
     """
+    by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+    if fmt is None:
+        fmt = by_suffix.get(output.suffix.lower(), "jsonl") if output else "jsonl"
+        if output is not None and output.suffix.lower() not in by_suffix:
+            raise typer.BadParameter(
+                f"cannot tell the format from {output.name!r}; use a .jsonl, .csv or "
+                ".parquet name, or --format",
+                param_hint="--output",
+            )
     if fmt not in ("jsonl", "csv", "parquet"):
         raise typer.BadParameter(f"{fmt!r}: use jsonl, csv or parquet", param_hint="--format")
+    if output is not None and by_suffix.get(output.suffix.lower(), fmt) != fmt:
+        raise typer.BadParameter(
+            f"--format {fmt} does not match the file name {output.name!r}",
+            param_hint="--output",
+        )
     since_date = _parse_since(since)
     with Store(db) as store:
         count = export_articles(

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .. import corpus as corpus_mod
+from ..errors import CorpusError
 
 corpus_app = typer.Typer(
     help="Work with the labelled corpus (JSONL, see corpus/CODEBOOK.md).",
@@ -28,7 +30,12 @@ PathArg = Annotated[
 def validate(
     path: PathArg = Path("corpus"),
     threshold: Annotated[
-        float, typer.Option(help="Cosine similarity at which two documents are near-copies.")
+        float,
+        typer.Option(
+            min=0.01,
+            max=1.0,
+            help="Cosine similarity (0.01-1) at which two documents count as near-copies.",
+        ),
     ] = 0.9,
 ) -> None:
     """Check schema, labels, unique ids and near-duplicates; exit 1 on any error.
@@ -40,11 +47,13 @@ def validate(
     Near-copies across train and test are errors; within one file, warnings.
     """
     report = corpus_mod.validate_corpus(path, near_duplicate_threshold=threshold)
+    if report.ok and not report.records:
+        report.errors.append(CorpusError(str(path), 0, None, "no documents"))
     for e in report.errors:
-        err.print(f"[red]error[/] {e}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/] {escape(str(e))}", highlight=False, soft_wrap=True)
     for w in report.warnings:
-        err.print(f"[yellow]warning[/] {w}", highlight=False, soft_wrap=True)
-    files = ", ".join(str(f) for f in report.files) or str(path)
+        err.print(f"[yellow]warning[/] {escape(w)}", highlight=False, soft_wrap=True)
+    files = escape(", ".join(str(f) for f in report.files) or str(path))
     if report.ok:
         out.print(
             f"[green]ok[/] {len(report.records)} documents in {files}; "
@@ -109,7 +118,12 @@ def split(
         Path, typer.Option("--out", help="Folder for train.jsonl and test.jsonl.")
     ] = Path("corpus"),
     test_size: Annotated[
-        float, typer.Option(help="Share of each (status, language) stratum.")
+        float,
+        typer.Option(
+            min=0.01,
+            max=0.99,
+            help="Share of each (status, language) stratum for test (0.01-0.99).",
+        ),
     ] = 0.2,
     seed: Annotated[int, typer.Option(help="Shuffling seed.")] = 13,
     force: Annotated[
@@ -126,6 +140,8 @@ def split(
         )
         raise typer.Exit(1)
     records = corpus_mod.read_corpus(sources)
+    if len(records) < 2:
+        raise CorpusError(", ".join(map(str, sources)), 0, None, "need 2 or more documents")
     train, test = corpus_mod.split_corpus(records, test_size=test_size, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     corpus_mod.write_jsonl(out_dir / "train.jsonl", train)

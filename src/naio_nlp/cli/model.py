@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -34,7 +35,9 @@ def train_command(
     out_dir: Annotated[Path, typer.Option("--out", help="Model folder to write.")] = Path(
         "models/naio-default"
     ),
-    seed: Annotated[int, typer.Option(help="Seed; the same seed gives the same model.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed (0 or more); the same seed gives the same model.")
+    ] = 0,
     name: Annotated[str | None, typer.Option(help="Model name (default: the folder name).")] = None,
 ) -> None:
     """Train the classifier and write it with its model card.
@@ -141,17 +144,43 @@ def evaluate_command(
     """
     from .. import pipeline
     from ..corpus import read_corpus
+    from ..errors import CorpusError
     from ..evaluate import evaluate, headline
 
     clf = pipeline.load(model)
     records = read_corpus(data)
+    if not records:
+        raise CorpusError(str(data), 0, None, "no documents to evaluate")
+    if data.is_dir() and (data / "train.jsonl").is_file():
+        err.print(
+            f"[bold yellow]warning:[/] {escape(str(data))} includes train.jsonl, so these are "
+            f"not held-out scores; evaluate on {escape(str(data / 'test.jsonl'))} instead.",
+            highlight=False,
+        )
     if (
         train_data is None
+        and data.is_file()
         and (data.parent / "train.jsonl").is_file()
         and data.name != "train.jsonl"
     ):
         train_data = data.parent / "train.jsonl"
     train_records = read_corpus(train_data) if train_data else None
+    if train_records:
+        seen = {r.id for r in train_records}
+        overlap = sum(r.id in seen for r in records)
+        if overlap:
+            err.print(
+                f"[bold yellow]warning:[/] {overlap} of the {len(records)} documents are also "
+                f"in the training data {escape(str(train_data))}: scores on them are not "
+                "held-out figures.",
+                highlight=False,
+            )
+    else:
+        err.print(
+            "note: no training data for the TF-IDF baseline (pass --train FILE, or keep "
+            "train.jsonl beside --data); only the keyword baseline is shown.",
+            highlight=False,
+        )
     result = evaluate(clf, records, train_records=train_records)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
