@@ -140,6 +140,13 @@ def _check_record(obj: Any, where: str, line: int) -> tuple[CorpusRecord | None,
     if not isinstance(obj, dict):
         err(None, f"expected a JSON object, got {type(obj).__name__}")
         return None, errors
+    if "text" in obj and not any(k in obj for k in ("status", "artifact_type", "domains")):
+        err(
+            None,
+            "has no labels (status, artifact_type, domains): a corpus holds labelled "
+            "documents; to label new ones, use `naio-nlp classify`",
+        )
+        return None, errors
     for name in REQUIRED:
         if name not in obj:
             err(name, "missing")

@@ -125,3 +125,9 @@ def test_stats_and_split_are_stratified(tmp_path: Path) -> None:
     assert not {r.id for r in train} & {r.id for r in test}
     assert sum(r.status == "symbolic" for r in test) == 4
     assert split_corpus(records, test_size=0.2, seed=1) == (train, test)
+
+
+def test_unlabelled_input_is_named_as_such(tmp_path: Path) -> None:
+    path = write(tmp_path, [json.dumps({"id": "n1", "title": "t", "text": "NAIO news."})])
+    with pytest.raises(CorpusError, match=r"c\.jsonl:1: has no labels .*naio-nlp classify"):
+        read_corpus(path)
