@@ -719,6 +719,7 @@ figcaption{color:var(--muted);font-size:13px;margin-top:4px}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:20px}
 @media (max-width:820px){.grid2{grid-template-columns:1fr}}
 .scroll{overflow-x:auto}
+table.domain-by-type th{white-space:normal;vertical-align:bottom;min-width:5.5em}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th{text-align:left;font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);
 padding:6px 8px;white-space:nowrap;font-size:13px}

@@ -42,7 +42,39 @@ def load_model_info(model: Path | None, model_version: str | None) -> Mapping[st
         raise ModelError(f"{card}: cannot read the model card: {exc}") from exc
     if not isinstance(data, dict):
         raise ModelError(f"{card}: the model card is not a JSON object")
-    return data
+    return summarise_model_card(data)
+
+
+def summarise_model_card(card: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The few facts about a model that a report reader needs, from a full model card.
+
+    A card that is not naio_nlp's own (no ``training_data``) is shown as it is.
+    """
+    if "training_data" not in card:
+        return card
+    td = card["training_data"]
+    cv = card.get("cross_validated") or {}
+    summary: dict[str, Any] = {
+        "model": card.get("name"),
+        "version": card.get("model_version"),
+        "trained": card.get("trained_at"),
+        "training documents": td.get("documents"),
+        "training data (sha256)": str(td.get("hash", ""))[:16] + "…",
+        "cross-validated status macro-F1": cv.get("status_macro_f1"),
+    }
+    test = card.get("test")
+    if test:
+        model = test["headline"]["model"]
+        summary.update(
+            {
+                "test documents": test.get("documents"),
+                "test status macro-F1": model["status_macro_f1"],
+                "test artifact_type macro-F1": model["artifact_type_macro_f1"],
+                "test domains micro-F1": model["domains_micro_f1"],
+                "status calibration error (ECE)": test["calibration_ece"]["status"],
+            }
+        )
+    return {k: v for k, v in summary.items() if v is not None}
 
 
 def report_from_store(
