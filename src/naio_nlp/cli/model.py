@@ -92,7 +92,8 @@ def train_command(
     cv = train_report.cv_metrics
     out.print(
         f"cross-validated ({cv['folds']} {cv['fold_kind']} folds): status macro-F1 "
-        f"{cv['status_macro_f1']}, artifact_type macro-F1 {cv['artifact_type_macro_f1']}",
+        f"{cv['status_macro_f1']}, artifact_type macro-F1 {cv['artifact_type_macro_f1']}, "
+        f"domains micro-F1 {cv.get('domains_micro_f1')}",
         highlight=False,
     )
     if test_metrics:
