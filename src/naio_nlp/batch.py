@@ -175,20 +175,39 @@ def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
             except Exception:
                 total += 1
         elif kind == "dir":
-            total += sum(1 for _ in _folder_files(p))
+            total += sum(1 for _ in _folder_files(p, warn=False))
         else:
             total += 1
     return total
 
 
-def _folder_files(root: Path) -> Iterator[Path]:
-    """HTML and text files under ``root``, hidden ones excluded, in sorted path order."""
+def _folder_files(root: Path, *, warn: bool = True) -> Iterator[Path]:
+    """HTML and text files under ``root``, hidden ones excluded, in sorted path order.
+
+    With ``warn``, says when the folder holds data files it will not read, or nothing.
+    """
     found = []
+    data_files = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if not name.startswith(".") and name.lower().endswith(_HTML + _TEXT):
+            if name.startswith("."):
+                continue
+            lower = name.lower()
+            if lower.endswith(_HTML + _TEXT):
                 found.append(Path(dirpath, name))
+            elif lower.endswith(_JSONL + _CSV + _PARQUET):
+                data_files.append(Path(dirpath, name))
+    if warn and data_files:
+        log.warning(
+            "%s: %d data file(s) in this folder are not read (a folder means its .html, .htm "
+            "and .txt files); pass them by name, e.g. %s",
+            root,
+            len(data_files),
+            sorted(data_files)[0],
+        )
+    if warn and not found:
+        log.warning("%s: no .html, .htm or .txt files in this folder", root)
     yield from sorted(found, key=lambda p: p.relative_to(root).parts)
 
 

@@ -147,3 +147,21 @@ def test_options_are_checked(classifier: Classifier, articles_jsonl: Path) -> No
 
 def test_the_batch_limit_is_the_pipelines() -> None:
     assert MAX_CHARS == pipeline.MAX_CHARS
+
+
+def test_folder_warns_about_data_files_it_does_not_read_and_about_being_empty(
+    classifier: Classifier, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_jsonl(folder / "june.jsonl", ARTICLES[:1])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with caplog.at_level("WARNING", logger="naio_nlp.batch"):
+        results = list(classify_files([folder, empty], model=classifier))
+    assert results == []
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(
+        "1 data file(s) in this folder are not read" in m and "june.jsonl" in m for m in messages
+    )
+    assert any(m.endswith("no .html, .htm or .txt files in this folder") for m in messages)
