@@ -504,6 +504,8 @@ class Classifier:
         """Load a saved model; a clear :class:`ModelError` if it cannot be used."""
         path = Path(path)
         meta_path = path / "meta.json"
+        if path.is_file():
+            raise ModelError(f"{path}: is a file; a model is a folder (e.g. models/naio-default)")
         if not path.is_dir():
             raise ModelError(f"{path}: no such model folder")
         if not meta_path.is_file():
@@ -518,8 +520,14 @@ class Classifier:
         try:
             lexicon = json.loads((path / "lexicon.json").read_text(encoding="utf-8"))
             pipelines = {lang: spacy.load(path / "spacy" / lang) for lang in ("en", "ms")}
-            with np.load(path / "weights.npz", allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
+            try:
+                with np.load(path / "weights.npz", allow_pickle=False) as npz:
+                    arrays = {k: npz[k] for k in npz.files}
+            except (OSError, ValueError) as exc:
+                raise ModelError(
+                    f"{path}: corrupted or incomplete model (weights.npz is not a readable "
+                    f"NumPy archive: {type(exc).__name__})"
+                ) from exc
             heads = {}
             for name, spec in meta["heads"].items():
                 coef = np.zeros(tuple(spec["shape"]), dtype=np.float64)

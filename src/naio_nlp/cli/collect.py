@@ -235,7 +235,7 @@ def sources_list_command(
     """
     table = Table()
     for col in ("name", "language", "discovery", "base URL"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for s in load_sources(sources_file):
         routes = [f"{len(s.feeds)} feed(s)"] if s.feeds else []
         routes += [f"{len(s.sitemaps)} sitemap(s)"] if s.sitemaps else []

@@ -70,7 +70,14 @@ def stats(
     path: PathArg = Path("corpus"),
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Counts by label, language, genre and length, and whether each minimum is met."""
+    """Counts by label, language, genre and length, and whether each minimum is met.
+
+    Examples:
+
+        naio-nlp corpus stats corpus/
+
+        naio-nlp corpus stats corpus/test.jsonl --json
+    """
     records = corpus_mod.read_corpus(path)
     s = corpus_mod.corpus_stats(records)
     if as_json:
@@ -130,7 +137,12 @@ def split(
         bool, typer.Option(help="Overwrite an existing test.jsonl (it is meant to stay frozen).")
     ] = False,
 ) -> None:
-    """Make the stratified train/test split. The test split is frozen once written."""
+    """Make the stratified train/test split. The test split is frozen once written.
+
+    Example:
+
+        naio-nlp corpus split new-batches/ --out corpus/ --test-size 0.2 --seed 13
+    """
     test_path = out_dir / "test.jsonl"
     if test_path.exists() and not force:
         err.print(
@@ -159,7 +171,12 @@ def agreement(
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Cohen's kappa between the corpus labels and an independent second annotation."""
+    """Cohen's kappa between the corpus labels and an independent second annotation.
+
+    Example (round 2 of the study in corpus/AGREEMENT.md):
+
+        naio-nlp corpus agreement corpus/agreement/round2_second_labels.jsonl --first corpus/
+    """
     result = corpus_mod.agreement(
         corpus_mod.read_corpus(first), list(corpus_mod.iter_jsonl(second))
     )

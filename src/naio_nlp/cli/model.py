@@ -25,6 +25,14 @@ def _training_files(corpus: Path) -> tuple[list[Path], Path | None]:
 
 
 def train_command(
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Model folder to write (models/naio-default is the shipped model: "
+            "name it only to replace that).",
+        ),
+    ],
     corpus: Annotated[
         Path,
         typer.Option(
@@ -32,9 +40,6 @@ def train_command(
             "or one .jsonl file.",
         ),
     ] = Path("corpus"),
-    out_dir: Annotated[Path, typer.Option("--out", help="Model folder to write.")] = Path(
-        "models/naio-default"
-    ),
     seed: Annotated[
         int, typer.Option(min=0, help="Seed (0 or more); the same seed gives the same model.")
     ] = 0,

@@ -129,7 +129,14 @@ def report_command(
     ] = None,
     title: Annotated[str, typer.Option("--title", help="The report's title.")] = DEFAULT_TITLE,
 ) -> None:
-    """Write the HTML report (one self-contained file) and its tables as CSV."""
+    """Write the HTML report (one self-contained file) and its tables as CSV.
+
+    Examples:
+
+        naio-nlp report --db naio.db --out report/ --model models/naio-default
+
+        naio-nlp report --db naio.db --out report-old/ --model-version naio-default-0.1.0-...
+    """
     tell(report_from_store(db, out, model_version=model_version, model=model, title=title))
 
 
@@ -206,6 +213,11 @@ def run_command(
     from ..sources import load_sources
     from .collect import crawl_with_progress, show_crawl_report
 
+    if demo and sources_file is not None:
+        raise typer.BadParameter(
+            "--demo crawls the bundled snapshot with its own sources; drop --sources",
+            param_hint="--sources",
+        )
     err = Console(stderr=True)
     base_dir = Path("naio-demo") if demo else Path(".")
     db = db or base_dir / "naio.db"
