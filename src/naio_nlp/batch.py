@@ -401,7 +401,8 @@ class _Reader:
                     yield raw.decode("utf-8", errors="replace")
 
         csv.field_size_limit(CSV_FIELD_LIMIT)
-        reader = csv.reader(lines(), delimiter=delimiter)
+        # strict: an unclosed quote is an error, not the rest of the file in one cell
+        reader = csv.reader(lines(), delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -430,7 +431,8 @@ class _Reader:
                 return
             except csv.Error as exc:
                 end = reader.line_num
-                self.skip(source, f"malformed CSV ({exc}); row skipped", start)
+                hint = " (an unclosed quote?)" if "end of data" in str(exc) else ""
+                self.skip(source, f"malformed CSV ({exc}{hint}); row skipped", start)
                 continue
             end = reader.line_num
             if not row:

@@ -115,6 +115,22 @@ def test_csv_structure_problems(classifier: Classifier, tmp_path: Path, problems
     ]
 
 
+def test_csv_unclosed_quote_is_reported_not_swallowed(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    bad = tmp_path / "unclosed.csv"
+    bad.write_text(f'id,text\nok1,"{ARTICLES[0]["text"]}"\nu1,"never closed\nu2,more\n')
+    assert run(classifier, [bad], problems) == ["ok1"]
+    assert problems == [
+        (
+            "InputError",
+            str(bad),
+            3,
+            "malformed CSV (unexpected end of data (an unclosed quote?)); row skipped",
+        )
+    ]
+
+
 def test_a_50_mb_document_is_truncated_not_dropped(
     classifier: Classifier, tmp_path: Path, problems: Problems
 ) -> None:
