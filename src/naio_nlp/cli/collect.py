@@ -369,6 +369,7 @@ def register(app: typer.Typer) -> None:
     app.command("crawl")(crawl_command)
     app.command("export")(export_command)
     sources_app = typer.Typer(
+        rich_markup_mode=None,
         name="sources",
         help="Show and probe the source registry (sources.toml).",
         no_args_is_help=True,

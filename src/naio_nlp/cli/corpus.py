@@ -15,6 +15,7 @@ from .. import corpus as corpus_mod
 from ..errors import CorpusError
 
 corpus_app = typer.Typer(
+    rich_markup_mode=None,
     help="Work with the labelled corpus (JSONL, see corpus/CODEBOOK.md).",
     no_args_is_help=True,
 )
@@ -22,7 +23,10 @@ out = Console()
 err = Console(stderr=True)
 
 PathArg = Annotated[
-    Path, typer.Argument(help="A corpus .jsonl file or a folder of them.", show_default=True)
+    Path,
+    typer.Argument(
+        metavar="PATH", help="A corpus .jsonl file or a folder of them.", show_default=True
+    ),
 ]
 
 
@@ -120,7 +124,9 @@ def stats(
 
 @corpus_app.command("split")
 def split(
-    sources: Annotated[list[Path], typer.Argument(help="Labelled .jsonl files or folders.")],
+    sources: Annotated[
+        list[Path], typer.Argument(metavar="SOURCE...", help="Labelled .jsonl files or folders.")
+    ],
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder for train.jsonl and test.jsonl.")
     ] = Path("corpus"),
@@ -164,7 +170,11 @@ def split(
 @corpus_app.command("agreement")
 def agreement(
     second: Annotated[
-        Path, typer.Argument(help="JSONL of second labels: id, status, artifact_type, domains.")
+        Path,
+        typer.Argument(
+            metavar="SECOND",
+            help="JSONL of second labels: id, status, artifact_type, domains.",
+        ),
     ],
     first: Annotated[Path, typer.Option(help="The corpus holding the first labels.")] = Path(
         "corpus"
