@@ -30,6 +30,25 @@ _out = Console()
 
 _SOURCES_HELP = "Sources TOML file (default: the packaged sources.toml)."
 
+# Options that crawl, the sources commands and ``run`` share, defined once.
+SourcesFileOption = Annotated[
+    Path | None,
+    typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
+]
+MaxPagesOption = Annotated[
+    int | None,
+    typer.Option("--max-pages", min=1, help="At most this many article pages per source."),
+]
+DelayOption = Annotated[
+    float | None,
+    typer.Option(
+        "--delay",
+        min=0.0,
+        help="Seconds between two requests to one host (default 2; robots.txt Crawl-delay "
+        "wins if longer; run --demo uses 0 for its own loopback server).",
+    ),
+]
+
 
 def _parse_since(value: str | None) -> date | None:
     if value is None:
@@ -83,10 +102,7 @@ def _summary(report: CrawlReport) -> Table:
 
 
 def crawl_command(
-    sources_file: Annotated[
-        Path | None,
-        typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
-    ] = None,
+    sources_file: SourcesFileOption = None,
     db: Annotated[Path, typer.Option("--db", dir_okay=False, help="SQLite store to fill.")] = Path(
         "naio.db"
     ),
@@ -94,23 +110,12 @@ def crawl_command(
         str | None,
         typer.Option("--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
     ] = None,
-    max_pages: Annotated[
-        int | None,
-        typer.Option("--max-pages", min=1, help="At most this many article pages per source."),
-    ] = None,
+    max_pages: MaxPagesOption = None,
     source: Annotated[
         list[str] | None,
         typer.Option("--source", help="Crawl only this source (repeat for several)."),
     ] = None,
-    delay: Annotated[
-        float | None,
-        typer.Option(
-            "--delay",
-            min=0.0,
-            help="Seconds between two requests to one host (default 2; robots.txt "
-            "Crawl-delay wins if longer).",
-        ),
-    ] = None,
+    delay: DelayOption = None,
     user_agent: Annotated[
         str | None, typer.Option("--user-agent", help="Product token sent as User-Agent.")
     ] = None,
@@ -222,10 +227,7 @@ def show_crawl_report(report: CrawlReport, db: Path, *, console: Console | None 
 
 
 def sources_list_command(
-    sources_file: Annotated[
-        Path | None,
-        typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
-    ] = None,
+    sources_file: SourcesFileOption = None,
 ) -> None:
     """List the configured sources and how each is discovered.
 
@@ -269,10 +271,7 @@ def _check_lines(check: SourceCheck) -> list[str]:
 
 
 def sources_check_command(
-    sources_file: Annotated[
-        Path | None,
-        typer.Option("--sources", dir_okay=False, exists=True, help=_SOURCES_HELP),
-    ] = None,
+    sources_file: SourcesFileOption = None,
     source: Annotated[
         list[str] | None, typer.Option("--source", help="Check only this source (repeatable).")
     ] = None,

@@ -18,6 +18,7 @@ import typer
 from ..errors import InputError, ModelError
 from ..report import DEFAULT_TITLE, ReportSummary, build_report
 from ..store import Store
+from .collect import DelayOption, MaxPagesOption, SourcesFileOption
 
 MODEL_CARD = "model-card.json"
 #: The demo snapshot's preferred loopback port: stable URLs make re-runs incremental.
@@ -149,15 +150,7 @@ def run_command(
             "127.0.0.1 by this command (no internet needed).",
         ),
     ] = False,
-    sources_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--sources",
-            dir_okay=False,
-            exists=True,
-            help="Sources registry (TOML); default: the shipped one.",
-        ),
-    ] = None,
+    sources_file: SourcesFileOption = None,
     db: Annotated[
         Path | None,
         typer.Option(
@@ -177,18 +170,8 @@ def run_command(
             help="Report directory (default: report/, or naio-demo/report/ with --demo).",
         ),
     ] = None,
-    max_pages: Annotated[
-        int | None,
-        typer.Option("--max-pages", min=1, help="At most this many article pages per source."),
-    ] = None,
-    delay: Annotated[
-        float | None,
-        typer.Option(
-            "--delay",
-            min=0.0,
-            help="Seconds between requests to one host (default 2; 0 for the demo).",
-        ),
-    ] = None,
+    max_pages: MaxPagesOption = None,
+    delay: DelayOption = None,
 ) -> None:
     """Crawl → classify → report, doing only the new work on every run.
 
