@@ -14,33 +14,23 @@ the rule-based sentencizer) and a ``PhraseMatcher``; no model is downloaded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import spacy
-from spacy.attrs import (
-    IDX,
-    IS_PUNCT,
-    IS_SPACE,
-    IS_TITLE,
-    IS_UPPER,
-    LENGTH,
-    LIKE_NUM,
-    LOWER,
-    ORTH,
-    SPACY,
-)
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from .language import detect_language
 
-__all__ = ["Analysis", "TextAnalyzer", "dense_feature_names"]
+__all__ = ["Analysis", "AnalysisBatch", "TextAnalyzer", "dense_feature_names"]
+
+#: Characters of a document (title first) that the language identifier reads.
+LANGID_CHARS = 160
 
 N_HASH = 1 << 18
 _BIGRAM_MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -103,13 +93,6 @@ _COOC: dict[str, tuple[str, ...]] = {
 _DERIVED = ("named_output", "number", "date", "specific")
 
 
-def _member(values: npt.NDArray[np.uint64], sorted_ids: npt.NDArray[np.uint64]) -> Any:
-    """``np.isin`` for a small sorted id table, without its per-call overhead."""
-    idx = np.searchsorted(sorted_ids, values)
-    idx[idx == sorted_ids.size] = 0
-    return sorted_ids[idx] == values
-
-
 def dense_feature_names(lexicon: Mapping[str, Mapping[str, Sequence[str]]]) -> list[str]:
     """Names of the per-sentence count columns, in order."""
     names = [f"cue:{c}" for c in lexicon["cues"]]
@@ -120,6 +103,100 @@ def dense_feature_names(lexicon: Mapping[str, Mapping[str, Sequence[str]]]) -> l
     names += [f"co:naio_type:{t}" for t in lexicon["types"]]
     names += [f"co:release_type:{t}" for t in lexicon["types"]]
     return names
+
+
+# Bit flags of the per-word table.
+_PUNCT, _SPACE, _NUM, _TITLE, _UPPER = 1, 2, 4, 8, 16
+_NEWLINE, _YEAR_FLAG, _MONTH, _CONNECTOR, _HEAD, _SENT_END = 32, 64, 128, 256, 512, 1024
+_SENT_END_MARKS = frozenset({".", "!", "?", "...", "…"})
+_KEY_STRIDE = 1 << 40  # > any character offset: (document, offset) as one sortable key
+
+
+class _WordTable:
+    """What the analysis needs about each distinct word, looked up by orth id.
+
+    spaCy's ``Doc.to_array`` costs about as much per attribute as the rest of
+    the analysis together, so only ORTH, IDX and SPACY are read per token; the
+    lexical attributes (lower form, length, punctuation, case, number-likeness,
+    and membership of the month, connector and output-head lists) are worked
+    out once per distinct word. They live in an open-addressed array indexed by
+    the low bits of the orth hash (one gather per attribute for a whole batch),
+    with a small sorted overflow for words whose slot was already taken.
+    ``like_num`` is language-specific, so each language has its own table.
+    """
+
+    SLOTS = 1 << 18
+
+    def __init__(
+        self, nlp: Language, months: Iterable[str], connectors: Iterable[str], heads: Iterable[str]
+    ) -> None:
+        self._vocab = nlp.vocab
+        self._months = frozenset(months)
+        self._connectors = frozenset(connectors)
+        self._heads = frozenset(heads)
+        self._mask = np.uint64(self.SLOTS - 1)
+        self._keys = np.zeros(self.SLOTS, dtype=np.uint64)  # 0: empty slot
+        self._values = np.zeros((self.SLOTS, 3), dtype=np.uint64)  # lower, length, flags
+        # words whose slot is taken: (sorted orth ids, values); replaced whole
+        self._overflow = (np.zeros(0, dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64))
+
+    def lookup(self, orth: npt.NDArray[np.uint64]) -> tuple[Any, Any, Any]:
+        """(lower ids, lengths, flags) for each orth id."""
+        slot = (orth & self._mask).astype(np.intp)
+        values = self._values[slot]
+        miss = np.flatnonzero(self._keys[slot] != orth)
+        if miss.size:
+            values[miss] = self._lookup_slow(orth[miss])
+        return values[:, 0], values[:, 1].astype(np.int64), values[:, 2].astype(np.int64)
+
+    def _lookup_slow(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        uniq, inverse = np.unique(orth, return_inverse=True)
+        values = np.zeros((uniq.size, 3), dtype=np.uint64)
+        keys, stored = self._overflow
+        known = np.zeros(uniq.size, dtype=bool)
+        if keys.size:
+            pos = np.minimum(np.searchsorted(keys, uniq), keys.size - 1)
+            known = keys[pos] == uniq
+            values[known] = stored[pos[known]]
+        new = np.flatnonzero(~known)
+        if new.size:
+            values[new] = self._describe(uniq[new])
+            slot = (uniq[new] & self._mask).astype(np.intp)
+            free = self._keys[slot] == 0
+            _, first = np.unique(slot, return_index=True)
+            take = np.zeros(new.size, dtype=bool)
+            take[first] = True
+            take &= free
+            # values before keys: a reader that sees the key sees its values
+            self._values[slot[take]] = values[new[take]]
+            self._keys[slot[take]] = uniq[new[take]]
+            spill = new[~take]
+            if spill.size:
+                all_keys = np.concatenate([keys, uniq[spill]])
+                order = np.argsort(all_keys)
+                self._overflow = (all_keys[order], np.concatenate([stored, values[spill]])[order])
+        return values[inverse.ravel()]
+
+    def _describe(self, orths: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        rows = []
+        for orth in orths.tolist():
+            lex = self._vocab[orth]
+            text, low = lex.orth_, lex.lower_
+            flags = (
+                _PUNCT * lex.is_punct
+                | _SPACE * lex.is_space
+                | _NUM * lex.like_num
+                | _TITLE * lex.is_title
+                | _UPPER * lex.is_upper
+                | _NEWLINE * (lex.is_space and "\n" in text)
+                | _YEAR_FLAG * bool(lex.like_num and _YEAR.match(text))
+                | _MONTH * (low in self._months)
+                | _CONNECTOR * (low in self._connectors)
+                | _HEAD * (low in self._heads)
+                | _SENT_END * (text in _SENT_END_MARKS)
+            )
+            rows.append((lex.lower, len(text), flags))
+        return np.array(rows, dtype=np.uint64).reshape(-1, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +221,95 @@ class Analysis:
         return int(self.sent_bounds.shape[0])
 
 
+@dataclass(frozen=True, slots=True)
+class AnalysisBatch:
+    """The analyses of several documents, stored end to end.
+
+    Document ``i`` owns sentences ``sent_off[i]:sent_off[i+1]``, n-gram buckets
+    ``ngram_off[i]:ngram_off[i+1]`` and occurrences ``occ_off[i]:occ_off[i+1]``;
+    ``occ_inverse`` and ``occ_sent`` index the batch-wide arrays. The classifier
+    works on whole batches so that numpy's per-call cost is paid per batch, not
+    per document; :meth:`doc` gives one document's :class:`Analysis`.
+    """
+
+    texts: tuple[str, ...]
+    body_starts: npt.NDArray[np.int64]
+    languages: tuple[str, ...]
+    title_naio: npt.NDArray[np.bool_]
+    sent_off: npt.NDArray[np.int64]
+    sent_bounds: npt.NDArray[np.int64]
+    sent_counts: npt.NDArray[np.float64]
+    ngram_off: npt.NDArray[np.int64]
+    ngram_ids: npt.NDArray[np.int64]
+    ngram_counts: npt.NDArray[np.float64]
+    occ_off: npt.NDArray[np.int64]
+    occ_inverse: npt.NDArray[np.int64]
+    occ_sent: npt.NDArray[np.int64]
+    named_outputs: tuple[tuple[tuple[int, int, int], ...], ...]
+    agencies: tuple[tuple[tuple[int, str], ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def sent_doc(self) -> npt.NDArray[np.int64]:
+        """The document of each sentence."""
+        return np.repeat(np.arange(len(self.texts)), np.diff(self.sent_off))
+
+    def doc(self, i: int) -> Analysis:
+        s0, s1 = int(self.sent_off[i]), int(self.sent_off[i + 1])
+        u0, u1 = int(self.ngram_off[i]), int(self.ngram_off[i + 1])
+        o0, o1 = int(self.occ_off[i]), int(self.occ_off[i + 1])
+        return Analysis(
+            text=self.texts[i],
+            body_start=int(self.body_starts[i]),
+            language=self.languages[i],
+            sent_bounds=self.sent_bounds[s0:s1],
+            ngram_ids=self.ngram_ids[u0:u1],
+            ngram_counts=self.ngram_counts[u0:u1],
+            ngram_inverse=self.occ_inverse[o0:o1] - u0,
+            ngram_sent=self.occ_sent[o0:o1] - s0,
+            sent_counts=self.sent_counts[s0:s1],
+            named_outputs=self.named_outputs[i],
+            agencies=self.agencies[i],
+            title_naio=bool(self.title_naio[i]),
+        )
+
+    @classmethod
+    def from_analyses(cls, analyses: Sequence[Analysis], n_dense: int) -> AnalysisBatch:
+        """Put single analyses end to end (training reads them this way)."""
+
+        def offsets(sizes: Iterable[int]) -> npt.NDArray[np.int64]:
+            return np.concatenate([[0], np.cumsum(np.fromiter(sizes, dtype=np.int64))]).astype(
+                np.int64
+            )
+
+        sent_off = offsets(a.n_sentences for a in analyses)
+        ngram_off = offsets(a.ngram_ids.size for a in analyses)
+        occ_off = offsets(a.ngram_inverse.size for a in analyses)
+        occ_doc = np.repeat(np.arange(len(analyses)), np.diff(occ_off))
+
+        def cat(arrays: list[Any], dtype: Any, shape: tuple[int, ...] = (0,)) -> Any:
+            return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(shape, dtype)
+
+        return cls(
+            texts=tuple(a.text for a in analyses),
+            body_starts=np.array([a.body_start for a in analyses], dtype=np.int64),
+            languages=tuple(a.language for a in analyses),
+            title_naio=np.array([a.title_naio for a in analyses], dtype=bool),
+            sent_off=sent_off,
+            sent_bounds=cat([a.sent_bounds for a in analyses], np.int64, (0, 2)),
+            sent_counts=cat([a.sent_counts for a in analyses], np.float64, (0, n_dense)),
+            ngram_off=ngram_off,
+            ngram_ids=cat([a.ngram_ids for a in analyses], np.int64),
+            ngram_counts=cat([a.ngram_counts for a in analyses], np.float64),
+            occ_off=occ_off,
+            occ_inverse=cat([a.ngram_inverse for a in analyses], np.int64) + ngram_off[occ_doc],
+            occ_sent=cat([a.ngram_sent for a in analyses], np.int64) + sent_off[occ_doc],
+            named_outputs=tuple(a.named_outputs for a in analyses),
+            agencies=tuple(a.agencies for a in analyses),
+        )
+
+
 class TextAnalyzer:
     """Routes each text to the English or Malay tokenizer and finds the cues.
 
@@ -165,8 +331,16 @@ class TextAnalyzer:
         self.feature_names = dense_feature_names(lexicon)
         self._col = {name: i for i, name in enumerate(self.feature_names)}
         self._matchers = {lang: self._build_matcher(nlp) for lang, nlp in self.pipelines.items()}
+        heads = {h for hs in lexicon["output_heads"].values() for h in hs}
+        self._words = {
+            lang: _WordTable(nlp, _MONTHS, _CONNECTORS, heads)
+            for lang, nlp in self.pipelines.items()
+        }
+        self._naio_lower = tuple(n.lower() for n in lexicon["cues"]["naio"])
 
-    def _build_matcher(self, nlp: Language) -> tuple[PhraseMatcher, dict[int, int]]:
+    def _build_matcher(
+        self, nlp: Language
+    ) -> tuple[PhraseMatcher, npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
         matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         column_of: dict[int, int] = {}
         groups = [("cue", self.lexicon["cues"]), ("type", self.lexicon["types"])]
@@ -177,276 +351,329 @@ class TextAnalyzer:
                 patterns = [nlp.make_doc(p.lower()) for p in phrases]
                 matcher.add(key, patterns)
                 column_of[nlp.vocab.strings[key]] = self._col[key]
-        return matcher, column_of
-
-    @cached_property
-    def _sentence_end_ids(self) -> npt.NDArray[np.uint64]:
-        strings = self.pipelines["en"].vocab.strings
-        return np.unique(
-            np.array([strings.add(p) for p in (".", "!", "?", "...", "…")], dtype=np.uint64)
-        )
-
-    @cached_property
-    def _month_ids(self) -> npt.NDArray[np.uint64]:
-        strings = self.pipelines["en"].vocab.strings
-        return np.unique(np.array([strings.add(m) for m in _MONTHS], dtype=np.uint64))
-
-    @cached_property
-    def _connector_ids(self) -> npt.NDArray[np.uint64]:
-        strings = self.pipelines["en"].vocab.strings
-        return np.unique(np.array([strings.add(c) for c in _CONNECTORS], dtype=np.uint64))
-
-    @cached_property
-    def _head_ids(self) -> npt.NDArray[np.uint64]:
-        strings = self.pipelines["en"].vocab.strings
-        heads = {h for hs in self.lexicon["output_heads"].values() for h in hs}
-        return np.unique(np.array([strings.add(h) for h in sorted(heads)], dtype=np.uint64))
-
-    @cached_property
-    def _naio_lower(self) -> tuple[str, ...]:
-        return tuple(n.lower() for n in self.lexicon["cues"]["naio"])
+        ids = np.array(sorted(column_of), dtype=np.uint64)
+        cols = np.array([column_of[int(i)] for i in ids], dtype=np.int64)
+        return matcher, ids, cols
 
     def analyse(
         self, texts: Sequence[str], titles: Sequence[str], languages: Sequence[str | None]
     ) -> list[Analysis]:
-        """Analyse a batch; output is in input order."""
-        joined = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
-        langs = [
-            lang if lang in ("en", "ms") else detect_language(j[:400])
-            for lang, j in zip(languages, joined, strict=True)
-        ]
+        """Analyse documents one by one; output is in input order."""
         out: list[Analysis | None] = [None] * len(texts)
-        for lang, nlp in self.pipelines.items():
-            idx = [i for i, lg in enumerate(langs) if lg == lang]
-            if not idx:
-                continue
-            for i, doc in zip(idx, nlp.pipe(joined[i] for i in idx), strict=True):
-                body_start = len(titles[i]) + 2 if titles[i] else 0
-                out[i] = self._analyse_doc(doc, joined[i], lang, body_start, bool(titles[i]))
+        for idx, batch in self.analyse_batches(texts, titles, languages):
+            for j, i in enumerate(idx):
+                out[i] = batch.doc(j)
         return [a for a in out if a is not None]
 
-    def _analyse_doc(
-        self, doc: Doc, text: str, lang: str, body_start: int, has_title: bool
-    ) -> Analysis:
-        n_tok = len(doc)
-        if n_tok == 0:
-            return _empty_analysis(text, body_start, lang, len(self.feature_names))
-        arr = doc.to_array(
-            [LOWER, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, IS_TITLE, IS_UPPER, IDX, LENGTH, SPACY]
+    def analyse_batches(
+        self, texts: Sequence[str], titles: Sequence[str], languages: Sequence[str | None]
+    ) -> list[tuple[list[int], AnalysisBatch]]:
+        """Analyse a batch: one :class:`AnalysisBatch` per language, with input positions.
+
+        A language given as ``"en"`` or ``"ms"`` is trusted; otherwise py3langid
+        decides from the first characters.
+        """
+        joined = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
+        langs = [
+            lang if lang in ("en", "ms") else detect_language(j[:LANGID_CHARS])
+            for lang, j in zip(languages, joined, strict=True)
+        ]
+        out = []
+        for lang in self.pipelines:
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            if idx:
+                body_starts = [len(titles[i]) + 2 if titles[i] else 0 for i in idx]
+                out.append((idx, self._analyse(lang, [joined[i] for i in idx], body_starts)))
+        return out
+
+    def _analyse(self, lang: str, texts: list[str], body_starts: list[int]) -> AnalysisBatch:
+        """The whole spaCy stage for documents of one language, vectorised over the batch."""
+        nlp = self.pipelines[lang]
+        matcher, match_ids, match_cols = self._matchers[lang]
+        n_docs, n_dense = len(texts), len(self.feature_names)
+        tokenizer: Any = nlp.tokenizer  # a spacy Tokenizer; typed as a plain callable
+        docs = list(tokenizer.pipe(texts))
+        attrs = [ORTH, IDX, SPACY]
+        arr = np.concatenate([d.to_array(attrs) for d in docs])
+        found: list[tuple[int, int, int]] = []
+        n_found = np.zeros(n_docs, dtype=np.int64)
+        for i, d in enumerate(docs):
+            matches = matcher(d)
+            found.extend(matches)
+            n_found[i] = len(matches)
+        n_tok = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n_docs)
+        del docs
+        tok_off = np.concatenate([[0], np.cumsum(n_tok)]).astype(np.int64)
+        n_all = int(tok_off[-1])
+        bstart = np.array(body_starts, dtype=np.int64)
+        if n_all == 0:
+            return _empty_batch(texts, bstart, lang, n_dense)
+
+        orth = arr[:, 0]
+        char_idx = arr[:, 1].astype(np.int64)
+        space_after = arr[:, 2].astype(bool)
+        lower, length, flags = self._words[lang].lookup(orth)
+        is_punct = (flags & _PUNCT) != 0
+        is_space = (flags & _SPACE) != 0
+        like_num = (flags & _NUM) != 0
+        is_title = (flags & _TITLE) != 0
+        capital = is_title | ((flags & _UPPER) != 0)
+        is_year = (flags & _YEAR_FLAG) != 0
+        doc_of = np.repeat(np.arange(n_docs), n_tok)
+        nonempty = n_tok > 0
+        first = np.zeros(n_all, dtype=bool)
+        first[tok_off[:-1][nonempty]] = True
+        last = np.zeros(n_all, dtype=bool)
+        last[tok_off[1:][nonempty] - 1] = True
+
+        def prev(x: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+            out = np.zeros_like(x)
+            out[1:] = x[:-1]
+            out[first] = False
+            return out
+
+        def nxt(x: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+            out = np.zeros_like(x)
+            out[:-1] = x[1:]
+            out[last] = False
+            return out
+
+        # -- sentences
+        # the title is a sentence of its own: the body's first token starts one
+        titled = np.flatnonzero((bstart > 0) & nonempty)
+        key = doc_of * _KEY_STRIDE + char_idx
+        pos = np.searchsorted(key, titled * _KEY_STRIDE + bstart[titled])
+        local = pos - tok_off[titled]
+        body_first = pos[(local > 0) & (local < n_tok[titled])]
+        start = _sentence_starts(
+            flags, is_punct, is_space, capital | like_num, space_after, body_first, prev, nxt
         )
-        lower = arr[:, 0].astype(np.uint64)
-        is_punct = arr[:, 1].astype(bool)
-        is_space = arr[:, 2].astype(bool)
-        like_num = arr[:, 3].astype(bool)
-        sent_start = self._sentence_starts(doc, arr, body_start)
-        tok_sent = np.cumsum(sent_start) - 1
-        n_sent = int(tok_sent[-1]) + 1
-        starts_tok = np.flatnonzero(sent_start)
-        ends_tok = np.append(starts_tok[1:], n_tok) - 1
+        start[first] = True
+        tok_sent = np.cumsum(start) - 1
+        starts_tok = np.flatnonzero(start)
+        n_sent = starts_tok.size
+        sent_off = np.searchsorted(doc_of[starts_tok], np.arange(n_docs + 1)).astype(np.int64)
+        next_start = np.append(starts_tok[1:], n_all)
         # End a sentence at its last non-space token, so offsets hold no trailing breaks.
-        non_space_idx = np.where(is_space, -1, np.arange(n_tok))
-        ends_tok = np.maximum(np.maximum.accumulate(non_space_idx)[ends_tok], starts_tok)
-        idx_arr = arr[:, 7].astype(np.int64)
-        end_chars = idx_arr[ends_tok] + arr[ends_tok, 8].astype(np.int64)
-        bounds = np.stack([idx_arr[starts_tok], end_chars], axis=1)
+        non_space_idx = np.where(is_space, -1, np.arange(n_all))
+        ends_tok = np.maximum(np.maximum.accumulate(non_space_idx)[next_start - 1], starts_tok)
+        bounds = np.stack([char_idx[starts_tok], char_idx[ends_tok] + length[ends_tok]], axis=1)
 
-        counts = np.zeros((n_sent, len(self.feature_names)), dtype=np.float64)
-        matcher, column_of = self._matchers[lang]
-        agencies: list[tuple[int, str]] = []
-        agency_col = self._col["cue:agency"]
-        for match_id, start, end in matcher(doc):
-            col = column_of[match_id]
-            s = tok_sent[start]
-            counts[s, col] += 1.0
-            if col == agency_col:
-                agencies.append((int(s), doc[start:end].text))
+        # -- cue counts per sentence
+        counts = np.zeros((n_sent, n_dense), dtype=np.float64)
+        agencies: list[list[tuple[int, str]]] = [[] for _ in range(n_docs)]
+        if found:
+            m = np.array(found, dtype=np.uint64)
+            m_doc = np.repeat(np.arange(n_docs), n_found)
+            m_start = m[:, 1].astype(np.int64) + tok_off[m_doc]
+            m_end = m[:, 2].astype(np.int64) + tok_off[m_doc]
+            m_col = match_cols[np.searchsorted(match_ids, m[:, 0])]
+            m_sent = tok_sent[m_start]
+            flat = np.bincount(m_sent * n_dense + m_col, minlength=n_sent * n_dense)
+            counts += flat.reshape(n_sent, n_dense)
+            for j in np.flatnonzero(m_col == self._col["cue:agency"]).tolist():
+                d, s, e = int(m_doc[j]), int(m_start[j]), int(m_end[j]) - 1
+                text = texts[d][char_idx[s] : char_idx[e] + length[e]]
+                agencies[d].append((int(m_sent[j] - sent_off[d]), text))
 
-        # Derived per-sentence counts: numbers, dates, named outputs.
-        keep = ~(is_punct | is_space)
-        is_year = np.zeros(n_tok, dtype=bool)
-        for i in np.flatnonzero(like_num):
-            is_year[i] = bool(_YEAR.match(doc[int(i)].text))
-        is_month = _member(lower, self._month_ids)
-        np.add.at(counts[:, self._col["x:number"]], tok_sent[like_num & ~is_year], 1.0)
-        np.add.at(counts[:, self._col["x:date"]], tok_sent[is_month | is_year], 1.0)
-        outputs = self._named_outputs(doc, lower, arr, tok_sent, is_year)
-        for s, _, _ in outputs:
-            counts[s, self._col["x:named_output"]] += 1.0
-        money = counts[:, self._col["cue:money"]]
-        counts[:, self._col["x:specific"]] = (
-            counts[:, self._col["x:number"]]
-            + counts[:, self._col["x:date"]]
-            + money
-            + counts[:, self._col["cue:deadline"]]
+        # -- derived per-sentence counts: numbers, dates, named outputs
+        col = self._col
+        is_month = (flags & _MONTH) != 0
+        counts[:, col["x:number"]] = np.bincount(tok_sent[like_num & ~is_year], minlength=n_sent)
+        counts[:, col["x:date"]] = np.bincount(tok_sent[is_month | is_year], minlength=n_sent)
+        outputs = _named_outputs(
+            flags, capital | is_year, is_title, tok_sent, starts_tok, next_start, prev, nxt
+        )
+        counts[:, col["x:named_output"]] = np.bincount(outputs[:, 0], minlength=n_sent)
+        counts[:, col["x:specific"]] = (
+            counts[:, col["x:number"]]
+            + counts[:, col["x:date"]]
+            + counts[:, col["cue:money"]]
+            + counts[:, col["cue:deadline"]]
         )
         present = {
-            "naio": counts[:, self._col["cue:naio"]] > 0,
+            "naio": counts[:, col["cue:naio"]] > 0,
             # a release verb in a sentence about NAIO's own founding does not count
-            "release": (counts[:, self._col["cue:release"]] > 0)
-            & (counts[:, self._col["cue:establishment"]] == 0),
-            "intention": counts[:, self._col["cue:intention"]] > 0,
-            "citation": counts[:, self._col["cue:citation"]] > 0,
-            "footer": counts[:, self._col["cue:footer"]] > 0,
-            "agency": counts[:, self._col["cue:agency"]] > 0,
-            "named_output": counts[:, self._col["x:named_output"]] > 0,
-            "specific": counts[:, self._col["x:specific"]] > 0,
+            "release": (counts[:, col["cue:release"]] > 0)
+            & (counts[:, col["cue:establishment"]] == 0),
+            "intention": counts[:, col["cue:intention"]] > 0,
+            "citation": counts[:, col["cue:citation"]] > 0,
+            "footer": counts[:, col["cue:footer"]] > 0,
+            "agency": counts[:, col["cue:agency"]] > 0,
+            "named_output": counts[:, col["x:named_output"]] > 0,
+            "specific": counts[:, col["x:specific"]] > 0,
         }
         for name, needs in _COOC.items():
-            mask = np.logical_and.reduce([present[k] for k in needs])
-            counts[:, self._col[f"co:{name}"]] = mask
+            counts[:, col[f"co:{name}"]] = np.logical_and.reduce([present[k] for k in needs])
         for t in self.lexicon["types"]:
-            has_type = counts[:, self._col[f"type:{t}"]] > 0
-            counts[:, self._col[f"co:naio_type:{t}"]] = has_type & present["naio"]
-            counts[:, self._col[f"co:release_type:{t}"]] = has_type & present["release"]
+            has_type = counts[:, col[f"type:{t}"]] > 0
+            counts[:, col[f"co:naio_type:{t}"]] = has_type & present["naio"]
+            counts[:, col[f"co:release_type:{t}"]] = has_type & present["release"]
 
-        # Hashed unigrams and bigrams of the kept tokens, counted once here.
-        kept = np.flatnonzero(keep)
+        # -- hashed unigrams and bigrams of the kept tokens, counted once here
+        kept = np.flatnonzero(~(is_punct | is_space))
         ids = lower[kept]
-        sent_of = tok_sent[kept]
-        uni = (ids % np.uint64(N_HASH)).astype(np.int64)
-        if ids.size > 1:
-            mixed = ids[:-1] * _BIGRAM_MIX ^ ids[1:]
-            big = (mixed % np.uint64(N_HASH)).astype(np.int64)
-            occurrences = np.concatenate([uni, big])
-            occ_sent = np.concatenate([sent_of, sent_of[1:]])
-        else:
-            occurrences, occ_sent = uni, sent_of
-        ngram_ids, inverse, occurrence_counts = np.unique(
-            occurrences, return_inverse=True, return_counts=True
+        k_sent = tok_sent[kept]
+        k_doc = doc_of[kept]
+        k_per_doc = np.bincount(k_doc, minlength=n_docs)
+        k_off = np.concatenate([[0], np.cumsum(k_per_doc)])
+        b_per_doc = np.maximum(k_per_doc - 1, 0)
+        occ_off = np.concatenate([[0], np.cumsum(k_per_doc + b_per_doc)]).astype(np.int64)
+        bucket = np.empty(int(occ_off[-1]), dtype=np.int64)
+        occ_sent = np.empty(int(occ_off[-1]), dtype=np.int64)
+        # each document's occurrences are its unigrams, then its bigrams
+        local = np.arange(kept.size) - k_off[k_doc]
+        uni_at = occ_off[k_doc] + local
+        bucket[uni_at] = ids % np.uint64(N_HASH)
+        occ_sent[uni_at] = k_sent
+        if kept.size > 1:
+            pair = np.flatnonzero(k_doc[:-1] == k_doc[1:])
+            mixed = ids[pair] * _BIGRAM_MIX ^ ids[pair + 1]
+            big_at = occ_off[k_doc[pair]] + k_per_doc[k_doc[pair]] + local[pair]
+            bucket[big_at] = mixed % np.uint64(N_HASH)
+            occ_sent[big_at] = k_sent[pair + 1]
+        occ_doc = np.repeat(np.arange(n_docs), np.diff(occ_off))
+        keys, inverse, occurrences = np.unique(
+            occ_doc * N_HASH + bucket, return_inverse=True, return_counts=True
         )
-        title_naio = has_title and any(
-            n in text[: max(body_start - 2, 0)].lower() for n in self._naio_lower
+        ngram_off = np.searchsorted(keys // N_HASH, np.arange(n_docs + 1)).astype(np.int64)
+
+        named: list[list[tuple[int, int, int]]] = [[] for _ in range(n_docs)]
+        for s, a, b in outputs.tolist():
+            d = int(doc_of[starts_tok[s]])
+            named[d].append((s - int(sent_off[d]), int(char_idx[a]), int(char_idx[b] + length[b])))
+        title_naio = np.array(
+            [
+                bs > 0 and any(n in t[: bs - 2].lower() for n in self._naio_lower)
+                for t, bs in zip(texts, body_starts, strict=True)
+            ],
+            dtype=bool,
         )
-        return Analysis(
-            text=text,
-            body_start=body_start,
-            language=lang,
-            sent_bounds=bounds,
-            ngram_ids=ngram_ids,
-            ngram_counts=occurrence_counts.astype(np.float64),
-            ngram_inverse=inverse.astype(np.int64),
-            ngram_sent=occ_sent.astype(np.int64),
-            sent_counts=counts,
-            named_outputs=tuple(outputs),
-            agencies=tuple(agencies),
+        return AnalysisBatch(
+            texts=tuple(texts),
+            body_starts=bstart,
+            languages=(lang,) * n_docs,
             title_naio=title_naio,
+            sent_off=sent_off,
+            sent_bounds=bounds.astype(np.int64),
+            sent_counts=counts,
+            ngram_off=ngram_off,
+            ngram_ids=(keys % N_HASH).astype(np.int64),
+            ngram_counts=occurrences.astype(np.float64),
+            occ_off=occ_off,
+            occ_inverse=inverse.astype(np.int64).ravel(),
+            occ_sent=occ_sent,
+            named_outputs=tuple(tuple(x) for x in named),
+            agencies=tuple(tuple(x) for x in agencies),
         )
 
-    def _sentence_starts(
-        self, doc: Doc, arr: npt.NDArray[Any], body_start: int
-    ) -> npt.NDArray[np.bool_]:
-        """Rule-based sentence starts, computed on the token arrays.
 
-        A sentence ends after ``.``, ``!``, ``?`` or a line break; the next
-        non-space token starts the next one. The title is always a sentence of
-        its own. Working on arrays keeps this at tokenizer speed, which the
-        per-token sentencizer is not.
-        """
-        n_tok = len(doc)
-        orth = arr[:, 4].astype(np.uint64)
-        is_space = arr[:, 2].astype(bool)
-        newline = np.zeros(n_tok, dtype=bool)
-        for i in np.flatnonzero(is_space):
-            newline[i] = "\n" in doc[int(i)].text
-        enders = _member(orth, self._sentence_end_ids) | newline
-        is_punct = arr[:, 1].astype(bool)
-        space_after = arr[:, 9].astype(bool)
-        space_before = np.zeros(n_tok, dtype=bool)
-        space_before[1:] = space_after[:-1] | is_space[:-1]
-        prev_newline = np.zeros(n_tok, dtype=bool)
-        prev_newline[1:] = newline[:-1]
-        # A closing quote or bracket right after the full stop ('here." Next') still
-        # belongs to the sentence it closes: the sentence ends after the mark.
-        closing = is_punct & ~space_before & ~enders
-        ends = enders.copy()
-        ends[1:] |= closing[1:] & enders[:-1]
-        start = np.zeros(n_tok, dtype=bool)
-        start[0] = True
-        start[1:] = ends[:-1] & ~ends[1:]
-        # Other marks stay with the sentence they follow, unless a line break came
-        # first (a bullet) or the mark opens a sentence ('"Quoted' or '(The': a space
-        # before it, none after, and a capital next).
-        capital_next = np.zeros(n_tok, dtype=bool)
-        capital_next[:-1] = (arr[1:, 5] == 1) | (arr[1:, 6] == 1)
-        opening = is_punct & capital_next & space_before & ~space_after
-        start[1:] &= ~(is_punct[1:] & ~ends[1:] & ~prev_newline[1:] & ~opening[1:])
-        if body_start:
-            idx = arr[:, 7]
-            first_body = int(np.searchsorted(idx, body_start))
-            if 0 < first_body < n_tok:
-                start[first_body] = True
-        # Lower-case continuation after an abbreviation ("e.g. the", "Dr. Aminah") is
-        # not a new sentence: require the next token to be capitalised, a digit or a
-        # bullet-like mark, unless a newline separated them.
-        title = arr[:, 5].astype(bool) | arr[:, 6].astype(bool) | arr[:, 3].astype(bool)
-        soft = start & ~title & ~prev_newline & ~arr[:, 1].astype(bool)
-        soft[0] = False
-        start &= ~soft
-        start[0] = True
-        return start
+def _sentence_starts(
+    flags: npt.NDArray[np.int64],
+    is_punct: npt.NDArray[np.bool_],
+    is_space: npt.NDArray[np.bool_],
+    capital_or_digit: npt.NDArray[np.bool_],
+    space_after: npt.NDArray[np.bool_],
+    forced: npt.NDArray[np.int64],
+    prev: Callable[[Any], Any],
+    nxt: Callable[[Any], Any],
+) -> npt.NDArray[np.bool_]:
+    """Rule-based sentence starts over the tokens of a batch.
 
-    def _named_outputs(
-        self,
-        doc: Doc,
-        lower: npt.NDArray[np.uint64],
-        arr: npt.NDArray[Any],
-        tok_sent: npt.NDArray[np.int64],
-        is_year: npt.NDArray[np.bool_],
-    ) -> list[tuple[int, int, int]]:
-        """Runs of capitalised tokens that contain an output head noun.
-
-        "AI Technology Action Plan 2026–2030", "Garis Panduan Etika AI",
-        "Code of Practice for AI Procurement": capitalised words, joined by
-        small connectors, with an optional year range at the end.
-        """
-        cap = (arr[:, 5] == 1) | (arr[:, 6] == 1) | is_year
-        conn = _member(lower, self._connector_ids)
-        join = np.zeros_like(cap)
-        join[1:-1] = conn[1:-1] & cap[:-2] & cap[2:] & (tok_sent[:-2] == tok_sent[2:])
-        run = cap | join
-        head = _member(lower, self._head_ids) & (arr[:, 5] == 1)
-        if not head.any():
-            return []
-        edges = np.diff(np.concatenate(([0], run.astype(np.int8), [0])))
-        starts = np.flatnonzero(edges == 1)
-        ends = np.flatnonzero(edges == -1)
-        found: list[tuple[int, int, int]] = []
-        for s, e in zip(starts, ends, strict=True):
-            if e - s < 2 or not head[s:e].any():
-                continue
-            # A run may cross a sentence boundary; keep the part in the head's sentence.
-            h = s + int(np.flatnonzero(head[s:e])[0])
-            while s < h and tok_sent[s] != tok_sent[h]:
-                s += 1
-            while e - 1 > h and tok_sent[e - 1] != tok_sent[h]:
-                e -= 1
-            if e - s < 2:
-                continue
-            span = doc[s:e]
-            found.append((int(tok_sent[h]), span.start_char, span.end_char))
-        return found
+    A sentence ends after ``.``, ``!``, ``?`` or a line break; the next
+    non-space token starts the next one. ``forced`` tokens (the first token of
+    a body after its title) start one too. Working on arrays keeps this at
+    tokenizer speed, which the per-token sentencizer is not. The caller marks
+    each document's first token.
+    """
+    newline = (flags & _NEWLINE) != 0
+    enders = ((flags & _SENT_END) != 0) | newline
+    space_before = prev(space_after | is_space)
+    prev_newline = prev(newline)
+    # A closing quote or bracket right after the full stop ('here." Next') still
+    # belongs to the sentence it closes: the sentence ends after the mark.
+    closing = is_punct & ~space_before & ~enders
+    ends = enders | (closing & prev(enders))
+    start = prev(ends) & ~ends
+    # Other marks stay with the sentence they follow, unless a line break came
+    # first (a bullet) or the mark opens a sentence ('"Quoted' or '(The': a space
+    # before it, none after, and a capital next).
+    capital_next = nxt(((flags & _TITLE) != 0) | ((flags & _UPPER) != 0))
+    opening = is_punct & capital_next & space_before & ~space_after
+    start &= ~(is_punct & ~ends & ~prev_newline & ~opening)
+    start[forced] = True
+    # Lower-case continuation after an abbreviation ("e.g. the", "Dr. Aminah") is
+    # not a new sentence: require the next token to be capitalised, a digit or a
+    # bullet-like mark, unless a newline separated them.
+    start &= capital_or_digit | prev_newline | is_punct
+    out: npt.NDArray[np.bool_] = start
+    return out
 
 
-def _empty_analysis(text: str, body_start: int, lang: str, n_dense: int) -> Analysis:
+def _named_outputs(
+    flags: npt.NDArray[np.int64],
+    cap: npt.NDArray[np.bool_],
+    is_title: npt.NDArray[np.bool_],
+    tok_sent: npt.NDArray[np.int64],
+    starts_tok: npt.NDArray[np.int64],
+    next_start: npt.NDArray[np.int64],
+    prev: Callable[[Any], Any],
+    nxt: Callable[[Any], Any],
+) -> npt.NDArray[np.int64]:
+    """Runs of capitalised tokens that contain an output head noun.
+
+    "AI Technology Action Plan 2026–2030", "Garis Panduan Etika AI",
+    "Code of Practice for AI Procurement": capitalised words (or years), joined
+    by small connectors, within one sentence. Returns (sentence, first token,
+    last token) rows.
+    """
+    none = np.zeros((0, 3), dtype=np.int64)
+    head = ((flags & _HEAD) != 0) & is_title
+    if not head.any():
+        return none
+    conn = (flags & _CONNECTOR) != 0
+    join = np.zeros_like(cap)
+    # sentence ids differ across documents, so a join never spans two of them
+    join[1:-1] = conn[1:-1] & cap[:-2] & cap[2:] & (tok_sent[:-2] == tok_sent[2:])
+    run = cap | join
+    starts = np.flatnonzero(run & ~prev(run))
+    ends = np.flatnonzero(run & ~nxt(run)) + 1
+    head_cum = np.concatenate([[0], np.cumsum(head)])
+    ok = (ends - starts >= 2) & (head_cum[ends] > head_cum[starts])
+    starts, ends = starts[ok], ends[ok]
+    if not starts.size:
+        return none
+    # A run may cross a sentence boundary; keep the part in its first head's sentence.
+    head_at = np.flatnonzero(head)
+    h = head_at[np.searchsorted(head_at, starts)]
+    sent = tok_sent[h]
+    starts = np.maximum(starts, starts_tok[sent])
+    ends = np.minimum(ends, next_start[sent])
+    ok = ends - starts >= 2
+    return np.stack([sent[ok], starts[ok], ends[ok] - 1], axis=1).astype(np.int64)
+
+
+def _empty_batch(
+    texts: list[str], body_starts: npt.NDArray[np.int64], lang: str, n_dense: int
+) -> AnalysisBatch:
+    """Documents without a single token: no sentences, no n-grams."""
+    n = len(texts)
+    zeros = np.zeros(n + 1, dtype=np.int64)
     empty = np.zeros(0, dtype=np.int64)
-    return Analysis(
-        text=text,
-        body_start=body_start,
-        language=lang,
+    return AnalysisBatch(
+        texts=tuple(texts),
+        body_starts=body_starts,
+        languages=(lang,) * n,
+        title_naio=np.zeros(n, dtype=bool),
+        sent_off=zeros,
         sent_bounds=np.zeros((0, 2), dtype=np.int64),
+        sent_counts=np.zeros((0, n_dense), dtype=np.float64),
+        ngram_off=zeros,
         ngram_ids=empty,
         ngram_counts=np.zeros(0, dtype=np.float64),
-        ngram_inverse=empty,
-        ngram_sent=empty,
-        sent_counts=np.zeros((0, n_dense), dtype=np.float64),
-        named_outputs=(),
-        agencies=(),
-        title_naio=False,
+        occ_off=zeros,
+        occ_inverse=empty,
+        occ_sent=empty,
+        named_outputs=((),) * n,
+        agencies=((),) * n,
     )
-
-
-def iter_sentences(analysis: Analysis) -> Iterable[tuple[int, int, int]]:
-    """(index, start, end) of each sentence in the body, offsets relative to the body."""
-    for i, (s, e) in enumerate(analysis.sent_bounds):
-        if s >= analysis.body_start:
-            yield i, int(s) - analysis.body_start, int(e) - analysis.body_start

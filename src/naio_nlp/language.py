@@ -17,7 +17,8 @@ __all__ = ["detect_language"]
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # raw scores: only the best language is used, so normalising them is wasted work
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
     ident.set_languages(["en", "ms", "id"])
     return ident
 

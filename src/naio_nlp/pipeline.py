@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ import spacy
 
 from ._version import __version__
 from .errors import ModelError
-from .features import N_HASH, Analysis, TextAnalyzer, iter_sentences
+from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
 from .labels import DOMAINS, NAIO_NAMES
 from .lexicon import lexicon_dict
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, NaioRole, Prediction
@@ -83,7 +82,10 @@ class LinearHead:
         return np.asarray(X @ self.coef.T) + self.intercept
 
     def proba(self, X: sp.csr_matrix) -> Float:
-        z = self.logits(X)
+        return self.calibrated(self.logits(X))
+
+    def calibrated(self, z: Float) -> Float:
+        """Probabilities from logits."""
         if self.kind == "softmax":
             return _softmax(z / self.temperature)
         return _sigmoid(z * self.platt_a + self.platt_b)
@@ -120,6 +122,16 @@ class FeatureSpace:
         return _rows(analyses, self.idf, self.dense_scale)
 
 
+@dataclass(frozen=True)
+class _Features:
+    """A batch's feature rows, with the parts evidence needs to split them by sentence."""
+
+    X: sp.csr_matrix
+    text_values: Float  # weighted value of each n-gram bucket, aligned with batch.ngram_ids
+    cue_sums: Float  # (docs, n_dense) per-document sums of the sentence cue counts
+    dense: Float  # (docs, n_dense + extras) the dense block as the heads read it
+
+
 _EXTRA = (
     "has_naio",
     "title_naio",
@@ -143,45 +155,104 @@ def extra_feature_names() -> tuple[str, ...]:
     return _EXTRA + _DOMAIN_EXTRA
 
 
-def _dense(a: Analysis, cols: Mapping[str, int]) -> Float:
-    sums = a.sent_counts.sum(axis=0) if a.n_sentences else np.zeros(a.sent_counts.shape[1])
-    naio_col, footer_col = cols["cue:naio"], cols["cue:footer"]
-    naio_rows = a.sent_counts[:, naio_col] > 0 if a.n_sentences else np.zeros(0, dtype=bool)
-    has_naio = float(naio_rows.any())
-    footer_start = a.n_sentences
-    if a.n_sentences and (a.sent_counts[:, footer_col] > 0).any():
-        footer_start = int(np.flatnonzero(a.sent_counts[:, footer_col] > 0)[0])
-    only_footer = float(has_naio and not naio_rows[:footer_start].any())
-    first = float(np.flatnonzero(naio_rows)[0]) / a.n_sentences if has_naio else 1.0
-    c = a.sent_counts
-    n = max(a.n_sentences, 1)
-    lead = c[:_LEAD]
-    release = c[:, cols["cue:release"]] > 0
-    intention = c[:, cols["cue:intention"]] > 0
-    extra = np.array(
-        [
-            has_naio,
-            float(a.title_naio),
-            only_footer,
-            first,
-            math.log1p(a.n_sentences),
-            float((lead[:, cols["co:s_naio_release"]] > 0).any()),
-            float((lead[:, cols["co:s_naio_intention"]] > 0).any()),
-            float((lead[:, cols["x:specific"]] > 0).any()),
-            release.sum() / n,
-            intention.sum() / n,
-            (c[:, cols["co:s_naio_release"]] > 0).sum() / n,
-            (c[:, cols["cue:citation"]] > 0).sum() / n,
-        ]
-    )
+def _per_doc(sent_doc: npt.NDArray[np.int64], values: Any, n_docs: int) -> Float:
+    """Sum a per-sentence quantity over each document's sentences."""
+    out: Float = np.bincount(sent_doc, weights=values, minlength=n_docs).astype(np.float64)
+    return out
+
+
+def _first_local(
+    sent_doc: npt.NDArray[np.int64], local: npt.NDArray[np.int64], mask: Any, default: Any
+) -> Any:
+    """Per document, the position of its first sentence where ``mask`` holds."""
+    out = np.array(default, dtype=np.float64, copy=True)
+    docs, first = np.unique(sent_doc[mask], return_index=True)
+    out[docs] = local[mask][first]
+    return out
+
+
+def _cue_sums(b: AnalysisBatch) -> Float:
+    sums = np.zeros((len(b), b.sent_counts.shape[1]))
+    n_sent = np.diff(b.sent_off)
+    has = n_sent > 0
+    if has.any():
+        sums[has] = np.add.reduceat(b.sent_counts, b.sent_off[:-1][has], axis=0)
+    return sums
+
+
+def _dense_block(b: AnalysisBatch, sums: Float, cols: Mapping[str, int]) -> Float:
+    """The dense block of each row: log cue sums, then the document-level extras."""
+    n = len(b)
+    c = b.sent_counts
+    n_sent = np.diff(b.sent_off).astype(np.float64)
+    sent_doc = b.sent_doc()
+    local = np.arange(c.shape[0]) - b.sent_off[sent_doc]
+    nn = np.maximum(n_sent, 1.0)
+
+    def any_doc(mask: Any) -> Float:
+        return (_per_doc(sent_doc, mask, n) > 0).astype(np.float64)
+
+    def frac(mask: Any) -> Float:
+        return _per_doc(sent_doc, mask, n) / nn
+
+    naio = c[:, cols["cue:naio"]] > 0
+    has_naio = any_doc(naio)
+    footer_start = _first_local(sent_doc, local, c[:, cols["cue:footer"]] > 0, n_sent)
+    before_footer = naio & (local < footer_start[sent_doc])
+    only_footer = has_naio * (1.0 - any_doc(before_footer))
+    first_naio = _first_local(sent_doc, local, naio, n_sent) / nn
+    first_naio[has_naio == 0] = 1.0
+    lead = local < _LEAD
+    extra = [
+        has_naio,
+        b.title_naio.astype(np.float64),
+        only_footer,
+        first_naio,
+        np.log1p(n_sent),
+        any_doc(lead & (c[:, cols["co:s_naio_release"]] > 0)),
+        any_doc(lead & (c[:, cols["co:s_naio_intention"]] > 0)),
+        any_doc(lead & (c[:, cols["x:specific"]] > 0)),
+        frac(c[:, cols["cue:release"]] > 0),
+        frac(c[:, cols["cue:intention"]] > 0),
+        frac(c[:, cols["co:s_naio_release"]] > 0),
+        frac(c[:, cols["cue:citation"]] > 0),
+    ]
     # How much of the document is on each domain's topic, and is the topic in the title?
-    dom = np.stack([c[:, cols[f"domain:{d}"]] > 0 for d in DOMAINS], axis=1)
-    has_title = a.body_start > 0 and a.n_sentences > 0
-    body = dom[1:] if has_title else dom
-    frac = body.sum(axis=0) / max(body.shape[0], 1)
-    in_title = dom[0].astype(np.float64) if has_title else np.zeros(len(DOMAINS))
-    extra = np.concatenate([extra, frac, in_title])
-    return np.concatenate([np.log1p(sums), extra])
+    has_title = (b.body_starts > 0) & (n_sent > 0)
+    title_row = has_title[sent_doc] & (local == 0)
+    body = ~title_row
+    n_body = np.maximum(_per_doc(sent_doc, body, n), 1.0)
+    dfrac, dtitle = [], []
+    for d in DOMAINS:
+        on = c[:, cols[f"domain:{d}"]] > 0
+        dfrac.append(_per_doc(sent_doc, on & body, n) / n_body)
+        dtitle.append(any_doc(on & title_row))
+    return np.concatenate([np.log1p(sums), np.stack(extra + dfrac + dtitle, axis=1)], axis=1)
+
+
+def _features(
+    b: AnalysisBatch, idf: Float, dense_scale: float, cols: Mapping[str, int]
+) -> _Features:
+    n = len(b)
+    ngram_doc = np.repeat(np.arange(n), np.diff(b.ngram_off))
+    vals = (1.0 + np.log(b.ngram_counts)) * idf[b.ngram_ids]
+    norm = np.sqrt(_per_doc(ngram_doc, vals * vals, n))
+    vals = vals / np.where(norm > 0, norm, 1.0)[ngram_doc]
+    sums = _cue_sums(b)
+    dense = _dense_block(b, sums, cols) * dense_scale
+    # each row: its n-gram buckets (sorted), then the nonzero dense columns
+    dense_row, dense_col = np.nonzero(dense)
+    row_of = np.concatenate([ngram_doc, dense_row])
+    order = np.argsort(row_of, kind="stable")  # merges two sorted runs
+    X = sp.csr_matrix(
+        (
+            np.concatenate([vals, dense[dense_row, dense_col]])[order],
+            np.concatenate([b.ngram_ids, N_HASH + dense_col])[order],
+            np.concatenate([[0], np.cumsum(np.bincount(row_of, minlength=n))]),
+        ),
+        shape=(n, N_HASH + dense.shape[1]),
+    )
+    return _Features(X=X, text_values=vals, cue_sums=sums, dense=dense)
 
 
 def _text_counts(a: Analysis) -> tuple[npt.NDArray[np.int64], Float, npt.NDArray[np.int64]]:
@@ -189,30 +260,11 @@ def _text_counts(a: Analysis) -> tuple[npt.NDArray[np.int64], Float, npt.NDArray
 
 
 def _rows(analyses: Sequence[Analysis], idf: Float, dense_scale: float) -> sp.csr_matrix:
-    indptr = [0]
-    indices: list[npt.NDArray[np.int64]] = []
-    data: list[Float] = []
-    if not analyses:
-        return sp.csr_matrix((0, N_HASH))
     cols = _columns()
-    for a in analyses:
-        uniq, counts, _ = _text_counts(a)
-        vals = (1.0 + np.log(counts)) * idf[uniq]
-        norm = float(np.sqrt((vals * vals).sum()))
-        if norm > 0:
-            vals = vals / norm
-        dense = _dense(a, cols) * dense_scale
-        nz = np.flatnonzero(dense)
-        indices.append(uniq)
-        indices.append(N_HASH + nz)
-        data.append(vals)
-        data.append(dense[nz])
-        indptr.append(indptr[-1] + uniq.size + nz.size)
-    n_cols = N_HASH + analyses[0].sent_counts.shape[1] + len(extra_feature_names())
-    return sp.csr_matrix(
-        (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
-        shape=(len(analyses), n_cols),
-    )
+    if not analyses:
+        return sp.csr_matrix((0, N_HASH + len(cols) + len(extra_feature_names())))
+    batch = AnalysisBatch.from_analyses(analyses, len(cols))
+    return _features(batch, idf, dense_scale, cols).X
 
 
 @lru_cache(maxsize=1)
@@ -251,6 +303,15 @@ class Classifier:
         self.path = path
         names = analyzer.feature_names
         self._cols = {n: i for i, n in enumerate(names)}
+        # All heads' weights as one (features x classes) C-ordered matrix, so that one
+        # sparse product gives every logit; each head's ``coef`` becomes a view of it.
+        heads = (status, artifact_type, domains)
+        self._coef_t = np.ascontiguousarray(np.vstack([h.coef for h in heads]).T)
+        self._intercepts = np.concatenate([h.intercept for h in heads])
+        at = 0
+        for h in heads:
+            h.coef = self._coef_t[:, at : at + len(h.classes)].T
+            at += len(h.classes)
 
     @property
     def version(self) -> str:
@@ -311,146 +372,188 @@ class Classifier:
             return []
         texts = [r[2][:MAX_CHARS] for r in rows]
         titles = [r[1][:2000] for r in rows]
-        analyses = self.analyzer.analyse(texts, titles, [r[3] for r in rows])
-        X = self.space.transform(analyses)
-        p_status = self.status_head.proba(X)
-        p_type = self.type_head.proba(X)
-        p_dom = self.domain_head.proba(X)
+        out: list[Prediction | None] = [None] * len(rows)
+        for idx, batch in self.analyzer.analyse_batches(texts, titles, [r[3] for r in rows]):
+            predictions = self._predict_batch([rows[i][0] for i in idx], batch)
+            for i, prediction in zip(idx, predictions, strict=True):
+                out[i] = prediction
+        return [p for p in out if p is not None]
+
+    def _predict_batch(self, ids: Sequence[str], b: AnalysisBatch) -> list[Prediction]:
+        """Decisions, evidence and slots for a batch, vectorised across its documents."""
+        f = _features(b, self.space.idf, self.space.dense_scale, self._cols)
+        z = np.asarray(f.X @ self._coef_t) + self._intercepts
+        n_s, n_t = len(self.status_head.classes), len(self.type_head.classes)
+        p_status = self.status_head.calibrated(z[:, :n_s])
+        p_type = self.type_head.calibrated(z[:, n_s : n_s + n_t])
+        p_dom = self.domain_head.calibrated(z[:, n_s + n_t :])
+        s_idx = p_status.argmax(axis=1)
+        t_idx = p_type.argmax(axis=1)
+        on = p_dom >= self.domain_head.thresholds
+        statuses = [self.status_head.classes[k] for k in s_idx.tolist()]
+        review = self.review_thresholds
+        bar = np.array([review.get(c, 0.0) for c in self.status_head.classes])
+        needs_review = (p_status[np.arange(len(b)), s_idx] < bar[s_idx]).tolist()
+        evidence = self._evidence(b, f, s_idx, t_idx, on)
+        roles = _naio_roles(b, self._cols)
+        s_classes, t_classes = self.status_head.classes, self.type_head.classes
+        d_classes = self.domain_head.classes
         out = []
-        for i, (row, a) in enumerate(zip(rows, analyses, strict=True)):
-            lo, hi = X.indptr[i], X.indptr[i + 1]
-            values = (X.indices[lo:hi], X.data[lo:hi])
-            out.append(self._prediction(row[0], a, values, p_status[i], p_type[i], p_dom[i]))
+        for i, (status, rows_s, rows_t, rows_d) in enumerate(
+            zip(statuses, p_status.tolist(), p_type.tolist(), p_dom.tolist(), strict=True)
+        ):
+            atype = t_classes[t_idx[i]] if status == "artifact" else None
+            sentences = evidence[i]
+            slots = self._slots(b, i, sentences) if atype is not None else None
+            out.append(
+                Prediction(
+                    article_id=ids[i],
+                    status=status,
+                    artifact_type=atype,
+                    domains=tuple(d for d, o in zip(d_classes, on[i], strict=True) if o),
+                    status_probs=dict(zip(s_classes, rows_s, strict=True)),
+                    artifact_type_probs=dict(zip(t_classes, rows_t, strict=True)),
+                    domain_probs=dict(zip(d_classes, rows_d, strict=True)),
+                    needs_review=needs_review[i],
+                    evidence=Evidence(sentences=sentences, naio_role=roles[i], artifact=slots),
+                    model_version=self.version,
+                )
+            )
         return out
 
-    def _prediction(
-        self,
-        article_id: str,
-        a: Analysis,
-        x: tuple[npt.NDArray[np.int32], Float],
-        p_status: Float,
-        p_type: Float,
-        p_dom: Float,
-    ) -> Prediction:
-        s_idx = int(np.argmax(p_status))
-        status = self.status_head.classes[s_idx]
-        atype = self.type_head.classes[int(np.argmax(p_type))] if status == "artifact" else None
-        doms = tuple(
-            d
-            for j, d in enumerate(self.domain_head.classes)
-            if p_dom[j] >= self.domain_head.thresholds[j]
-        )
-        needs_review = bool(p_status[s_idx] < self.review_thresholds.get(status, 0.0))
-        sentences = self._evidence(a, x, status, atype, doms)
-        role = _naio_role(a, self._cols)
-        slots = _artifact_slots(a, sentences, self._cols) if status == "artifact" else None
-        return Prediction(
-            article_id=article_id,
-            status=status,
-            artifact_type=atype,
-            domains=doms,
-            status_probs={
-                c: float(p) for c, p in zip(self.status_head.classes, p_status, strict=True)
-            },
-            artifact_type_probs={
-                c: float(p) for c, p in zip(self.type_head.classes, p_type, strict=True)
-            },
-            domain_probs={
-                c: float(p) for c, p in zip(self.domain_head.classes, p_dom, strict=True)
-            },
-            needs_review=needs_review,
-            evidence=Evidence(sentences=sentences, naio_role=role, artifact=slots),
-            model_version=self.version,
-        )
-
     @cached_property
-    def _evidence_weights(self) -> tuple[Float, dict[str, int]]:
-        """One row per label whose evidence we report, relative to the other classes.
+    def _evidence_weights(
+        self,
+    ) -> tuple[Float, npt.NDArray[np.int64], Float, tuple[str, ...]]:
+        """Per label whose evidence we report, its weights relative to the other classes.
 
         For a softmax head a sentence supports class *c* by how much it raises
         *c*'s logit above the average class; for a sigmoid head, by its logit.
+        Columns are the status classes, then the artifact types, then the
+        domains. The n-gram weights keep only the buckets some label weighs
+        (most of the hash space never occurred in training and weighs nothing),
+        with the row of each bucket, -1 for none; then the cue weights, one row
+        per cue column.
         """
         rows: list[Float] = []
-        index: dict[str, int] = {}
+        labels: list[str] = []
         for prefix, head in (("status", self.status_head), ("type", self.type_head)):
-            rel = head.coef - head.coef.mean(axis=0)
-            for c, w in zip(head.classes, rel, strict=True):
-                index[f"{prefix}:{c}"] = len(rows)
-                rows.append(w)
-        for c, w in zip(self.domain_head.classes, self.domain_head.coef, strict=True):
-            index[f"domain:{c}"] = len(rows)
-            rows.append(w)
-        return np.vstack(rows), index
-
-    def sentence_scores(
-        self, a: Analysis, x: tuple[npt.NDArray[np.int32], Float], labels: Sequence[str]
-    ) -> Float:
-        """Each sentence's share of each label's logit: (labels, sentences).
-
-        A feature's weighted value is split evenly over its occurrences, and
-        each occurrence counts for the sentence it is in; a cue feature's value
-        is split over sentences in proportion to their cue counts.
-        """
-        weights, index = self._evidence_weights
-        rows = np.array([index[label] for label in labels])
-        n = a.n_sentences
-        cols, data = x
-        n_text = a.ngram_ids.size
-        text_vals = data[:n_text]
-        per_feature = weights[np.ix_(rows, a.ngram_ids)] * (text_vals / a.ngram_counts)
-        per_occurrence = per_feature[:, a.ngram_inverse]
-        scores = np.zeros((len(labels), n))
-        for j in range(len(labels)):
-            scores[j] = np.bincount(a.ngram_sent, weights=per_occurrence[j], minlength=n)
-        n_dense = a.sent_counts.shape[1]
-        dense_x = np.zeros(n_dense)
-        dense_cols = cols[n_text:] - N_HASH
-        keep = dense_cols < n_dense
-        dense_x[dense_cols[keep]] = data[n_text:][keep]
-        totals = a.sent_counts.sum(axis=0)
-        share = np.divide(a.sent_counts, totals, out=np.zeros_like(a.sent_counts), where=totals > 0)
-        dense_w = weights[np.ix_(rows, np.arange(N_HASH, N_HASH + n_dense))]
-        scores += (dense_w * dense_x) @ share.T
-        return scores
+            rows.append(head.coef - head.coef.mean(axis=0))
+            labels += [f"{prefix}:{c}" for c in head.classes]
+        rows.append(self.domain_head.coef)
+        labels += [f"domain:{c}" for c in self.domain_head.classes]
+        weights = np.vstack(rows)
+        used = np.flatnonzero((weights[:, :N_HASH] != 0).any(axis=0))
+        row_of_bucket = np.full(N_HASH, -1, dtype=np.int64)
+        row_of_bucket[used] = np.arange(used.size)
+        text = np.ascontiguousarray(weights[:, used].T)
+        cues = np.ascontiguousarray(weights[:, N_HASH : N_HASH + self.space.n_dense].T)
+        return text, row_of_bucket, cues, tuple(labels)
 
     def _evidence(
         self,
-        a: Analysis,
-        x: tuple[npt.NDArray[np.int32], Float],
-        status: str,
-        atype: str | None,
-        domains: tuple[str, ...],
-    ) -> tuple[EvidenceSentence, ...]:
-        body = list(iter_sentences(a))
-        if not body:
-            return ()
-        labels = [f"status:{status}"]
-        wanted = [3]
-        if atype is not None:
-            labels.append(f"type:{atype}")
-            wanted.append(1)
-        labels += [f"domain:{d}" for d in domains]
-        wanted += [1] * len(domains)
-        scores = self.sentence_scores(a, x, labels)
-        body_text = a.text[a.body_start :]
-        picked: list[EvidenceSentence] = []
-        body_idx = np.array([i for i, _, _ in body])
-        for label, k, row in zip(labels, wanted, scores, strict=True):
-            order = np.argsort(-row[body_idx], kind="stable")[:k]
-            for o in order:
-                i, start, end = body[int(o)]
-                if row[i] <= 0:
-                    break
-                picked.append(
-                    EvidenceSentence(
-                        text=body_text[start:end],
-                        start=start,
-                        end=end,
-                        score=round(float(row[i]), 4),
-                        supports=label,
-                    )
+        b: AnalysisBatch,
+        f: _Features,
+        s_idx: npt.NDArray[np.intp],
+        t_idx: npt.NDArray[np.intp],
+        domains_on: npt.NDArray[np.bool_],
+    ) -> list[tuple[EvidenceSentence, ...]]:
+        """The body sentences that moved each decision most, for every document.
+
+        A sentence's score for a label is its share of that label's logit: a
+        feature's weighted value is split evenly over its occurrences, each
+        counting for the sentence it is in, and a cue sum is split over the
+        sentences in proportion to their cue counts. Status gets three
+        sentences, the artifact type and each domain one; only sentences with
+        a positive share are named.
+        """
+        text_w, row_of_bucket, cue_w, labels = self._evidence_weights
+        n, n_sent = len(b), b.sent_bounds.shape[0]
+        if n_sent == 0:
+            return [()] * n
+        # Every label's score for every sentence, as two sparse-by-dense products:
+        # (sentence x bucket: the value each occurrence carries) @ (bucket x label),
+        # over the occurrences whose bucket some label weighs; then the cues.
+        sent_doc = b.sent_doc()
+        row = np.take(row_of_bucket, b.ngram_ids)
+        occ = np.flatnonzero(np.take(row, b.occ_inverse) >= 0)
+        occ_sent = b.occ_sent[occ]
+        bucket_of = b.occ_inverse[occ]
+        by_sentence = np.argsort(occ_sent, kind="stable")  # two sorted runs per document
+        per_occurrence = np.take(f.text_values / b.ngram_counts, bucket_of)
+        occurrences = sp.csr_matrix(
+            (
+                per_occurrence[by_sentence],
+                np.take(row, bucket_of)[by_sentence],
+                np.concatenate([[0], np.cumsum(np.bincount(occ_sent, minlength=n_sent))]),
+            ),
+            shape=(n_sent, text_w.shape[0]),
+        )
+        r, k = np.nonzero(b.sent_counts)
+        d = sent_doc[r]
+        share = b.sent_counts[r, k] / f.cue_sums[d, k] * f.dense[d, k]
+        cues = sp.csr_matrix((share, (r, k)), shape=b.sent_counts.shape)
+        scores = occurrences @ text_w + cues @ cue_w
+
+        # (document, label, how many sentences) in the order they are reported
+        n_s, n_t = len(self.status_head.classes), len(self.type_head.classes)
+        is_artifact = np.array([c == "artifact" for c in self.status_head.classes])[s_idx]
+        dom_doc, dom_j = np.nonzero(domains_on)
+        pair_doc = np.concatenate([np.arange(n), np.flatnonzero(is_artifact), dom_doc])
+        pair_label = np.concatenate([s_idx, n_s + t_idx[is_artifact], n_s + n_t + dom_j])
+        pair_k = np.concatenate([np.full(n, 3), np.ones(len(pair_doc) - n, dtype=np.int64)])
+        order = np.argsort(pair_doc, kind="stable")
+        pair_doc, pair_label, pair_k = pair_doc[order], pair_label[order], pair_k[order]
+        # each pair's candidates: its document's body sentences with a positive score
+        n_cand = np.diff(b.sent_off)[pair_doc]
+        c_pair = np.repeat(np.arange(pair_doc.size), n_cand)
+        first = np.concatenate([[0], np.cumsum(n_cand)[:-1]])
+        c_sent = np.arange(c_pair.size) - np.repeat(first - b.sent_off[pair_doc], n_cand)
+        c_score = scores[c_sent, pair_label[c_pair]]
+        in_body = b.sent_bounds[:, 0] >= b.body_starts[sent_doc]
+        ok = in_body[c_sent] & (c_score > 0)
+        c_pair, c_sent, c_score = c_pair[ok], c_sent[ok], c_score[ok]
+        # best first, ties to the earlier sentence; keep each pair's first k
+        order = np.lexsort((c_sent, -c_score, c_pair))
+        c_pair, c_sent, c_score = c_pair[order], c_sent[order], c_score[order]
+        rank = np.arange(c_pair.size) - np.searchsorted(c_pair, c_pair)
+        picked = rank < pair_k[c_pair]
+        by_doc: list[list[EvidenceSentence]] = [[] for _ in range(n)]
+        starts, ends = b.sent_bounds[:, 0].tolist(), b.sent_bounds[:, 1].tolist()
+        docs_of, label_of = pair_doc.tolist(), pair_label.tolist()
+        body_starts = b.body_starts.tolist()
+        for p, s, score in zip(
+            c_pair[picked].tolist(),
+            c_sent[picked].tolist(),
+            np.round(c_score[picked], 4).tolist(),
+            strict=True,
+        ):
+            doc = docs_of[p]
+            base = body_starts[doc]
+            by_doc[doc].append(
+                EvidenceSentence(
+                    text=b.texts[doc][starts[s] : ends[s]],
+                    start=starts[s] - base,
+                    end=ends[s] - base,
+                    score=score,
+                    supports=labels[label_of[p]],
                 )
-        return tuple(picked)
+            )
+        return [tuple(x) for x in by_doc]
+
+    def _slots(
+        self, b: AnalysisBatch, i: int, sentences: Sequence[EvidenceSentence]
+    ) -> ArtifactSlots:
+        s0, s1 = int(b.sent_off[i]), int(b.sent_off[i + 1])
+        return _artifact_slots(
+            b.texts[i],
+            int(b.body_starts[i]),
+            b.named_outputs[i],
+            b.agencies[i],
+            b.sent_counts[s0:s1],
+            sentences,
+            self._cols,
+        )
 
     # -- persistence
 
@@ -610,13 +713,12 @@ def _predict_dicts(
 # ----------------------------------------------------------------------------- evidence helpers
 
 
-def _naio_role(a: Analysis, cols: Mapping[str, int]) -> NaioRole:
-    if a.n_sentences == 0:
-        return "absent"
-    c = a.sent_counts
+def _naio_roles(b: AnalysisBatch, cols: Mapping[str, int]) -> list[NaioRole]:
+    """NAIO's role in each document: operative (NAIO itself releases), cited, or absent."""
+    n = len(b)
+    c = b.sent_counts
+    sent_doc = b.sent_doc()
     naio = c[:, cols["cue:naio"]] > 0
-    if not naio.any() and not a.title_naio:
-        return "absent"
     operative = (
         naio
         & (c[:, cols["cue:release"]] > 0)
@@ -625,46 +727,69 @@ def _naio_role(a: Analysis, cols: Mapping[str, int]) -> NaioRole:
         & (c[:, cols["cue:footer"]] == 0)
         & (c[:, cols["cue:citation"]] == 0)
     )
-    return "operative" if operative.any() else "cited"
+    named = (_per_doc(sent_doc, naio, n) > 0) | b.title_naio
+    acts = _per_doc(sent_doc, operative, n) > 0
+    has_sentences = np.diff(b.sent_off) > 0
+    roles: list[NaioRole] = []
+    for h, nm, op in zip(has_sentences.tolist(), named.tolist(), acts.tolist(), strict=True):
+        roles.append("absent" if not (h and nm) else "operative" if op else "cited")
+    return roles
 
 
+# The leading lookaheads only skip positions where no match can start: they
+# make the scans several times faster without changing what is found.
 _DATE_RE = re.compile(
-    r"\b(\d{1,2}(?:\s*(?:-|–|to|hingga|dan)\s*\d{1,2})?\s+"
+    r"(?=[\dJFMASOND])\b(\d{1,2}(?:\s*(?:-|–|to|hingga|dan)\s*\d{1,2})?\s+"
     r"(?:Jan(?:uary|uari)?|Feb(?:ruary|ruari)?|Mar(?:ch)?|Mac|Apr(?:il)?|May|Mei|June?|"
     r"July?|Julai|Aug(?:ust)?|Ogos|Sept?(?:ember)?|Oct(?:ober)?|Okt(?:ober)?|Nov(?:ember)?|"
     r"Dec(?:ember)?|Dis(?:ember)?)\s+\d{4}"
     r"|(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+\d{1,2},\s+\d{4}|\d{4}-\d{2}-\d{2})\b"
 )
+# Up to five capitalised words before a company or institution suffix, or
+# "Universiti" and up to four capitalised words after it.
 _PARTNER_RE = re.compile(
-    r"\b((?:[A-Z][\w&.'-]*\s+){0,5}(?:Sdn\.?\s+Bhd\.?|Berhad|Bhd|Inc\.?|Ltd\.?|Corporation|"
-    r"Corp\.?|Technologies|Labs|Foundation|University|Institute))(?!\w)"
-    r"|\b(Universiti\s+(?:[A-Z][\w-]*\s*){1,4})"
+    r"\b(?=[A-Z])(?:((?:[A-Z][\w&.'-]*+\s++){0,5}(?:Sdn\.?\s+Bhd\.?|Berhad|Bhd|Inc\.?|"
+    r"Ltd\.?|Corporation|Corp\.?|Technologies|Labs|Foundation|University|Institute))(?!\w)"
+    r"|(Universiti\s+(?:[A-Z][\w-]*\s*){1,4}))"
+)
+# Every partner match contains one of these; most texts hold none.
+_PARTNER_HINT = re.compile(
+    r"Sdn|Berhad|Bhd|Inc|Ltd|Corp|Technologies|Labs|Foundation|Universit|Institute"
 )
 
 
 def _artifact_slots(
-    a: Analysis, sentences: Sequence[EvidenceSentence], cols: Mapping[str, int]
+    text: str,
+    body_start: int,
+    named_outputs: Sequence[tuple[int, int, int]],
+    agencies_found: Sequence[tuple[int, str]],
+    c: Float,
+    sentences: Sequence[EvidenceSentence],
+    cols: Mapping[str, int],
 ) -> ArtifactSlots:
-    body = a.text[a.body_start :]
+    """The artifact's name, agencies, partners and date, as written in the text."""
+    body = text[body_start:]
     top_sentence = next((s for s in sentences if s.supports.startswith("status")), None)
     name = None
-    if a.named_outputs:
+    if named_outputs:
         scored = []
-        c = a.sent_counts
-        for s, start, end in a.named_outputs:
+        for s, start, end in named_outputs:
             rank = 0.0
             if top_sentence is not None:
-                abs_start = top_sentence.start + a.body_start
-                if abs_start <= start < top_sentence.end + a.body_start:
+                abs_start = top_sentence.start + body_start
+                if abs_start <= start < top_sentence.end + body_start:
                     rank += 4
             rank += 2 * float(c[s, cols["cue:release"]] > 0) + float(c[s, cols["cue:naio"]] > 0)
             rank += (end - start) / 100
-            scored.append((rank, -start, a.text[start:end]))
+            scored.append((rank, -start, text[start:end]))
         name = max(scored)[2]
     naio_lower = _NAIO_LOWER
-    agencies = tuple(dict.fromkeys(t for _, t in a.agencies if t.lower() not in naio_lower))
-    partners = tuple(dict.fromkeys(m.group(0).strip() for m in _PARTNER_RE.finditer(body)))[:8]
+    agencies = tuple(dict.fromkeys(t for _, t in agencies_found if t.lower() not in naio_lower))
+    partners: tuple[str, ...] = ()
+    if _PARTNER_HINT.search(body):
+        found = (m.group(0).strip() for m in _PARTNER_RE.finditer(body))
+        partners = tuple(dict.fromkeys(found))[:8]
     when = None
     if top_sentence is not None:
         m = _DATE_RE.search(top_sentence.text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -44,10 +44,13 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def _one_of(field_name: str, value: object, vocabulary: Iterable[str]) -> None:
-    allowed = tuple(vocabulary)
-    if value not in allowed:
-        raise InvalidFieldError(field_name, value, "one of " + ", ".join(allowed))
+def _one_of(field_name: str, value: object, vocabulary: Collection[str]) -> None:
+    try:
+        if value in vocabulary:
+            return
+    except TypeError:  # unhashable: certainly not a label
+        pass
+    raise InvalidFieldError(field_name, value, "one of " + ", ".join(vocabulary))
 
 
 def _probability(field_name: str, value: object) -> float:
@@ -62,7 +65,13 @@ def _probability(field_name: str, value: object) -> float:
 def _probabilities(
     field_name: str, values: Mapping[str, float], vocabulary: Mapping[str, object]
 ) -> dict[str, float]:
-    checked: dict[str, float] = {}
+    checked = dict(values)
+    # the common case, checked in one pass: known labels, floats in [0, 1] (NaN fails)
+    if checked.keys() <= vocabulary.keys() and all(
+        type(p) is float and 0.0 <= p <= 1.0 for p in checked.values()
+    ):
+        return checked
+    checked = {}
     for label, p in values.items():
         _one_of(f"{field_name}[{label!r}]", label, vocabulary)
         checked[label] = _probability(f"{field_name}[{label!r}]", p)
