@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -136,18 +137,25 @@ class _WordTable:
         self._heads = frozenset(heads)
         self._mask = np.uint64(self.SLOTS - 1)
         self._keys = np.zeros(self.SLOTS, dtype=np.uint64)  # 0: empty slot
-        self._values = np.zeros((self.SLOTS, 3), dtype=np.uint64)  # lower, length, flags
+        self._lower = np.zeros(self.SLOTS, dtype=np.uint64)
+        self._length = np.zeros(self.SLOTS, dtype=np.int64)
+        self._flags = np.zeros(self.SLOTS, dtype=np.int64)
         # words whose slot is taken: (sorted orth ids, values); replaced whole
         self._overflow = (np.zeros(0, dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64))
 
     def lookup(self, orth: npt.NDArray[np.uint64]) -> tuple[Any, Any, Any]:
         """(lower ids, lengths, flags) for each orth id."""
         slot = (orth & self._mask).astype(np.intp)
-        values = self._values[slot]
-        miss = np.flatnonzero(self._keys[slot] != orth)
+        lower = np.take(self._lower, slot)
+        length = np.take(self._length, slot)
+        flags = np.take(self._flags, slot)
+        miss = np.flatnonzero(np.take(self._keys, slot) != orth)
         if miss.size:
-            values[miss] = self._lookup_slow(orth[miss])
-        return values[:, 0], values[:, 1].astype(np.int64), values[:, 2].astype(np.int64)
+            values = self._lookup_slow(orth[miss])
+            lower[miss] = values[:, 0]
+            length[miss] = values[:, 1]
+            flags[miss] = values[:, 2]
+        return lower, length, flags
 
     def _lookup_slow(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         uniq, inverse = np.unique(orth, return_inverse=True)
@@ -168,7 +176,10 @@ class _WordTable:
             take[first] = True
             take &= free
             # values before keys: a reader that sees the key sees its values
-            self._values[slot[take]] = values[new[take]]
+            taken = values[new[take]]
+            self._lower[slot[take]] = taken[:, 0]
+            self._length[slot[take]] = taken[:, 1]
+            self._flags[slot[take]] = taken[:, 2]
             self._keys[slot[take]] = uniq[new[take]]
             spill = new[~take]
             if spill.size:
@@ -336,7 +347,8 @@ class TextAnalyzer:
             lang: _WordTable(nlp, _MONTHS, _CONNECTORS, heads)
             for lang, nlp in self.pipelines.items()
         }
-        self._naio_lower = tuple(n.lower() for n in lexicon["cues"]["naio"])
+        names = sorted((n.lower() for n in lexicon["cues"]["naio"]), key=len, reverse=True)
+        self._naio_in_title = re.compile("|".join(map(re.escape, names)))
 
     def _build_matcher(
         self, nlp: Language
@@ -463,7 +475,7 @@ class TextAnalyzer:
         counts = np.zeros((n_sent, n_dense), dtype=np.float64)
         agencies: list[list[tuple[int, str]]] = [[] for _ in range(n_docs)]
         if found:
-            m = np.array(found, dtype=np.uint64)
+            m = np.fromiter(chain.from_iterable(found), np.uint64, 3 * len(found)).reshape(-1, 3)
             m_doc = np.repeat(np.arange(n_docs), n_found)
             m_start = m[:, 1].astype(np.int64) + tok_off[m_doc]
             m_end = m[:, 2].astype(np.int64) + tok_off[m_doc]
@@ -544,7 +556,7 @@ class TextAnalyzer:
             named[d].append((s - int(sent_off[d]), int(char_idx[a]), int(char_idx[b] + length[b])))
         title_naio = np.array(
             [
-                bs > 0 and any(n in t[: bs - 2].lower() for n in self._naio_lower)
+                bs > 0 and self._naio_in_title.search(t[: bs - 2].lower()) is not None
                 for t, bs in zip(texts, body_starts, strict=True)
             ],
             dtype=bool,
