@@ -513,11 +513,8 @@ class Classifier:
         in_body = b.sent_bounds[:, 0] >= b.body_starts[sent_doc]
         ok = in_body[c_sent] & (c_score > 0)
         c_pair, c_sent, c_score = c_pair[ok], c_sent[ok], c_score[ok]
-        # best first, ties to the earlier sentence; keep each pair's first k
-        order = np.lexsort((c_sent, -c_score, c_pair))
-        c_pair, c_sent, c_score = c_pair[order], c_sent[order], c_score[order]
-        rank = np.arange(c_pair.size) - np.searchsorted(c_pair, c_pair)
-        picked = rank < pair_k[c_pair]
+        # each pair's k best, best first, ties to the earlier sentence
+        picked = _top_k_per_group(c_pair, c_score, pair_k)
         by_doc: list[list[EvidenceSentence]] = [[] for _ in range(n)]
         starts, ends = b.sent_bounds[:, 0].tolist(), b.sent_bounds[:, 1].tolist()
         docs_of, label_of = pair_doc.tolist(), pair_label.tolist()
@@ -551,6 +548,7 @@ class Classifier:
             b.named_outputs[i],
             b.agencies[i],
             b.sent_counts[s0:s1],
+            b.sent_bounds[s0:s1],
             sentences,
             self._cols,
         )
@@ -736,6 +734,36 @@ def _naio_roles(b: AnalysisBatch, cols: Mapping[str, int]) -> list[NaioRole]:
     return roles
 
 
+def _top_k_per_group(
+    group: npt.NDArray[np.int64], score: Float, k: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Positions of each group's ``k[group]`` highest scores, group by group, best first.
+
+    ``group`` is sorted and positions within a group are in sentence order, so
+    taking the first maximum breaks ties toward the earlier sentence. One
+    segment-wise argmax per rank: k is at most 3, so this beats a full sort.
+    """
+    if not group.size:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    segment = np.cumsum(np.concatenate([[0], (group[1:] != group[:-1]).astype(np.int64)]))
+    work = score.copy()
+    picks: list[npt.NDArray[np.int64]] = []
+    ranks: list[npt.NDArray[np.int64]] = []
+    for rank in range(int(k.max())):
+        best = np.maximum.reduceat(work, starts)
+        hit = np.flatnonzero((work == best[segment]) & (work > -np.inf))
+        first = hit[np.concatenate([[True], segment[hit][1:] != segment[hit][:-1]])]
+        first = first[k[group[first]] > rank]
+        work[first] = -np.inf
+        picks.append(first)
+        ranks.append(np.full(first.size, rank))
+    chosen = np.concatenate(picks)
+    order = np.lexsort((np.concatenate(ranks), group[chosen]))
+    out: npt.NDArray[np.int64] = chosen[order]
+    return out
+
+
 # The leading lookaheads only skip positions where no match can start: they
 # make the scans several times faster without changing what is found.
 _DATE_RE = re.compile(
@@ -765,11 +793,19 @@ def _artifact_slots(
     named_outputs: Sequence[tuple[int, int, int]],
     agencies_found: Sequence[tuple[int, str]],
     c: Float,
+    bounds: npt.NDArray[np.int64],
     sentences: Sequence[EvidenceSentence],
     cols: Mapping[str, int],
 ) -> ArtifactSlots:
-    """The artifact's name, agencies, partners and date, as written in the text."""
+    """The artifact's name, agencies, partners and date, as written in the text.
+
+    ``c`` and ``bounds`` are the document's per-sentence cue counts and
+    character offsets. Partners are looked for in the body sentences that hold
+    a company or institution suffix, the date in the top status sentence and
+    then in the body sentences where the analysis found a month or a year.
+    """
     body = text[body_start:]
+    body_sentences = [(s, e) for s, e in bounds.tolist() if s >= body_start]
     top_sentence = next((s for s in sentences if s.supports.startswith("status")), None)
     name = None
     if named_outputs:
@@ -788,15 +824,23 @@ def _artifact_slots(
     agencies = tuple(dict.fromkeys(t for _, t in agencies_found if t.lower() not in naio_lower))
     partners: tuple[str, ...] = ()
     if _PARTNER_HINT.search(body):
-        found = (m.group(0).strip() for m in _PARTNER_RE.finditer(body))
+        found = (
+            m.group(0).strip()
+            for start, end in body_sentences
+            if _PARTNER_HINT.search(text, start, end)
+            for m in _PARTNER_RE.finditer(text[start:end])
+        )
         partners = tuple(dict.fromkeys(found))[:8]
     when = None
     if top_sentence is not None:
         m = _DATE_RE.search(top_sentence.text)
         when = m.group(0) if m else None
     if when is None:
-        m = _DATE_RE.search(body)
-        when = m.group(0) if m else None
+        dated = c[:, cols["x:date"]] > 0
+        for (start, end), has_date in zip(bounds.tolist(), dated.tolist(), strict=True):
+            if has_date and start >= body_start and (m := _DATE_RE.search(text[start:end])):
+                when = m.group(0)
+                break
     return ArtifactSlots(name=name, agencies=agencies[:10], partners=partners, date=when)
 
 
