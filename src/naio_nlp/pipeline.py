@@ -753,6 +753,8 @@ def _top_k_per_group(
     for rank in range(int(k.max())):
         best = np.maximum.reduceat(work, starts)
         hit = np.flatnonzero((work == best[segment]) & (work > -np.inf))
+        if not hit.size:  # every group is used up
+            break
         first = hit[np.concatenate([[True], segment[hit][1:] != segment[hit][:-1]])]
         first = first[k[group[first]] > rank]
         work[first] = -np.inf

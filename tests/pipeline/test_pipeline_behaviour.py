@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 
@@ -97,6 +98,58 @@ def test_classify_many_matches_classify_and_keeps_order(clf: Classifier) -> None
     for item, p in zip(items, batch, strict=True):
         single = clf.classify(item["text"], title=item["title"], article_id=item["id"])
         assert single == p
+
+
+def test_a_batch_labels_each_document_as_if_it_were_alone(clf: Classifier) -> None:
+    """Batches are analysed and scored as one block: nothing may leak between documents."""
+    odd = [
+        ("", ""),
+        ("Title only, no body", ""),
+        ("", "One sentence without a stop"),
+        ("NAIO", "   \n\n  "),
+        (
+            "Pejabat AI Negara terbitkan garis panduan",
+            "Pejabat AI Negara hari ini menerbitkan Garis Panduan Etika AI bagi sektor awam. "
+            "Garis panduan itu berkuat kuasa pada 1 Januari 2026.",
+        ),
+    ]
+    docs = [INTENTION_ONLY, *odd, RELEASED_GUIDELINE, UNRELATED, *odd]
+    items = [{"id": f"d{i}", "title": t, "text": x} for i, (t, x) in enumerate(docs)]
+    together = list(clf.classify_many(items, batch_size=len(items)))
+    for item, p in zip(items, together, strict=True):
+        alone = next(iter(clf.classify_many([item])))
+        assert alone == p, item["id"]
+
+
+def test_evidence_names_the_decided_labels_best_first(clf: Classifier) -> None:
+    preds = list(
+        clf.classify_many(
+            [{"title": t, "text": x} for t, x in (INTENTION_ONLY, RELEASED_GUIDELINE, UNRELATED)]
+        )
+    )
+    for pred in preds:
+        decided = {f"status:{pred.status}"} | {f"domain:{d}" for d in pred.domains}
+        if pred.artifact_type:
+            decided.add(f"type:{pred.artifact_type}")
+        by_label: dict[str, list[float]] = {}
+        for s in pred.evidence.sentences:
+            by_label.setdefault(s.supports, []).append(s.score)
+        assert set(by_label) <= decided
+        for label, scores in by_label.items():
+            assert len(scores) <= (3 if label.startswith("status:") else 1)
+            assert scores == sorted(scores, reverse=True) and all(x > 0 for x in scores)
+
+
+def test_top_k_per_group_breaks_ties_toward_the_earlier_sentence() -> None:
+    from naio_nlp.pipeline import _top_k_per_group
+
+    group = np.array([0, 0, 0, 0, 1, 1, 2])
+    score = np.array([0.5, 0.9, 0.5, 0.1, 0.3, 0.7, 0.2])
+    k = np.array([3, 1, 3])
+    picked = _top_k_per_group(group, score, k)
+    # group 0: 0.9, then the tie 0.5/0.5 in order; group 1: its best; group 2 has only one
+    assert picked.tolist() == [1, 0, 2, 5, 6]
+    assert _top_k_per_group(np.zeros(0, dtype=np.int64), np.zeros(0), k).size == 0
 
 
 def test_two_processes_give_identical_output(clf: Classifier) -> None:
