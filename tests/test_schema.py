@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from naio_nlp import Article, InvalidFieldError, Prediction
-from naio_nlp.schema import content_hash
+from naio_nlp.schema import ArtifactSlots, Evidence, EvidenceSentence, content_hash
 
 PROBS = {"artifact": 0.7, "symbolic": 0.2, "unrelated": 0.1}
 
@@ -49,6 +50,25 @@ def test_prediction_round_trips_through_dict() -> None:
     )
     assert Prediction.from_dict(p.to_dict()) == p
     assert p.confidence == 0.7
+
+
+def test_prediction_dict_carries_every_evidence_field() -> None:
+    sentence = EvidenceSentence(text="NAIO published it.", start=0, end=18, score=0.5)
+    slots = ArtifactSlots(name="AI Plan", agencies=("MOSTI",), partners=(), date="1 May 2025")
+    p = Prediction(
+        article_id="a",
+        status="artifact",
+        artifact_type="action_plan",
+        domains=(),
+        status_probs=PROBS,
+        artifact_type_probs={"action_plan": 1},  # an int probability is accepted
+        evidence=Evidence(sentences=(sentence,), naio_role="operative", artifact=slots),
+    )
+    d = p.to_dict()
+    assert set(d["evidence"]["sentences"][0]) == set(EvidenceSentence.__dataclass_fields__)
+    assert set(d["evidence"]["artifact"]) == set(ArtifactSlots.__dataclass_fields__)
+    assert json.loads(json.dumps(d)) == d
+    assert Prediction.from_dict(d) == p
 
 
 def test_unknown_status_names_the_field() -> None:

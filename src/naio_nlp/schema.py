@@ -228,8 +228,25 @@ class Prediction:
             "domain_probs": dict(self.domain_probs),
             "evidence": {
                 "naio_role": ev.naio_role,
-                "sentences": [asdict(s) for s in ev.sentences],
-                "artifact": None if ev.artifact is None else asdict(ev.artifact),
+                # built by hand: dataclasses.asdict deep-copies and costs more than the rest
+                "sentences": [
+                    {
+                        "text": s.text,
+                        "start": s.start,
+                        "end": s.end,
+                        "score": s.score,
+                        "supports": s.supports,
+                    }
+                    for s in ev.sentences
+                ],
+                "artifact": None
+                if (a := ev.artifact) is None
+                else {
+                    "name": a.name,
+                    "agencies": list(a.agencies),
+                    "partners": list(a.partners),
+                    "date": a.date,
+                },
             },
             "model_version": self.model_version,
         }
