@@ -7,8 +7,12 @@ domain topics and their co-occurrences). The classifier turns that into one
 feature row; keeping the per-sentence matrix lets it say which sentences moved
 each decision without re-running anything.
 
-Everything runs on blank spaCy pipelines (``en`` and ``ms`` tokenizers plus
-the rule-based sentencizer) and a ``PhraseMatcher``; no model is downloaded.
+Everything runs on blank spaCy pipelines (the ``en`` and ``ms`` tokenizers)
+and a ``PhraseMatcher``; no model is downloaded. Sentence boundaries are rules
+over token arrays rather than spaCy's per-token sentencizer. Documents are
+analysed a batch at a time: after tokenizing and matching, each step works on
+the batch's tokens end to end (:class:`AnalysisBatch`), which is what keeps
+the stage close to tokenizer speed.
 """
 
 from __future__ import annotations
