@@ -18,6 +18,7 @@ the stage close to tokenizer speed.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -144,16 +145,19 @@ class _WordTable:
         self._lower = np.zeros(self.SLOTS, dtype=np.uint64)
         self._length = np.zeros(self.SLOTS, dtype=np.int64)
         self._flags = np.zeros(self.SLOTS, dtype=np.int64)
+        self._lock = threading.Lock()
         # words whose slot is taken: (sorted orth ids, values); replaced whole
         self._overflow = (np.zeros(0, dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64))
 
     def lookup(self, orth: npt.NDArray[np.uint64]) -> tuple[Any, Any, Any]:
         """(lower ids, lengths, flags) for each orth id."""
         slot = (orth & self._mask).astype(np.intp)
+        # Keys first: a slot, once keyed, never changes, and its values were written
+        # before its key, so a key seen here vouches for the values read next.
+        miss = np.flatnonzero(np.take(self._keys, slot) != orth)
         lower = np.take(self._lower, slot)
         length = np.take(self._length, slot)
         flags = np.take(self._flags, slot)
-        miss = np.flatnonzero(np.take(self._keys, slot) != orth)
         if miss.size:
             values = self._lookup_slow(orth[miss])
             lower[miss] = values[:, 0]
@@ -162,6 +166,11 @@ class _WordTable:
         return lower, length, flags
 
     def _lookup_slow(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        # one writer at a time: the free-slot test and the writes must not interleave
+        with self._lock:
+            return self._lookup_locked(orth)
+
+    def _lookup_locked(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         uniq, inverse = np.unique(orth, return_inverse=True)
         values = np.zeros((uniq.size, 3), dtype=np.uint64)
         keys, stored = self._overflow
@@ -374,7 +383,7 @@ class TextAnalyzer:
     def analyse(
         self, texts: Sequence[str], titles: Sequence[str], languages: Sequence[str | None]
     ) -> list[Analysis]:
-        """Analyse documents one by one; output is in input order."""
+        """One :class:`Analysis` per document, in input order."""
         out: list[Analysis | None] = [None] * len(texts)
         for idx, batch in self.analyse_batches(texts, titles, languages):
             for j, i in enumerate(idx):
@@ -435,7 +444,7 @@ class TextAnalyzer:
         is_title = (flags & _TITLE) != 0
         capital = is_title | ((flags & _UPPER) != 0)
         is_year = (flags & _YEAR_FLAG) != 0
-        doc_of = np.repeat(np.arange(n_docs), n_tok)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), n_tok)
         nonempty = n_tok > 0
         first = np.zeros(n_all, dtype=bool)
         first[tok_off[:-1][nonempty]] = True
@@ -480,7 +489,7 @@ class TextAnalyzer:
         agencies: list[list[tuple[int, str]]] = [[] for _ in range(n_docs)]
         if found:
             m = np.fromiter(chain.from_iterable(found), np.uint64, 3 * len(found)).reshape(-1, 3)
-            m_doc = np.repeat(np.arange(n_docs), n_found)
+            m_doc = np.repeat(np.arange(n_docs, dtype=np.int64), n_found)
             m_start = m[:, 1].astype(np.int64) + tok_off[m_doc]
             m_end = m[:, 2].astype(np.int64) + tok_off[m_doc]
             m_col = match_cols[np.searchsorted(match_ids, m[:, 0])]
@@ -548,7 +557,7 @@ class TextAnalyzer:
             big_at = occ_off[k_doc[pair]] + k_per_doc[k_doc[pair]] + local[pair]
             bucket[big_at] = mixed % np.uint64(N_HASH)
             occ_sent[big_at] = k_sent[pair + 1]
-        occ_doc = np.repeat(np.arange(n_docs), np.diff(occ_off))
+        occ_doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(occ_off))
         keys, inverse, occurrences = np.unique(
             occ_doc * N_HASH + bucket, return_inverse=True, return_counts=True
         )

@@ -234,7 +234,7 @@ def _features(
     b: AnalysisBatch, idf: Float, dense_scale: float, cols: Mapping[str, int]
 ) -> _Features:
     n = len(b)
-    ngram_doc = np.repeat(np.arange(n), np.diff(b.ngram_off))
+    ngram_doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(b.ngram_off))
     vals = (1.0 + np.log(b.ngram_counts)) * idf[b.ngram_ids]
     norm = np.sqrt(_per_doc(ngram_doc, vals * vals, n))
     vals = vals / np.where(norm > 0, norm, 1.0)[ngram_doc]
@@ -509,9 +509,10 @@ class Classifier:
         c_pair = np.repeat(np.arange(pair_doc.size), n_cand)
         first = np.concatenate([[0], np.cumsum(n_cand)[:-1]])
         c_sent = np.arange(c_pair.size) - np.repeat(first - b.sent_off[pair_doc], n_cand)
+        # scores are reported to 4 decimals: one that rounds to 0 moved nothing worth naming
         c_score = scores[c_sent, pair_label[c_pair]]
         in_body = b.sent_bounds[:, 0] >= b.body_starts[sent_doc]
-        ok = in_body[c_sent] & (c_score > 0)
+        ok = in_body[c_sent] & (np.round(c_score, 4) > 0)
         c_pair, c_sent, c_score = c_pair[ok], c_sent[ok], c_score[ok]
         # each pair's k best, best first, ties to the earlier sentence
         picked = _top_k_per_group(c_pair, c_score, pair_k)
@@ -777,11 +778,12 @@ _DATE_RE = re.compile(
     r"December)\s+\d{1,2},\s+\d{4}|\d{4}-\d{2}-\d{2})\b"
 )
 # Up to five capitalised words before a company or institution suffix, or
-# "Universiti" and up to four capitalised words after it.
+# "Universiti" and up to four capitalised words after it, on one line: the
+# spaces are horizontal ([^\S\n]), so a name never runs across a line break.
 _PARTNER_RE = re.compile(
-    r"\b(?=[A-Z])(?:((?:[A-Z][\w&.'-]*+\s++){0,5}(?:Sdn\.?\s+Bhd\.?|Berhad|Bhd|Inc\.?|"
-    r"Ltd\.?|Corporation|Corp\.?|Technologies|Labs|Foundation|University|Institute))(?!\w)"
-    r"|(Universiti\s+(?:[A-Z][\w-]*\s*){1,4}))"
+    r"\b(?=[A-Z])(?:((?:[A-Z][\w&.'-]*+[^\S\n]++){0,5}(?:Sdn\.?[^\S\n]+Bhd\.?|Berhad|Bhd|"
+    r"Inc\.?|Ltd\.?|Corporation|Corp\.?|Technologies|Labs|Foundation|University|Institute))"
+    r"(?!\w)|(Universiti[^\S\n]+(?:[A-Z][\w-]*[^\S\n]*){1,4}))"
 )
 # Every partner match contains one of these; most texts hold none.
 _PARTNER_HINT = re.compile(
@@ -802,12 +804,12 @@ def _artifact_slots(
     """The artifact's name, agencies, partners and date, as written in the text.
 
     ``c`` and ``bounds`` are the document's per-sentence cue counts and
-    character offsets. Partners are looked for in the body sentences that hold
-    a company or institution suffix, the date in the top status sentence and
-    then in the body sentences where the analysis found a month or a year.
+    character offsets. Partners are names ending in a company or institution
+    suffix, each on one line; the date is looked for in the top status
+    sentence, then in the body sentences where the analysis found a month or a
+    year.
     """
     body = text[body_start:]
-    body_sentences = [(s, e) for s, e in bounds.tolist() if s >= body_start]
     top_sentence = next((s for s in sentences if s.supports.startswith("status")), None)
     name = None
     if named_outputs:
@@ -826,12 +828,7 @@ def _artifact_slots(
     agencies = tuple(dict.fromkeys(t for _, t in agencies_found if t.lower() not in naio_lower))
     partners: tuple[str, ...] = ()
     if _PARTNER_HINT.search(body):
-        found = (
-            m.group(0).strip()
-            for start, end in body_sentences
-            if _PARTNER_HINT.search(text, start, end)
-            for m in _PARTNER_RE.finditer(text[start:end])
-        )
+        found = (m.group(0).strip() for m in _PARTNER_RE.finditer(body))
         partners = tuple(dict.fromkeys(found))[:8]
     when = None
     if top_sentence is not None:
