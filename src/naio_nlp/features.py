@@ -79,6 +79,7 @@ _MONTHS = [
     "dis",
 ]
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONNECTORS = ("of", "for", "and", "on", "in", "&", "-", "–", "bagi", "untuk", "dan", "kepada")
 
 # Co-occurrence features: a sentence that holds all the listed cue groups.
@@ -417,7 +418,13 @@ class TextAnalyzer:
         matcher, match_ids, match_cols = self._matchers[lang]
         n_docs, n_dense = len(texts), len(self.feature_names)
         tokenizer: Any = nlp.tokenizer  # a spacy Tokenizer; typed as a plain callable
-        docs = list(tokenizer.pipe(texts))
+        try:
+            docs = list(tokenizer.pipe(texts))
+        except UnicodeEncodeError:
+            # a lone surrogate (from badly decoded input) cannot be hashed by spaCy; it
+            # becomes U+FFFD, one character for one, so every offset still holds
+            texts = [_LONE_SURROGATE.sub("\ufffd", t) for t in texts]
+            docs = list(tokenizer.pipe(texts))
         attrs = [ORTH, IDX, SPACY]
         arr = np.concatenate([d.to_array(attrs) for d in docs])
         found: list[tuple[int, int, int]] = []

@@ -334,3 +334,15 @@ def test_partner_names_stop_at_a_line_break(clf: Classifier) -> None:
     assert slots is not None
     assert all("\n" not in p for p in slots.partners)
     assert "The Malaysia Digital Economy Corporation" in slots.partners
+
+
+def test_a_lone_surrogate_is_classified_with_offsets_intact(clf: Classifier) -> None:
+    text = (
+        "The National AI Office (NAIO) today published the AI Procurement Checklist \ud800 "
+        "for 40 agencies. It takes effect on 1 May 2026."
+    )
+    batch = list(clf.classify_many([{"id": "s", "text": text}, {"id": "ok", "text": "Hello."}]))
+    assert [p.article_id for p in batch] == ["s", "ok"]
+    for s in batch[0].evidence.sentences:
+        assert s.text == text[s.start : s.end].replace("\ud800", "\ufffd")
+    json.dumps(batch[0].to_dict())
