@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, Tag
@@ -26,6 +25,7 @@ from charset_normalizer import from_bytes
 
 from .dates import parse_date
 from .errors import ExtractionError
+from .language import page_language
 from .urls import is_http_url, resolve
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "Link",
     "Selectors",
     "decode_html",
-    "detect_language",
     "extract_html",
     "extract_links",
     "extract_pdf",
@@ -147,50 +146,6 @@ def decode_html(content: bytes, content_type: str | None = None) -> tuple[str, s
         codec = _codec(best.encoding) or "utf-8"
         return content.decode(codec, errors="replace"), codec
     return content.decode("utf-8", errors="replace"), "utf-8"
-
-
-# --------------------------------------------------------------------------- language
-
-
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(["en", "ms"])
-    return ident
-
-
-def detect_language(text: str, *, hint: str | None = None) -> str | None:
-    """``en``, ``ms`` or ``mixed`` from the paragraphs' languages, weighted by length.
-
-    Malay pages often quote English names and terms; a page is called mixed
-    only when at least a fifth of its text is in each language. Short texts
-    fall back to the page's ``lang`` attribute.
-    """
-    paragraphs = [p for p in text.split("\n") if len(p) >= 40]
-    total = sum(len(p) for p in paragraphs)
-    if total < 80:
-        return _lang_hint(hint)
-    ident = _identifier()
-    ms = sum(len(p) for p in paragraphs if ident.classify(p)[0] == "ms")
-    share = ms / total
-    if share >= 0.8:
-        return "ms"
-    if share <= 0.2:
-        return "en"
-    return "mixed"
-
-
-def _lang_hint(hint: str | None) -> str | None:
-    if not hint:
-        return None
-    low = hint.lower()
-    if low.startswith(("ms", "bm", "zsm")):
-        return "ms"
-    if low.startswith("en"):
-        return "en"
-    return None
 
 
 # --------------------------------------------------------------------------- html
@@ -683,7 +638,7 @@ def extract_html(
         raise EmptyPageError(
             where, "no article text found on the page", title=title, pdf_links=pdf_links
         )
-    language = detect_language(text, hint=lang_hint)
+    language = page_language(text, hint=lang_hint)
     return ExtractedPage(
         title=title,
         text=text,
@@ -781,7 +736,7 @@ def extract_pdf(content: bytes, *, url: str, fallback_title: str | None = None) 
         text=text,
         published=published,
         published_raw=published_raw,
-        language=detect_language(text),
+        language=page_language(text),
         is_js_shell=False,
         pdf_links=(),
     )

@@ -35,8 +35,6 @@ from .language import detect_language
 
 __all__ = ["Analysis", "AnalysisBatch", "TextAnalyzer", "dense_feature_names"]
 
-#: Characters of a document (title first) that the language identifier reads.
-LANGID_CHARS = 160
 
 N_HASH = 1 << 18
 _BIGRAM_MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -396,12 +394,12 @@ class TextAnalyzer:
     ) -> list[tuple[list[int], AnalysisBatch]]:
         """Analyse a batch: one :class:`AnalysisBatch` per language, with input positions.
 
-        A language given as ``"en"`` or ``"ms"`` is trusted; otherwise py3langid
-        decides from the first characters.
+        A language given as ``"en"`` or ``"ms"`` is trusted; otherwise
+        :func:`~naio_nlp.language.detect_language` decides from the first characters.
         """
         joined = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
         langs = [
-            lang if lang in ("en", "ms") else detect_language(j[:LANGID_CHARS])
+            lang if lang in ("en", "ms") else detect_language(j)
             for lang, j in zip(languages, joined, strict=True)
         ]
         out = []
