@@ -120,8 +120,8 @@ _KEY_STRIDE = 1 << 40  # > any character offset: (document, offset) as one sorta
 class _WordTable:
     """What the analysis needs about each distinct word, looked up by orth id.
 
-    spaCy's ``Doc.to_array`` costs about as much per attribute as the rest of
-    the analysis together, so only ORTH, IDX and SPACY are read per token; the
+    ``Doc.to_array`` pays per attribute and token (ten attributes cost 73 µs a
+    300-word document, three 15 µs), so only ORTH, IDX and SPACY are read; the
     lexical attributes (lower form, length, punctuation, case, number-likeness,
     and membership of the month, connector and output-head lists) are worked
     out once per distinct word. They live in an open-addressed array indexed by
@@ -167,9 +167,10 @@ class _WordTable:
     def _lookup_slow(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         # one writer at a time: the free-slot test and the writes must not interleave
         with self._lock:
-            return self._lookup_locked(orth)
+            return self._insert(orth)
 
-    def _lookup_locked(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    def _insert(self, orth: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        """Values for words not in a slot: from the overflow, or described and stored."""
         uniq, inverse = np.unique(orth, return_inverse=True)
         values = np.zeros((uniq.size, 3), dtype=np.uint64)
         keys, stored = self._overflow
@@ -515,6 +516,38 @@ class TextAnalyzer:
             flags, capital | is_year, is_title, tok_sent, starts_tok, next_start, prev, nxt
         )
         counts[:, col["x:named_output"]] = np.bincount(outputs[:, 0], minlength=n_sent)
+        self._add_combinations(counts)
+
+        kept = np.flatnonzero(~(is_punct | is_space))
+        grams = _hashed_ngrams(lower[kept], tok_sent[kept], doc_of[kept], n_docs)
+
+        named: list[list[tuple[int, int, int]]] = [[] for _ in range(n_docs)]
+        for s, a, b in outputs.tolist():
+            d = int(doc_of[starts_tok[s]])
+            named[d].append((s - int(sent_off[d]), int(char_idx[a]), int(char_idx[b] + length[b])))
+        title_naio = np.array(
+            [
+                bs > 0 and self._naio_in_title.search(t[: bs - 2].lower()) is not None
+                for t, bs in zip(texts, body_starts, strict=True)
+            ],
+            dtype=bool,
+        )
+        return AnalysisBatch(
+            texts=tuple(texts),
+            body_starts=bstart,
+            languages=(lang,) * n_docs,
+            title_naio=title_naio,
+            sent_off=sent_off,
+            sent_bounds=bounds.astype(np.int64),
+            sent_counts=counts,
+            **grams,
+            named_outputs=tuple(tuple(x) for x in named),
+            agencies=tuple(tuple(x) for x in agencies),
+        )
+
+    def _add_combinations(self, counts: npt.NDArray[np.float64]) -> None:
+        """Fill the columns built from others: specifics and the co-occurrence flags."""
+        col = self._col
         counts[:, col["x:specific"]] = (
             counts[:, col["x:number"]]
             + counts[:, col["x:date"]]
@@ -539,63 +572,6 @@ class TextAnalyzer:
             has_type = counts[:, col[f"type:{t}"]] > 0
             counts[:, col[f"co:naio_type:{t}"]] = has_type & present["naio"]
             counts[:, col[f"co:release_type:{t}"]] = has_type & present["release"]
-
-        # -- hashed unigrams and bigrams of the kept tokens, counted once here
-        kept = np.flatnonzero(~(is_punct | is_space))
-        ids = lower[kept]
-        k_sent = tok_sent[kept]
-        k_doc = doc_of[kept]
-        k_per_doc = np.bincount(k_doc, minlength=n_docs)
-        k_off = np.concatenate([[0], np.cumsum(k_per_doc)])
-        b_per_doc = np.maximum(k_per_doc - 1, 0)
-        occ_off = np.concatenate([[0], np.cumsum(k_per_doc + b_per_doc)]).astype(np.int64)
-        bucket = np.empty(int(occ_off[-1]), dtype=np.int64)
-        occ_sent = np.empty(int(occ_off[-1]), dtype=np.int64)
-        # each document's occurrences are its unigrams, then its bigrams
-        local = np.arange(kept.size) - k_off[k_doc]
-        uni_at = occ_off[k_doc] + local
-        bucket[uni_at] = ids % np.uint64(N_HASH)
-        occ_sent[uni_at] = k_sent
-        if kept.size > 1:
-            pair = np.flatnonzero(k_doc[:-1] == k_doc[1:])
-            mixed = ids[pair] * _BIGRAM_MIX ^ ids[pair + 1]
-            big_at = occ_off[k_doc[pair]] + k_per_doc[k_doc[pair]] + local[pair]
-            bucket[big_at] = mixed % np.uint64(N_HASH)
-            occ_sent[big_at] = k_sent[pair + 1]
-        occ_doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(occ_off))
-        keys, inverse, occurrences = np.unique(
-            occ_doc * N_HASH + bucket, return_inverse=True, return_counts=True
-        )
-        ngram_off = np.searchsorted(keys // N_HASH, np.arange(n_docs + 1)).astype(np.int64)
-
-        named: list[list[tuple[int, int, int]]] = [[] for _ in range(n_docs)]
-        for s, a, b in outputs.tolist():
-            d = int(doc_of[starts_tok[s]])
-            named[d].append((s - int(sent_off[d]), int(char_idx[a]), int(char_idx[b] + length[b])))
-        title_naio = np.array(
-            [
-                bs > 0 and self._naio_in_title.search(t[: bs - 2].lower()) is not None
-                for t, bs in zip(texts, body_starts, strict=True)
-            ],
-            dtype=bool,
-        )
-        return AnalysisBatch(
-            texts=tuple(texts),
-            body_starts=bstart,
-            languages=(lang,) * n_docs,
-            title_naio=title_naio,
-            sent_off=sent_off,
-            sent_bounds=bounds.astype(np.int64),
-            sent_counts=counts,
-            ngram_off=ngram_off,
-            ngram_ids=(keys % N_HASH).astype(np.int64),
-            ngram_counts=occurrences.astype(np.float64),
-            occ_off=occ_off,
-            occ_inverse=inverse.astype(np.int64).ravel(),
-            occ_sent=occ_sent,
-            named_outputs=tuple(tuple(x) for x in named),
-            agencies=tuple(tuple(x) for x in agencies),
-        )
 
 
 def _sentence_starts(
@@ -681,6 +657,49 @@ def _named_outputs(
     ends = np.minimum(ends, next_start[sent])
     ok = ends - starts >= 2
     return np.stack([sent[ok], starts[ok], ends[ok] - 1], axis=1).astype(np.int64)
+
+
+def _hashed_ngrams(
+    ids: npt.NDArray[np.uint64],
+    sent: npt.NDArray[np.int64],
+    doc: npt.NDArray[np.int64],
+    n_docs: int,
+) -> dict[str, Any]:
+    """Hashed unigrams and bigrams of the kept tokens, counted once per document.
+
+    ``ids`` are the kept tokens' lower-case ids in order, ``sent`` and ``doc``
+    their sentence and document. Each document's occurrences are its
+    unigrams, then its bigrams (a bigram never spans two documents); returns
+    the :class:`AnalysisBatch` fields for them.
+    """
+    per_doc = np.bincount(doc, minlength=n_docs)
+    doc_start = np.concatenate([[0], np.cumsum(per_doc)])
+    occ_off = np.concatenate([[0], np.cumsum(per_doc + np.maximum(per_doc - 1, 0))])
+    occ_off = occ_off.astype(np.int64)
+    bucket = np.empty(int(occ_off[-1]), dtype=np.int64)
+    occ_sent = np.empty(int(occ_off[-1]), dtype=np.int64)
+    local = np.arange(ids.size) - doc_start[doc]
+    uni_at = occ_off[doc] + local
+    bucket[uni_at] = ids % np.uint64(N_HASH)
+    occ_sent[uni_at] = sent
+    if ids.size > 1:
+        pair = np.flatnonzero(doc[:-1] == doc[1:])
+        mixed = ids[pair] * _BIGRAM_MIX ^ ids[pair + 1]
+        big_at = occ_off[doc[pair]] + per_doc[doc[pair]] + local[pair]
+        bucket[big_at] = mixed % np.uint64(N_HASH)
+        occ_sent[big_at] = sent[pair + 1]
+    occ_doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(occ_off))
+    keys, inverse, occurrences = np.unique(
+        occ_doc * N_HASH + bucket, return_inverse=True, return_counts=True
+    )
+    return {
+        "ngram_off": np.searchsorted(keys // N_HASH, np.arange(n_docs + 1)).astype(np.int64),
+        "ngram_ids": (keys % N_HASH).astype(np.int64),
+        "ngram_counts": occurrences.astype(np.float64),
+        "occ_off": occ_off,
+        "occ_inverse": inverse.astype(np.int64).ravel(),
+        "occ_sent": occ_sent,
+    }
 
 
 def _empty_batch(

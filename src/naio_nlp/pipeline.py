@@ -108,7 +108,7 @@ def _sigmoid(z: Float) -> Float:
 
 @dataclass
 class FeatureSpace:
-    """Turns analyses into the rows the heads read."""
+    """What turns analyses into the rows the heads read: IDF weights and the cue block's scale."""
 
     idf: Float  # (N_HASH,)
     dense_scale: float
@@ -117,9 +117,6 @@ class FeatureSpace:
     @property
     def n_features(self) -> int:
         return N_HASH + self.n_dense + len(extra_feature_names())
-
-    def transform(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        return _rows(analyses, self.idf, self.dense_scale)
 
 
 @dataclass(frozen=True)
