@@ -31,7 +31,7 @@ from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from .language import detect_language
+from .language import detect_languages
 
 __all__ = ["Analysis", "AnalysisBatch", "TextAnalyzer", "dense_feature_names"]
 
@@ -396,13 +396,13 @@ class TextAnalyzer:
         """Analyse a batch: one :class:`AnalysisBatch` per language, with input positions.
 
         A language given as ``"en"`` or ``"ms"`` is trusted; otherwise
-        :func:`~naio_nlp.language.detect_language` decides from the first characters.
+        :func:`~naio_nlp.language.detect_languages` decides from the first characters.
         """
         joined = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
-        langs = [
-            lang if lang in ("en", "ms") else detect_language(j)
-            for lang, j in zip(languages, joined, strict=True)
-        ]
+        todo = [i for i, lang in enumerate(languages) if lang not in ("en", "ms")]
+        langs = list(languages)
+        for i, lang in zip(todo, detect_languages([joined[i] for i in todo]), strict=True):
+            langs[i] = lang
         out = []
         for lang in self.pipelines:
             idx = [i for i, lg in enumerate(langs) if lg == lang]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from naio_nlp.features import TextAnalyzer
-from naio_nlp.language import detect_language
 from naio_nlp.lexicon import lexicon_dict
 
 
@@ -64,11 +63,3 @@ def test_cues_and_named_outputs_in_both_languages(analyzer: TextAnalyzer) -> Non
     names = [en.text[s:e] for _, s, e in en.named_outputs]
     assert names == ["AI Procurement Checklist 2025"]
     assert [ms.text[s:e] for _, s, e in ms.named_outputs] == ["Garis Panduan Etika AI"]
-
-
-def test_language_identification() -> None:
-    assert (
-        detect_language("Kerajaan hari ini melancarkan pelan tindakan kecerdasan buatan.") == "ms"
-    )
-    assert detect_language("The government launched an artificial intelligence plan.") == "en"
-    assert detect_language("   ") == "en"
