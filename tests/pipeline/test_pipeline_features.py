@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from naio_nlp.features import TextAnalyzer
@@ -63,3 +65,26 @@ def test_cues_and_named_outputs_in_both_languages(analyzer: TextAnalyzer) -> Non
     names = [en.text[s:e] for _, s, e in en.named_outputs]
     assert names == ["AI Procurement Checklist 2025"]
     assert [ms.text[s:e] for _, s, e in ms.named_outputs] == ["Garis Panduan Etika AI"]
+
+
+def test_tokenizer_cache_is_widened_and_changes_nothing(analyzer: TextAnalyzer) -> None:
+    """A chunk split from the cache gives the same analysis as one split afresh."""
+    from naio_nlp.corpus import read_corpus
+    from naio_nlp.features import TOKENIZER_CACHE
+
+    for nlp in analyzer.pipelines.values():
+        assert nlp.tokenizer.max_cache_size >= TOKENIZER_CACHE  # type: ignore[attr-defined]
+    records = read_corpus(Path(__file__).resolve().parents[2] / "corpus" / "train.jsonl")[:120]
+    texts = [r.text for r in records]
+    titles = [r.title for r in records]
+    langs = [None] * len(texts)
+    cold = TextAnalyzer(analyzer.lexicon)
+    for nlp in cold.pipelines.values():
+        nlp.tokenizer.max_cache_size = 0  # type: ignore[attr-defined]  # nothing cached
+    expected = cold.analyse(texts, titles, langs)
+    analyzer.analyse(texts, titles, langs)  # fills the cache
+    for got, want in zip(analyzer.analyse(texts, titles, langs), expected, strict=True):
+        assert got.sent_bounds.tolist() == want.sent_bounds.tolist()
+        assert got.ngram_ids.tolist() == want.ngram_ids.tolist()
+        assert got.ngram_counts.tolist() == want.ngram_counts.tolist()
+        assert got.sent_counts.tolist() == want.sent_counts.tolist()
