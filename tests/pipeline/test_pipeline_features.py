@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from naio_nlp.features import TextAnalyzer
@@ -88,3 +89,42 @@ def test_tokenizer_cache_is_widened_and_changes_nothing(analyzer: TextAnalyzer) 
         assert got.ngram_ids.tolist() == want.ngram_ids.tolist()
         assert got.ngram_counts.tolist() == want.ngram_counts.tolist()
         assert got.sent_counts.tolist() == want.sent_counts.tolist()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain words here.",
+        "  leading, double  spaces and trailing ",
+        "Lines\nand\n\n\ttabs \n end\n",
+        "Kerajaan (MOSTI) melancarkan: “Pelan Tindakan AI”, 2026–2030 .",
+        "",
+        " ",
+        "x",
+    ],
+)
+def test_space_after_matches_spacy(analyzer: TextAnalyzer, text: str) -> None:
+    from spacy.attrs import IDX, ORTH, SPACY
+
+    from naio_nlp.features import _space_after
+
+    for nlp in analyzer.pipelines.values():
+        arr = nlp.make_doc(text).to_array([ORTH, IDX, SPACY]).reshape(-1, 3)
+        if not len(arr):
+            continue
+        length = np.array([len(nlp.vocab.strings[int(o)]) for o in arr[:, 0]], dtype=np.int64)
+        last = np.zeros(len(arr), dtype=bool)
+        last[-1] = True
+        text_len = np.full(len(arr), len(text), dtype=np.int64)
+        got = _space_after(arr[:, 1].astype(np.int64), length, last, text_len)
+        assert got.tolist() == arr[:, 2].astype(bool).tolist()
+
+
+@pytest.mark.parametrize(("n", "high"), [(0, 5), (1, 5), (9, 3), (5000, 170 << 18), (300, 1 << 62)])
+def test_unique_counts_is_numpy_unique(n: int, high: int) -> None:
+    from naio_nlp.features import _unique_counts
+
+    keys = np.random.default_rng(n).integers(0, high, n, dtype=np.int64)
+    want = np.unique(keys, return_inverse=True, return_counts=True)
+    for got, expected in zip(_unique_counts(keys), want, strict=True):
+        assert got.tolist() == expected.ravel().tolist()
