@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import islice
+from itertools import compress, islice
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,17 @@ import spacy
 from ._version import __version__
 from .errors import ModelError
 from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
-from .labels import DOMAINS, NAIO_NAMES
+from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES
 from .lexicon import lexicon_dict
-from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, NaioRole, Prediction
+from .schema import (
+    Article,
+    ArtifactSlots,
+    Evidence,
+    EvidenceSentence,
+    NaioRole,
+    Prediction,
+    _unchecked,
+)
 
 __all__ = ["Classifier", "load"]
 
@@ -127,6 +135,7 @@ class _Features:
     text_values: Float  # weighted value of each n-gram bucket, aligned with batch.ngram_ids
     cue_sums: Float  # (docs, n_dense) per-document sums of the sentence cue counts
     dense: Float  # (docs, n_dense + extras) the dense block as the heads read it
+    text_rows: npt.NDArray[np.int64] | None = None  # compact row of each of the batch's buckets
 
 
 _EXTRA = (
@@ -228,8 +237,18 @@ def _dense_block(b: AnalysisBatch, sums: Float, cols: Mapping[str, int]) -> Floa
 
 
 def _features(
-    b: AnalysisBatch, idf: Float, dense_scale: float, cols: Mapping[str, int]
+    b: AnalysisBatch,
+    idf: Float,
+    dense_scale: float,
+    cols: Mapping[str, int],
+    bucket_rows: npt.NDArray[np.int64] | None = None,
 ) -> _Features:
+    """The batch's feature rows: hashed n-gram buckets, then the dense block.
+
+    With ``bucket_rows`` (a row per bucket, -1 for a bucket no weight reads) the
+    n-gram columns are those rows and the dense block follows them, so ``X``
+    multiplies a compacted weight matrix; without it, columns are the buckets.
+    """
     n = len(b)
     ngram_doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(b.ngram_off))
     vals = (1.0 + np.log(b.ngram_counts)) * idf[b.ngram_ids]
@@ -239,17 +258,25 @@ def _features(
     dense = _dense_block(b, sums, cols) * dense_scale
     # each row: its n-gram buckets (sorted), then the nonzero dense columns
     dense_row, dense_col = np.nonzero(dense)
-    row_of = np.concatenate([ngram_doc, dense_row])
+    mapped = None
+    if bucket_rows is None:
+        n_text, text_doc, text_col, text_val = N_HASH, ngram_doc, b.ngram_ids, vals
+    else:
+        n_text = int(bucket_rows.max(initial=-1)) + 1
+        mapped = np.take(bucket_rows, b.ngram_ids)
+        read = mapped >= 0
+        text_doc, text_col, text_val = ngram_doc[read], mapped[read], vals[read]
+    row_of = np.concatenate([text_doc, dense_row])
     order = np.argsort(row_of, kind="stable")  # merges two sorted runs
     X = sp.csr_matrix(
         (
-            np.concatenate([vals, dense[dense_row, dense_col]])[order],
-            np.concatenate([b.ngram_ids, N_HASH + dense_col])[order],
+            np.concatenate([text_val, dense[dense_row, dense_col]])[order],
+            np.concatenate([text_col, n_text + dense_col])[order],
             np.concatenate([[0], np.cumsum(np.bincount(row_of, minlength=n))]),
         ),
-        shape=(n, N_HASH + dense.shape[1]),
+        shape=(n, n_text + dense.shape[1]),
     )
-    return _Features(X=X, text_values=vals, cue_sums=sums, dense=dense)
+    return _Features(X=X, text_values=vals, cue_sums=sums, dense=dense, text_rows=mapped)
 
 
 def _text_counts(a: Analysis) -> tuple[npt.NDArray[np.int64], Float, npt.NDArray[np.int64]]:
@@ -298,6 +325,7 @@ class Classifier:
         self.domain_head = domains
         self.meta = meta
         self.path = path
+        _check_labels(status, artifact_type, domains, path)
         names = analyzer.feature_names
         self._cols = {n: i for i, n in enumerate(names)}
         # All heads' weights as one (features x classes) C-ordered matrix, so that one
@@ -305,6 +333,15 @@ class Classifier:
         heads = (status, artifact_type, domains)
         self._coef_t = np.ascontiguousarray(np.vstack([h.coef for h in heads]).T)
         self._intercepts = np.concatenate([h.intercept for h in heads])
+        # Most hash buckets never occurred in training and weigh nothing in any head;
+        # predicting reads the others from a compact copy (about a third of the rows),
+        # which keeps the product's random reads within far less memory.
+        used = np.flatnonzero((self._coef_t[:N_HASH] != 0).any(axis=1))
+        self._head_bucket_rows = np.full(N_HASH, -1, dtype=np.int64)
+        self._head_bucket_rows[used] = np.arange(used.size)
+        self._head_weights = np.ascontiguousarray(
+            np.vstack([self._coef_t[used], self._coef_t[N_HASH:]])
+        )
         at = 0
         for h in heads:
             h.coef = self._coef_t[:, at : at + len(h.classes)].T
@@ -378,8 +415,8 @@ class Classifier:
 
     def _predict_batch(self, ids: Sequence[str], b: AnalysisBatch) -> list[Prediction]:
         """Decisions, evidence and slots for a batch, vectorised across its documents."""
-        f = _features(b, self.space.idf, self.space.dense_scale, self._cols)
-        z = np.asarray(f.X @ self._coef_t) + self._intercepts
+        f = _features(b, self.space.idf, self.space.dense_scale, self._cols, self._head_bucket_rows)
+        z = np.asarray(f.X @ self._head_weights) + self._intercepts
         n_s, n_t = len(self.status_head.classes), len(self.type_head.classes)
         p_status = self.status_head.calibrated(z[:, :n_s])
         p_type = self.type_head.calibrated(z[:, n_s : n_s + n_t])
@@ -395,25 +432,42 @@ class Classifier:
         roles = _naio_roles(b, self._cols)
         s_classes, t_classes = self.status_head.classes, self.type_head.classes
         d_classes = self.domain_head.classes
+        if not (np.isfinite(p_status).all() and np.isfinite(p_type).all()):
+            raise ModelError(f"{self!r} gave probabilities that are not numbers")
+        if not np.isfinite(p_dom).all():
+            raise ModelError(f"{self!r} gave domain probabilities that are not numbers")
+        version = self.version
+        types = [t_classes[k] for k in t_idx.tolist()]
         out = []
-        for i, (status, rows_s, rows_t, rows_d) in enumerate(
-            zip(statuses, p_status.tolist(), p_type.tolist(), p_dom.tolist(), strict=True)
+        for i, (status, rows_s, rows_t, rows_d, on_row) in enumerate(
+            zip(
+                statuses,
+                p_status.tolist(),
+                p_type.tolist(),
+                p_dom.tolist(),
+                on.tolist(),
+                strict=True,
+            )
         ):
-            atype = t_classes[t_idx[i]] if status == "artifact" else None
+            atype = types[i] if status == "artifact" else None
             sentences = evidence[i]
             slots = self._slots(b, i, sentences) if atype is not None else None
+            # labels from the model's classes (checked on load), probabilities checked above
             out.append(
-                Prediction(
+                _unchecked(
+                    Prediction,
                     article_id=ids[i],
                     status=status,
                     artifact_type=atype,
-                    domains=tuple(d for d, o in zip(d_classes, on[i], strict=True) if o),
+                    domains=tuple(compress(d_classes, on_row)),
                     status_probs=dict(zip(s_classes, rows_s, strict=True)),
                     artifact_type_probs=dict(zip(t_classes, rows_t, strict=True)),
                     domain_probs=dict(zip(d_classes, rows_d, strict=True)),
                     needs_review=needs_review[i],
-                    evidence=Evidence(sentences=sentences, naio_role=roles[i], artifact=slots),
-                    model_version=self.version,
+                    evidence=_unchecked(
+                        Evidence, sentences=sentences, naio_role=roles[i], artifact=slots
+                    ),
+                    model_version=version,
                 )
             )
         return out
@@ -440,9 +494,9 @@ class Classifier:
         rows.append(self.domain_head.coef)
         labels += [f"domain:{c}" for c in self.domain_head.classes]
         weights = np.vstack(rows)
-        used = np.flatnonzero((weights[:, :N_HASH] != 0).any(axis=0))
-        row_of_bucket = np.full(N_HASH, -1, dtype=np.int64)
-        row_of_bucket[used] = np.arange(used.size)
+        # the heads' compact rows: a bucket no head weighs weighs nothing here either
+        row_of_bucket = self._head_bucket_rows
+        used = np.flatnonzero(row_of_bucket >= 0)
         text = np.ascontiguousarray(weights[:, used].T)
         cues = np.ascontiguousarray(weights[:, N_HASH : N_HASH + self.space.n_dense].T)
         return text, row_of_bucket, cues, tuple(labels)
@@ -472,7 +526,7 @@ class Classifier:
         # (sentence x bucket: the value each occurrence carries) @ (bucket x label),
         # over the occurrences whose bucket some label weighs; then the cues.
         sent_doc = b.sent_doc()
-        row = np.take(row_of_bucket, b.ngram_ids)
+        row = f.text_rows if f.text_rows is not None else np.take(row_of_bucket, b.ngram_ids)
         occ = np.flatnonzero(np.take(row, b.occ_inverse) >= 0)
         occ_sent = b.occ_sent[occ]
         bucket_of = b.occ_inverse[occ]
@@ -526,7 +580,8 @@ class Classifier:
             doc = docs_of[p]
             base = body_starts[doc]
             by_doc[doc].append(
-                EvidenceSentence(
+                _unchecked(
+                    EvidenceSentence,
                     text=b.texts[doc][starts[s] : ends[s]],
                     start=starts[s] - base,
                     end=ends[s] - base,
@@ -674,6 +729,23 @@ class Classifier:
             meta=meta,
             path=path,
         )
+
+
+def _check_labels(
+    status: LinearHead, artifact_type: LinearHead, domains: LinearHead, path: Path | None
+) -> None:
+    """Every head's classes are labels of the codebook, each once."""
+    for what, head, known in (
+        ("status", status, STATUSES),
+        ("artifact type", artifact_type, ARTIFACT_TYPES),
+        ("domain", domains, DOMAINS),
+    ):
+        unknown = [c for c in head.classes if c not in known]
+        if unknown or len(set(head.classes)) != len(head.classes):
+            raise ModelError(
+                f"{path or 'model'}: the {what} head's labels {list(head.classes)} are not "
+                f"distinct labels of this naio_nlp's codebook ({', '.join(known)})"
+            )
 
 
 def _check_compatible(meta: Mapping[str, Any], path: Path) -> None:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .errors import InvalidFieldError
 from .labels import ARTIFACT_TYPES, DOMAINS, LANGUAGES, STATUSES
@@ -279,3 +279,21 @@ class Prediction:
             ),
             model_version=d.get("model_version", ""),
         )
+
+
+_T = TypeVar("_T")
+_set_field = object.__setattr__
+
+
+def _unchecked(cls: type[_T], **fields: Any) -> _T:
+    """An instance of a frozen dataclass built without its checks.
+
+    For the classifier only: it builds predictions from its own label sets
+    (checked against the codebook when the model loads) and from probabilities
+    it has just checked as finite, a few thousand times a second, where the
+    checks would cost more than building the objects. Every field must be given.
+    """
+    obj = object.__new__(cls)
+    for name, value in fields.items():
+        _set_field(obj, name, value)
+    return obj

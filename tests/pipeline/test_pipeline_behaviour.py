@@ -12,6 +12,7 @@ import spacy
 
 from naio_nlp import ModelError
 from naio_nlp.pipeline import Classifier, load
+from naio_nlp.schema import Prediction
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
@@ -198,6 +199,29 @@ def test_foreign_or_other_version_model_is_refused(
         Classifier.from_disk(old)
     with pytest.raises(ModelError, match="no such model folder"):
         Classifier.from_disk(tmp_path / "missing")
+
+
+def test_model_with_labels_outside_the_codebook_is_refused(
+    trained_model_path: Path, tmp_path: Path
+) -> None:
+    edited = tmp_path / "edited"
+    shutil.copytree(trained_model_path, edited)
+    meta = json.loads((edited / "meta.json").read_text())
+    classes = meta["heads"]["status"]["classes"]
+    meta["heads"]["status"]["classes"] = ["launched", *classes[1:]]
+    (edited / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"edited: the status head's labels \['launched'"):
+        Classifier.from_disk(edited)
+
+
+def test_predictions_pass_the_schema_checks(clf: Classifier) -> None:
+    """Built without the dataclass checks for speed, predictions still pass them all."""
+    docs = [INTENTION_ONLY, RELEASED_GUIDELINE, UNRELATED, ("", "")]
+    items = [{"id": str(i), "title": t, "text": x} for i, (t, x) in enumerate(docs)]
+    for p in clf.classify_many(items):
+        checked = Prediction.from_dict(p.to_dict())  # runs every __post_init__
+        assert checked == p
+        assert checked.evidence.sentences == p.evidence.sentences
 
 
 def test_spacy_factory_sets_cats_and_extension(trained_model_path: Path) -> None:
