@@ -12,7 +12,7 @@ corpus (English and Malay), then measures in one process, in the same run:
 * peak resident memory,
 * training on the whole training split.
 
-    python benchmarks/bench_pipeline.py [-n 10000] [--model PATH] [--no-train]
+    python benchmarks/bench_pipeline.py [-n 10000] [--model PATH] [--no-train] [--novel 0.1]
 """
 
 from __future__ import annotations
@@ -34,7 +34,14 @@ from naio_nlp.training import train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_documents(n: int, seed: int = 0) -> list[dict[str, str]]:
+def make_documents(n: int, seed: int = 0, novel: float = 0.0) -> list[dict[str, str]]:
+    """N documents of about 300 words; with ``novel``, that share of words made up.
+
+    Shuffled corpus sentences reuse a few tens of thousands of distinct words,
+    which spaCy's caches soon hold; real news keeps bringing new names and
+    terms. A made-up word (a corpus word plus random letters, its punctuation
+    kept) is new to every cache.
+    """
     records = read_corpus(ROOT / "corpus" / "train.jsonl")
     pools: dict[str, list[str]] = {"en": [], "ms": []}
     for r in records:
@@ -49,8 +56,19 @@ def make_documents(n: int, seed: int = 0) -> list[dict[str, str]]:
             s = rng.choice(pools[lang])
             sentences.append(s)
             words += len(s.split())
-        docs.append({"id": str(i), "title": sentences[0][:80], "text": " ".join(sentences)})
+        text = " ".join(sentences)
+        if novel:
+            text = " ".join(
+                _made_up(w, rng) if rng.random() < novel else w for w in text.split(" ")
+            )
+        docs.append({"id": str(i), "title": sentences[0][:80], "text": text})
     return docs
+
+
+def _made_up(word: str, rng: random.Random) -> str:
+    core = word.rstrip(".,;:!?)”\"'")
+    tail = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(4))
+    return core + tail + word[len(core) :]
 
 
 def main() -> None:
@@ -58,8 +76,15 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--no-train", action="store_true")
+    parser.add_argument(
+        "--novel",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="replace this share of words with made-up ones, new to every cache (e.g. 0.1)",
+    )
     args = parser.parse_args()
-    docs = make_documents(args.n)
+    docs = make_documents(args.n, novel=args.novel)
     warm_up = make_documents(200, seed=1)  # not among the measured documents
     words = sum(len(d["text"].split()) for d in docs) / len(docs)
 
@@ -99,7 +124,8 @@ def main() -> None:
             pass
     stock_rate = len(docs) / (time.perf_counter() - start)
 
-    print(f"documents: {len(docs)} of {words:.0f} words on average (1/3 Malay)")
+    novel = f", {args.novel:.0%} of words made up" if args.novel else ""
+    print(f"documents: {len(docs)} of {words:.0f} words on average (1/3 Malay{novel})")
     print(f"spaCy bare tokenizer: {tok_rate:,.0f} docs/s (the model's own tokenizers)")
     print(f"  stock spacy.blank:  {stock_rate:,.0f} docs/s (before naio_nlp's tokenizer settings)")
     print(f"classify_many:        {rate:,.0f} docs/s ({rate / tok_rate:.0%} of the tokenizer)")
