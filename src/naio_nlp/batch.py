@@ -36,7 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 from ._workers import map_batches
 from .errors import ExtractionError, InputError, ModelError
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .schema import Prediction
+from .schema import Prediction, _prediction_from_own_dict
 
 if TYPE_CHECKING:
     from .pipeline import Classifier
@@ -734,7 +734,10 @@ def _parallel(
 ) -> Iterator[tuple[list[_Doc], list[Prediction | str]]]:
     """Batches labelled by worker processes, yielded in input order."""
     for batch, results in map_batches(classifier, batches, workers, _classify_dicts):
-        yield batch, [p if isinstance(p, str) else Prediction.from_dict(p) for p in results]
+        yield (
+            batch,
+            [p if isinstance(p, str) else _prediction_from_own_dict(p) for p in results],
+        )
 
 
 def classify_files(

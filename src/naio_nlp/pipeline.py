@@ -43,11 +43,13 @@ from .lexicon import lexicon_dict
 from .schema import (
     Article,
     ArtifactSlots,
-    Evidence,
     EvidenceSentence,
     NaioRole,
     Prediction,
-    _unchecked,
+    _new_evidence,
+    _new_evidence_sentence,
+    _new_prediction,
+    _prediction_from_own_dict,
 )
 
 __all__ = ["Classifier", "load"]
@@ -399,7 +401,7 @@ class Classifier:
         from ._workers import map_batches
 
         for _, dicts in map_batches(self, batches, n_process, _predict_dicts):
-            yield from (Prediction.from_dict(d) for d in dicts)
+            yield from (_prediction_from_own_dict(d) for d in dicts)
 
     def _predict(self, rows: Sequence[tuple[str, str, str, str | None]]) -> list[Prediction]:
         if not rows:
@@ -454,20 +456,17 @@ class Classifier:
             slots = self._slots(b, i, sentences) if atype is not None else None
             # labels from the model's classes (checked on load), probabilities checked above
             out.append(
-                _unchecked(
-                    Prediction,
-                    article_id=ids[i],
-                    status=status,
-                    artifact_type=atype,
-                    domains=tuple(compress(d_classes, on_row)),
-                    status_probs=dict(zip(s_classes, rows_s, strict=True)),
-                    artifact_type_probs=dict(zip(t_classes, rows_t, strict=True)),
-                    domain_probs=dict(zip(d_classes, rows_d, strict=True)),
-                    needs_review=needs_review[i],
-                    evidence=_unchecked(
-                        Evidence, sentences=sentences, naio_role=roles[i], artifact=slots
-                    ),
-                    model_version=version,
+                _new_prediction(
+                    ids[i],
+                    status,
+                    atype,
+                    tuple(compress(d_classes, on_row)),
+                    dict(zip(s_classes, rows_s, strict=True)),
+                    dict(zip(t_classes, rows_t, strict=True)),
+                    dict(zip(d_classes, rows_d, strict=True)),
+                    needs_review[i],
+                    _new_evidence(sentences, roles[i], slots),
+                    version,
                 )
             )
         return out
@@ -580,13 +579,12 @@ class Classifier:
             doc = docs_of[p]
             base = body_starts[doc]
             by_doc[doc].append(
-                _unchecked(
-                    EvidenceSentence,
-                    text=b.texts[doc][starts[s] : ends[s]],
-                    start=starts[s] - base,
-                    end=ends[s] - base,
-                    score=score,
-                    supports=labels[label_of[p]],
+                _new_evidence_sentence(
+                    b.texts[doc][starts[s] : ends[s]],
+                    starts[s] - base,
+                    ends[s] - base,
+                    score,
+                    labels[label_of[p]],
                 )
             )
         return [tuple(x) for x in by_doc]

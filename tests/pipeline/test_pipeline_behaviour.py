@@ -12,7 +12,7 @@ import spacy
 
 from naio_nlp import ModelError
 from naio_nlp.pipeline import Classifier, load
-from naio_nlp.schema import Prediction
+from naio_nlp.schema import Prediction, _prediction_from_own_dict
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
@@ -221,6 +221,7 @@ def test_predictions_pass_the_schema_checks(clf: Classifier) -> None:
     for p in clf.classify_many(items):
         checked = Prediction.from_dict(p.to_dict())  # runs every __post_init__
         assert checked == p
+        assert _prediction_from_own_dict(p.to_dict()) == checked  # the workers' way back
         assert checked.evidence.sentences == p.evidence.sentences
 
 
