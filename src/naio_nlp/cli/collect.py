@@ -78,7 +78,8 @@ def _summary(report: CrawlReport) -> Table:
     table = Table(title="Crawl summary", title_justify="left")
     table.add_column("source", no_wrap=True)
     columns = {
-        "found": "discovered",
+        "seen": "seen",
+        "kept": "discovered",
         "new": "new",
         "upd": "updated",
         "same": "unchanged",
@@ -94,7 +95,8 @@ def _summary(report: CrawlReport) -> Table:
         style = "bold red" if c.yielded == 0 else ""
         table.add_row(name, *(str(getattr(c, field)) for field in columns.values()), style=style)
     table.caption = (
-        "found: URLs discovered; upd: changed since the last run (earlier text kept); "
+        "seen: article links discovered; kept: those about AI or NAIO (the only ones "
+        "fetched); upd: changed since the last run (earlier text kept); "
         "same: unchanged (304 or same content); dup: same content as another URL; "
         "robots: disallowed by robots.txt; js: JavaScript-only pages"
     )
@@ -246,27 +248,51 @@ def sources_list_command(
     _out.print(table)
 
 
+_VERDICT_STYLE = {"ok": "green"}
+_VERDICT_HINT = {
+    "no items": "no feed, sitemap or listing gave any link: fix their URLs",
+    "pattern matched nothing": "links were found but none matches article_pattern / "
+    "link_pattern: compare a real article URL with the pattern",
+    "blocked": "robots.txt or the server refuses us: check robots, do not force it",
+    "extraction failed": "article URLs were found but the sample page gave no text: "
+    "check [sources.selectors] or whether the page needs JavaScript",
+}
+
+
 def _check_lines(check: SourceCheck) -> list[str]:
-    mark = "[green]OK[/]" if check.ok else "[bold red]NEEDS A LOOK[/]"
+    style = _VERDICT_STYLE.get(check.verdict, "bold red")
     reach = f"HTTP {check.status}" if check.reachable and check.status else (check.error or "no")
     robots = {True: "allows", False: "DISALLOWS the base URL", None: "unknown"}[
         check.robots_allowed
     ]
     lines = [
-        f"[bold]{check.name}[/] {mark}",
-        f"  base URL   {check.base_url} -> {reach}",
+        f"[bold]{check.name}[/] [{style}]{check.verdict.upper()}[/]",
+        f"  reachable  {check.base_url} -> {reach}",
         f"  robots.txt {robots}",
     ]
     for route in check.routes:
-        result = route.error or f"{route.items} items"
+        result = route.error or (
+            f"{route.links} links, {route.items} article URLs, {route.kept} relevant"
+        )
         lines.append(f"  {route.kind:10} {route.url} -> {result}")
-    lines.append(f"  found      {check.items} candidate article URLs")
+    per_channel = ", ".join(
+        f"{kind} {items} ({kept} relevant)" for kind, (items, kept) in check.channels().items()
+    )
+    lines.append(f"  channels   {per_channel or 'none'}")
+    lines.append(
+        f"  links      seen {check.items} / kept {check.kept} / fetched {check.fetched} "
+        "(article URLs / relevant to AI or NAIO / fetched for the sample)"
+    )
     if check.sample_title is not None:
         when = check.sample_date.isoformat() if check.sample_date else "no date found"
-        lines.append(f"  sample     {check.sample_title!r} ({when})")
+        which = "" if check.sample_relevant else " [not a relevant item: none was kept]"
+        lines.append(f"  sample     {check.sample_title!r} ({when}){which}")
         lines.append(f"             {check.sample_url}")
     elif check.sample_url:
         lines.append(f"  sample     {check.sample_url} -> {check.sample_error}")
+    hint = _VERDICT_HINT.get(check.verdict)
+    if hint:
+        lines.append(f"  verdict    {check.verdict}: {hint}")
     return lines
 
 
@@ -279,12 +305,13 @@ def sources_check_command(
         float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host.")
     ] = 1.0,
 ) -> None:
-    """Probe each source: reachable? robots.txt allows? items found? one sample extracted.
+    """Probe each source: reachable? robots.txt allows? links found and kept? a sample?
 
     Fetches the base URL, each feed and sitemap and the first listing page,
-    then extracts one article and shows its title and date. Nothing is
-    stored. When a source says NEEDS A LOOK, the failing line tells which
-    URL or pattern in the sources file to fix.
+    counts per channel the article URLs found and those the relevance filter
+    keeps, then extracts one article and shows its title and date. Nothing is
+    stored. Each source ends with a verdict: OK, NO ITEMS, PATTERN MATCHED
+    NOTHING, BLOCKED or EXTRACTION FAILED, and a hint on what to fix.
 
     Examples:
 
