@@ -14,15 +14,16 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from .errors import ConfigError
 from .extract import Selectors
 from .labels import LANGUAGES
 from .relevance import ALL, Relevance, term_sets
-from .urls import host_of, is_http_url
+from .urls import host_of, is_http_url, same_site
 
-__all__ = ["Listing", "Source", "load_sources"]
+__all__ = ["Listing", "Source", "load_sources", "source_for_url"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SOURCE_KEYS = frozenset(
@@ -316,3 +317,21 @@ def load_sources(path: Path | None = None, *, base: str | None = None) -> list[S
         seen.add(source.name)
         sources.append(source)
     return sources
+
+
+def source_for_url(sources: Sequence[Source], url: str) -> tuple[Source | None, str]:
+    """The source that would collect ``url``, and why or why not.
+
+    A URL is collected when its host is one of a source's hosts (``www.`` or
+    not) and it matches that source's ``article_pattern``. The reason names
+    the source whose pattern missed, which is the line to fix.
+    """
+    host = host_of(url)
+    on_host = [s for s in sources if any(same_site(host, h) for h in s.hosts)]
+    if not on_host:
+        return None, f"host {host} is not registered"
+    for source in on_host:
+        if source.is_article_url(url):
+            return source, f"matches {source.name}"
+    names = ", ".join(s.name for s in on_host)
+    return None, f"host registered ({names}) but the article pattern does not match"
