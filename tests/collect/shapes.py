@@ -1099,16 +1099,17 @@ class HostedSites:
                 self.origins[f"https://{name}"] = origin
         for shape in self.shapes:
             body, ctype = channel_body(shape)
-            self._put(shape.channel_url, body, ctype)
+            self.put(shape.channel_url, body, ctype)
             for a in shape.articles:
-                self._put(a.url, article_html(shape, a), "text/html; charset=utf-8")
+                self.put(a.url, article_html(shape, a), "text/html; charset=utf-8")
         for url in homes:
             host = urlsplit(url).hostname or ""
             if host in self.sites and (urlsplit(url).path or "/") not in self.sites[host].pages:
                 home = f"<html><body><h1>{host}</h1><a href='/'>Home</a></body></html>"
-                self._put(url, home, "text/html; charset=utf-8")
+                self.put(url, home, "text/html; charset=utf-8")
 
-    def _put(self, url: str, text: str, ctype: str) -> None:
+    def put(self, url: str, text: str, ctype: str) -> None:
+        """Serve ``text`` at the loopback copy of ``url`` (real origins in it rewritten)."""
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         for real, loop in sorted(self.origins.items(), key=lambda kv: -len(kv[0])):

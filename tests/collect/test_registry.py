@@ -181,3 +181,18 @@ def test_relevance_config_errors_name_file_source_and_key(
         load_sources(path)
     assert str(path) in str(err.value) and "source 'kd'" in str(err.value)
     assert message in str(err.value)
+
+
+def test_a_quiet_day_on_a_filtered_source_is_a_warning_not_a_dead_source(
+    sites: HostedSites, fast: CrawlSettings, tmp_path: Path
+) -> None:
+    shape = SHAPES_BY_SOURCE["malaymail"]
+    source = rehost(REGISTRY["malaymail"], sites)
+    nothing = Source(**{**_fields(source), "relevance": Relevance(("ministries",))})
+    with Store(tmp_path / "q.db") as store:
+        report = crawl([nothing], store, settings=fast)
+    counts = report.counts["malaymail"]
+    assert (counts.seen, counts.irrelevant, counts.discovered) == (3, 3, 0)
+    assert [p.kind for p in report.problems] == ["relevance"]
+    assert report.problems[0].severity == "warning"
+    assert not any(sites.requested(a.url) for a in shape.articles if not a.relevant)
