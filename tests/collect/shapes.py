@@ -1072,8 +1072,11 @@ class _Server(ThreadingHTTPServer):
 class HostedSites:
     """Every fixture host on its own 127.0.0.1 port; ``origins`` maps real to loopback."""
 
-    def __init__(self, shapes: Iterable[Shape] = SHAPES, homes: Iterable[str] = ()) -> None:
-        """``homes``: front-page URLs to serve too (each source's ``base_url``)."""
+    def __init__(
+        self, shapes: Iterable[Shape] = SHAPES, homes: Iterable[str] = (), feeds: Iterable[str] = ()
+    ) -> None:
+        """``homes``: front pages to serve too (each source's ``base_url``); ``feeds``:
+        a source's other feeds, served as valid feeds with no items today."""
         self.shapes = tuple(shapes)
         self.sites: dict[str, _Site] = {}
         self.origins: dict[str, str] = {}
@@ -1102,6 +1105,11 @@ class HostedSites:
             self.put(shape.channel_url, body, ctype)
             for a in shape.articles:
                 self.put(a.url, article_html(shape, a), "text/html; charset=utf-8")
+        for url in feeds:
+            host = urlsplit(url).hostname or ""
+            if host in self.sites and not self.requested_target(url, served=True):
+                empty = "<?xml version='1.0'?><rss version='2.0'><channel><title>-</title>"
+                self.put(url, empty + "</channel></rss>", "application/rss+xml")
         for url in homes:
             host = urlsplit(url).hostname or ""
             if host in self.sites and (urlsplit(url).path or "/") not in self.sites[host].pages:
@@ -1115,6 +1123,14 @@ class HostedSites:
         for real, loop in sorted(self.origins.items(), key=lambda kv: -len(kv[0])):
             text = text.replace(real + "/", loop + "/")
         self.sites[parts.hostname or ""].pages[target] = (text.encode("utf-8"), ctype)
+
+    def requested_target(self, url: str, *, served: bool = False) -> bool:
+        """Whether ``url`` was requested (or, with ``served``, has a page)."""
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        site = self.sites[parts.hostname or ""]
+        with self._lock:
+            return target in (site.pages if served else site.requests)
 
     def requested(self, url: str) -> bool:
         """Whether the crawler asked for this (real-shaped) URL."""
