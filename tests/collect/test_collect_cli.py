@@ -71,7 +71,7 @@ def test_sources_list_and_check(cli: Cli, site: SiteServer, tmp_path: Path) -> N
     code, out, _ = cli("sources", "check", "--sources", str(sources), "--delay", "0")
     assert code == 0, out
     assert out.count(" OK\n") == 3
-    assert "seen " in out and "/ kept " in out and "/ fetched 1" in out
+    assert "links      seen " in out and "/ kept " in out and "/ fetched 1 " in out
     assert "listing" in out and "sitemap" in out and "feed" in out
     assert "Pusat data AI berdaulat dibina di Johor" in out  # the feed's sample, extracted
     broken = tmp_path / "broken.toml"

@@ -238,13 +238,16 @@ def sources_list_command(
         naio-nlp sources list --sources my-sources.toml
     """
     table = Table()
-    for col in ("name", "language", "discovery", "base URL"):
+    for col in ("name", "language", "discovery", "relevance", "base URL"):
         table.add_column(col, overflow="fold")
     for s in load_sources(sources_file):
         routes = [f"{len(s.feeds)} feed(s)"] if s.feeds else []
         routes += [f"{len(s.sitemaps)} sitemap(s)"] if s.sitemaps else []
         routes += ["listing"] if s.listing else []
-        table.add_row(s.name, s.language, ", ".join(routes) or "links on base URL", s.base_url)
+        relevance = "+".join(s.relevance.sets) + (" +terms" if s.relevance.extra else "")
+        table.add_row(
+            s.name, s.language, ", ".join(routes) or "links on base URL", relevance, s.base_url
+        )
     _out.print(table)
 
 
@@ -280,8 +283,8 @@ def _check_lines(check: SourceCheck) -> list[str]:
     )
     lines.append(f"  channels   {per_channel or 'none'}")
     lines.append(
-        f"  links      seen {check.items} / kept {check.kept} / fetched {check.fetched} "
-        "(article URLs / relevant to AI or NAIO / fetched for the sample)"
+        f"  links      seen {check.links} / article URLs {check.items} / kept {check.kept} / "
+        f"fetched {check.fetched} (kept: about AI or NAIO; fetched: for the sample)"
     )
     if check.sample_title is not None:
         when = check.sample_date.isoformat() if check.sample_date else "no date found"
