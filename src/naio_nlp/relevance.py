@@ -19,6 +19,7 @@ from importlib import resources
 from urllib.parse import unquote, urlsplit
 
 from .errors import ConfigError
+from .labels import NAIO_NAMES
 
 __all__ = ["ALL", "Relevance", "normalize", "term_sets"]
 
@@ -35,10 +36,12 @@ def normalize(text: str) -> str:
 
 @cache
 def term_sets() -> dict[str, tuple[str, ...]]:
-    """The packaged term sets by name (``relevance.toml``)."""
+    """The packaged term sets by name (``relevance.toml``); "ai" also holds NAIO's names."""
     text = resources.files("naio_nlp").joinpath("relevance.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return {name: tuple(entry["terms"]) for name, entry in data["sets"].items()}
+    sets = {name: tuple(entry["terms"]) for name, entry in data["sets"].items()}
+    sets["ai"] = (*sets["ai"], *NAIO_NAMES)
+    return sets
 
 
 @cache
