@@ -199,3 +199,37 @@ def test_a_quiet_day_on_a_filtered_source_is_a_warning_not_a_dead_source(
     assert [p.kind for p in report.problems] == ["relevance"]
     assert report.problems[0].severity == "warning"
     assert not any(sites.requested(a.url) for a in shape.articles if not a.relevant)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # the shapes issue 14 names, beyond the fixtures
+        ("https://www.bernama.com/en/business/news.php?id=2400001", "bernama-en"),
+        ("https://www.bernama.com/tv/news.php?id=2400002", "bernama-en"),
+        ("https://www.bernama.com/radio/news.php?id=2400003", "bernama-en"),
+        ("https://web11.bernama.com/en/press/news.php?id=2522606", "bernama-en"),
+        (
+            "https://www.digital.gov.my/ms-MY/siaran/Aplikasi-MyGOV-Malaysia-Capai-2.2-Juta-Pengguna%2CPerluas",
+            "kd-media",
+        ),
+        ("https://www.mediaselangor.com/en/2025/03/257848", "mediaselangor"),
+        ("https://www.sinarharian.com.my/ampArticle/754575", "sinarharian"),
+        ("https://www.sarawaktribune.com/?p=514410", "sarawaktribune"),
+        (
+            "https://www.bharian.com.my/berita/nasional/2025/02/14/1361362/abdul-aziz-dilantik",
+            "bharian",
+        ),
+        # section fronts, listings and feeds are not articles
+        ("https://www.bernama.com/en/news.php?cat=tc", None),
+        ("https://www.thestar.com.my/news/nation", None),
+        ("https://www.malaymail.com/news/malaysia", None),
+        ("https://www.digital.gov.my/en-GB/siaran", None),
+        ("https://theedgemalaysia.com/categories/malaysia", None),
+        ("https://dayakdaily.com/feed/", None),
+        ("https://www.mydigital.gov.my/contact/", None),
+    ],
+)
+def test_real_url_shapes_per_source(url: str, expected: str | None) -> None:
+    found, reason = source_for_url(list(REGISTRY.values()), url)
+    assert (found.name if found else None) == expected, reason
