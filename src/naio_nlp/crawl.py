@@ -407,7 +407,7 @@ class _SourceCrawl:
 
     async def _listing(self, page_urls: Sequence[str], link_pattern: str | None) -> list[Item]:
         found: list[Item] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # canonical URL -> index in found
         pattern = re.compile(link_pattern) if link_pattern else None
         for index, page_url in enumerate(page_urls):
             route = _Route("listing", page_url)
@@ -420,7 +420,13 @@ class _SourceCrawl:
             route.links = len(links)
             for link in links:
                 canonical = canonicalize(link.url)
-                if canonical in seen or canonical == canonicalize(page_url):
+                if canonical in seen:
+                    # a picture link often comes first: its headline link names the article
+                    earlier = found[seen[canonical]]
+                    if not earlier.title and link.text:
+                        found[seen[canonical]] = replace(earlier, url=link.url, title=link.text)
+                    continue
+                if canonical == canonicalize(page_url):
                     continue
                 is_pdf = _is_pdf_url(link.url)
                 if pattern is not None:
@@ -429,7 +435,7 @@ class _SourceCrawl:
                     wanted = self.source.is_article_url(link.url)
                 if not (wanted or (is_pdf and self.source.follow_pdfs)):
                     continue
-                seen.add(canonical)
+                seen[canonical] = len(found)
                 found.append(Item(link.url, link.text, None, is_pdf, "listing", page_url))
                 fresh += 1
             if fresh == 0:

@@ -305,12 +305,20 @@ def _sitemap(shape: Shape) -> str:
 def _listing(shape: Shape) -> str:
     fam = _FAMILIES[shape.family]
     nav = "".join(f'<li><a href="/">{escape(n)}</a></li>' for n in fam["nav"].split("|"))
+
+    def href(a: Article) -> str:
+        parts = urlsplit(a.url)
+        return escape(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+    # news fronts link each story twice: a picture first (no text, here with a tracking
+    # parameter), then the headline
     cards = "".join(
-        f'<a class="group card" href="{escape(urlsplit(a.url).path)}'
-        f'{"?" + urlsplit(a.url).query if urlsplit(a.url).query else ""}">'
+        f'<a class="thumb" href="{href(a)}{"&amp;" if "?" in href(a) else "?"}utm_source=front">'
+        f'<img src="/img/{i}.jpg" alt=""></a>'
+        f'<a class="group card" href="{href(a)}">'
         f'<p class="font-semibold">{escape(a.title)}</p>'
         f'<time class="text-dim-500">{escape(_fmt(fam["date"], a.day))}</time></a>'
-        for a in shape.articles
+        for i, a in enumerate(shape.articles)
     )
     return (
         f'<!DOCTYPE html><html lang="{shape.lang}"><head><meta charset="utf-8"><title>Listing'
