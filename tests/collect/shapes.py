@@ -780,7 +780,7 @@ SHAPES: tuple[Shape, ...] = (
                 True,
             ),
             _a(
-                "https://berita.rtm.gov.my/nasional/senarai-berita-nasional/senarai-artikel/pejabat-kecerdasan-buatan-negara-lawat-sarawak",
+                "https://berita.rtm.gov.my/senarai-berita-nasional/senarai-artikel/pejabat-kecerdasan-buatan-negara-lawat-sarawak/",
                 "Pejabat Kecerdasan Buatan Negara lawat Sarawak",
                 "2026-01-22",
                 True,
@@ -958,8 +958,8 @@ SHAPES: tuple[Shape, ...] = (
     ),
     Shape(
         "sinarharian",
-        "listing",
-        "https://www.sinarharian.com.my/berita",
+        "rss",
+        "https://www.sinarharian.com.my/rssFeed/211",
         "awani",
         (
             _a(

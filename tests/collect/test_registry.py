@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from collect_site_server import Page, SiteServer
 from shapes import SHAPES, SHAPES_BY_SOURCE, HostedSites, Shape, rehost
 
 from naio_nlp.crawl import check_sources, crawl
 from naio_nlp.errors import ConfigError
 from naio_nlp.fetch import CrawlSettings
 from naio_nlp.relevance import Relevance
-from naio_nlp.sources import Source, load_sources, source_for_url
+from naio_nlp.sources import Listing, Source, load_sources, source_for_url
 from naio_nlp.store import Store
 
 REAL_URLS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "real_naio_urls.txt"
@@ -233,3 +234,31 @@ def test_a_quiet_day_on_a_filtered_source_is_a_warning_not_a_dead_source(
 def test_real_url_shapes_per_source(url: str, expected: str | None) -> None:
     found, reason = source_for_url(list(REGISTRY.values()), url)
     assert (found.name if found else None) == expected, reason
+
+
+def test_a_picture_link_before_the_headline_link_does_not_hide_the_headline(
+    empty_site: SiteServer, fast: CrawlSettings, tmp_path: Path
+) -> None:
+    story = "/article/754601/berita/semasa/pejabat-ai-kebangsaan-buka-makmal"
+    empty_site.pages["/berita"] = Page(
+        (
+            f'<html><body><a href="{story}?utm_source=front"><img src="/i.jpg" alt=""></a>'
+            f'<a href="{story}">Pejabat AI Kebangsaan buka makmal di Cyberjaya</a></body></html>'
+        ).encode()
+    )
+    body = " ".join(["Pejabat AI Kebangsaan membuka makmal baharu di Cyberjaya hari ini."] * 4)
+    empty_site.pages[story] = Page(
+        f"<html><body><article><h1>Makmal dibuka</h1><p>{body}</p></article></body></html>".encode()
+    )
+    source = Source(
+        name="sinar",
+        title="listing",
+        base_url=empty_site.base + "/",
+        article_pattern="/article/[0-9]+/",
+        listing=Listing(empty_site.base + "/berita", "/article/[0-9]+/", 1, 1),
+        relevance=Relevance(("ai",)),
+    )
+    with Store(tmp_path / "p.db") as store:
+        report = crawl([source], store, settings=fast)
+    assert report.counts["sinar"].new == 1
+    assert [r.path for r in empty_site.requests if "article" in r.path] == [story]
