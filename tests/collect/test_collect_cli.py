@@ -83,3 +83,13 @@ def test_sources_list_and_check(cli: Cli, site: SiteServer, tmp_path: Path) -> N
     )
     assert code == 1 and "NO ITEMS" in out and "HTTP 404" in out and "news-fixture" in err
     assert "verdict    no items" in out
+
+
+def test_sources_match_says_which_source_collects_a_url(cli: Cli) -> None:
+    star = "https://www.thestar.com.my/news/nation/2025/06/04/gobind-ai-leader"
+    code, out, _ = cli("sources", "match", star)
+    assert code == 0 and "matches thestar" in out
+    code, out, _ = cli("sources", "match", star, "https://www.thestar.com.my/news/nation")
+    assert code == 1 and "article pattern does not match" in out
+    code, out, _ = cli("sources", "match", "https://example.org/a")
+    assert code == 1 and "host example.org is not registered" in out

@@ -22,7 +22,7 @@ from rich.table import Table
 from ..crawl import CrawlReport, ProgressEvent, SourceCheck, check_sources, crawl
 from ..errors import ConfigError
 from ..fetch import CrawlSettings
-from ..sources import Source, load_sources
+from ..sources import Source, load_sources, source_for_url
 from ..store import Store, export_articles
 
 _err = Console(stderr=True)
@@ -333,6 +333,31 @@ def sources_check_command(
         raise typer.Exit(1)
 
 
+def sources_match_command(
+    urls: Annotated[list[str], typer.Argument(help="Article URLs to look up.")],
+    sources_file: SourcesFileOption = None,
+) -> None:
+    """Say which source would collect each URL, or why none would.
+
+    A URL is collected when its host belongs to a source and it matches that
+    source's article_pattern. Use it to check a pattern against real article
+    URLs before a crawl. Exits with status 1 when a URL is not collected.
+
+    Example:
+
+        naio-nlp sources match https://www.thestar.com.my/news/nation/2025/06/04/some-story
+    """
+    sources = load_sources(sources_file)
+    missed = 0
+    for url in urls:
+        source, reason = source_for_url(sources, url)
+        missed += source is None
+        mark = "[green]yes[/]" if source else "[bold red]no[/] "
+        _out.print(f"{mark} {escape(reason)}  {escape(url)}", highlight=False, soft_wrap=True)
+    if missed:
+        raise typer.Exit(1)
+
+
 def export_command(
     db: Annotated[
         Path, typer.Option("--db", exists=True, dir_okay=False, help="The SQLite store.")
@@ -405,4 +430,5 @@ def register(app: typer.Typer) -> None:
     )
     sources_app.command("list")(sources_list_command)
     sources_app.command("check")(sources_check_command)
+    sources_app.command("match")(sources_match_command)
     app.add_typer(sources_app, name="sources")
