@@ -18,7 +18,7 @@ import asyncio
 import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -54,6 +54,7 @@ __all__ = [
     "RouteCheck",
     "SourceCheck",
     "SourceCounts",
+    "Verdict",
     "check_sources",
     "crawl",
 ]
@@ -72,12 +73,20 @@ class Item:
     published: date | None = None
     is_pdf: bool = False
     via: str = "listing"
+    found_on: str = ""
 
 
 @dataclass(slots=True)
 class SourceCounts:
-    """Per-source outcome counts of one run (what the summary table shows)."""
+    """Per-source outcome counts of one run (what the summary table shows).
 
+    ``seen`` counts the article links discovery found, ``irrelevant`` those
+    the relevance filter dropped before fetching, ``discovered`` the rest
+    (what the crawl then fetches).
+    """
+
+    seen: int = 0
+    irrelevant: int = 0
     discovered: int = 0
     new: int = 0
     updated: int = 0
@@ -260,10 +269,15 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[str], list[Item]]:
 
 @dataclass(slots=True)
 class _Route:
+    """One feed, sitemap or listing page: ``links`` it listed, ``items`` matching the
+    article pattern, ``kept`` of those passing the relevance filter."""
+
     kind: str
     url: str
     items: int = 0
     error: str | None = None
+    links: int = 0
+    kept: int = 0
 
 
 class _SourceCrawl:
@@ -359,8 +373,8 @@ class _SourceCrawl:
         body = await self._discovery_body(url, route)
         if body is None:
             return []
-        items = parse_feed(body, url)
-        route.items = len(items)
+        items = [replace(i, found_on=url) for i in parse_feed(body, url)]
+        route.links = len(items)
         if not items:
             route.error = "no entries in the feed"
         return items
@@ -385,15 +399,15 @@ class _SourceCrawl:
                 route.error = f"not a readable sitemap: {exc}"
                 self.problem("sitemap", route.error, current)
                 continue
-            route.items = len(items) + len(children)
-            found.extend(items)
+            route.links = len(items)
+            found.extend(replace(i, found_on=current) for i in items)
             if depth < _MAX_SITEMAP_DEPTH:
                 queue.extend((c, depth + 1) for c in children if self._allowed(c))
         return found
 
     async def _listing(self, page_urls: Sequence[str], link_pattern: str | None) -> list[Item]:
         found: list[Item] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # canonical URL -> index in found
         pattern = re.compile(link_pattern) if link_pattern else None
         for index, page_url in enumerate(page_urls):
             route = _Route("listing", page_url)
@@ -402,9 +416,17 @@ class _SourceCrawl:
             if body is None:
                 break
             fresh = 0
-            for link in extract_links(body, url=page_url):
+            links = extract_links(body, url=page_url)
+            route.links = len(links)
+            for link in links:
                 canonical = canonicalize(link.url)
-                if canonical in seen or canonical == canonicalize(page_url):
+                if canonical in seen:
+                    # a picture link often comes first: its headline link names the article
+                    earlier = found[seen[canonical]]
+                    if not earlier.title and link.text:
+                        found[seen[canonical]] = replace(earlier, url=link.url, title=link.text)
+                    continue
+                if canonical == canonicalize(page_url):
                     continue
                 is_pdf = _is_pdf_url(link.url)
                 if pattern is not None:
@@ -413,10 +435,9 @@ class _SourceCrawl:
                     wanted = self.source.is_article_url(link.url)
                 if not (wanted or (is_pdf and self.source.follow_pdfs)):
                     continue
-                seen.add(canonical)
-                found.append(Item(link.url, link.text, None, is_pdf, "listing"))
+                seen[canonical] = len(found)
+                found.append(Item(link.url, link.text, None, is_pdf, "listing", page_url))
                 fresh += 1
-            route.items = fresh
             if fresh == 0:
                 break  # an empty or repeated page: pagination ended
         return found
@@ -449,14 +470,26 @@ class _SourceCrawl:
             if old is None:
                 merged[key] = item
             else:
-                merged[key] = Item(
-                    old.url,
-                    old.title or item.title,
-                    old.published or item.published,
-                    old.is_pdf,
-                    old.via,
+                merged[key] = replace(
+                    old, title=old.title or item.title, published=old.published or item.published
                 )
+        by_route: dict[str, int] = {}
+        for item in merged.values():
+            by_route[item.found_on] = by_route.get(item.found_on, 0) + 1
+        for route in self.routes:
+            route.items = by_route.get(route.url, 0)
         return list(merged.values())
+
+    def relevant(self, items: Sequence[Item]) -> list[Item]:
+        """The items the source's relevance filter keeps (judged on URL and title, unfetched)."""
+        keeps = self.source.relevance.keeps
+        kept = [i for i in items if keeps(i.url, i.title)]
+        counted: dict[str, int] = {}
+        for item in kept:
+            counted[item.found_on] = counted.get(item.found_on, 0) + 1
+        for route in self.routes:
+            route.kept = counted.get(route.url, 0)
+        return kept
 
     # ------------------------------------------------------------ items
 
@@ -466,6 +499,9 @@ class _SourceCrawl:
         except Exception as exc:  # a parser bug must not end the other sources' crawl
             self.problem("discovery", f"discovery failed: {type(exc).__name__}: {exc}")
             items = []
+        self.counts.seen = len(items)
+        items = self.relevant(items)
+        self.counts.irrelevant = self.counts.seen - len(items)
         self.counts.discovered = len(items)
         if self.since is not None:
             kept = [i for i in items if i.published is None or i.published >= self.since]
@@ -630,7 +666,15 @@ class _SourceCrawl:
 
     def _finish(self) -> None:
         c = self.counts
-        if c.yielded == 0:
+        if c.yielded == 0 and c.seen and not c.discovered:
+            # a quiet day on a general news site is not a broken source
+            self.problem(
+                "relevance",
+                f"source {self.source.name!r}: none of {c.seen} article links is about AI or "
+                "NAIO this run (nothing fetched)",
+                self.source.base_url,
+            )
+        elif c.yielded == 0:
             if c.discovered == 0:
                 routes = ", ".join(
                     f"{r.kind} {r.url}: {r.error or f'{r.items} items'}" for r in self.routes
@@ -728,17 +772,29 @@ def crawl(
 
 @dataclass(frozen=True, slots=True)
 class RouteCheck:
-    """One feed, sitemap or listing page: how many items it gave, or why none."""
+    """One feed, sitemap or listing page: links it listed, article URLs among them
+    (``items``, matching the article pattern), relevant ones ``kept``, or why none."""
 
     kind: str
     url: str
     items: int
     error: str | None
+    links: int = 0
+    kept: int = 0
+
+
+Verdict = Literal["ok", "no items", "pattern matched nothing", "blocked", "extraction failed"]
 
 
 @dataclass(frozen=True, slots=True)
 class SourceCheck:
-    """What ``naio-nlp sources check`` found for one source."""
+    """What ``naio-nlp sources check`` found for one source.
+
+    ``links`` / ``items`` / ``kept`` / ``fetched``: links the channels listed,
+    those matching the article pattern, those the relevance filter keeps, and
+    article pages fetched for the sample. ``verdict`` says in a few words what
+    to fix first.
+    """
 
     name: str
     base_url: str
@@ -752,13 +808,35 @@ class SourceCheck:
     sample_title: str | None
     sample_date: date | None
     sample_error: str | None
+    links: int = 0
+    kept: int = 0
+    fetched: int = 0
+    sample_relevant: bool = False
+    verdict: Verdict = "ok"
 
     @property
     def ok(self) -> bool:
-        """Reachable, allowed, found items, and extracted a sample."""
-        return bool(
-            self.reachable and self.robots_allowed and self.items and self.sample_title is not None
-        )
+        """Reachable, allowed, found article URLs, and extracted a sample."""
+        return self.verdict == "ok"
+
+    def channels(self) -> dict[str, tuple[int, int]]:
+        """(article URLs, relevant kept) per discovery channel kind: feed, sitemap, listing."""
+        out: dict[str, tuple[int, int]] = {}
+        for r in self.routes:
+            items, kept = out.get(r.kind, (0, 0))
+            out[r.kind] = (items + r.items, kept + r.kept)
+        return out
+
+
+def _verdict(robots: bool | None, routes: Sequence[_Route], items: int, sample_ok: bool) -> Verdict:
+    links = sum(r.links for r in routes)
+    if robots is False or (not items and any("403" in (r.error or "") for r in routes)):
+        return "blocked"
+    if not links:
+        return "no items"
+    if not items:
+        return "pattern matched nothing"
+    return "ok" if sample_ok else "extraction failed"
 
 
 async def _check_one(source: Source, fetcher: Fetcher) -> SourceCheck:
@@ -788,11 +866,16 @@ async def _check_one(source: Source, fetcher: Fetcher) -> SourceCheck:
         except FetchError as exc:
             status, error = exc.status, str(exc)
         items = await run.discover()
+        kept = run.relevant(items)
+        # the sample proves the selectors: a relevant article if there is one, else any
+        candidates = kept[:3] or items[:3]
         sample_url = sample_title = sample_error = None
         sample_date: date | None = None
-        for item in items[:3]:
+        fetched = 0
+        for item in candidates:
             sample_url = item.url
             outcome = await run.process(item)
+            fetched += 1
             article = scratch.article_for_url(item.url)
             if article is not None:
                 sample_title, sample_date, sample_error = article.title, article.published, None
@@ -807,12 +890,19 @@ async def _check_one(source: Source, fetcher: Fetcher) -> SourceCheck:
             status=status,
             robots_allowed=robots,
             error=error,
-            routes=tuple(RouteCheck(r.kind, r.url, r.items, r.error) for r in run.routes),
+            routes=tuple(
+                RouteCheck(r.kind, r.url, r.items, r.error, r.links, r.kept) for r in run.routes
+            ),
             items=len(items),
             sample_url=sample_url,
             sample_title=sample_title,
             sample_date=sample_date,
             sample_error=sample_error,
+            links=sum(r.links for r in run.routes),
+            kept=len(kept),
+            fetched=fetched,
+            sample_relevant=bool(kept) and sample_title is not None,
+            verdict=_verdict(robots, run.routes, len(items), sample_title is not None),
         )
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,10 @@ from typing import Any
 from .errors import ConfigError
 from .extract import Selectors
 from .labels import LANGUAGES
-from .urls import host_of, is_http_url
+from .relevance import ALL, Relevance, term_sets
+from .urls import host_of, is_http_url, same_site
 
-__all__ = ["Listing", "Source", "load_sources"]
+__all__ = ["Listing", "Source", "load_sources", "source_for_url"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SOURCE_KEYS = frozenset(
@@ -37,6 +39,8 @@ _SOURCE_KEYS = frozenset(
         "article_pattern",
         "listing",
         "selectors",
+        "relevance",
+        "relevance_terms",
     }
 )
 _LISTING_KEYS = frozenset({"url", "link_pattern", "first_page", "max_pages"})
@@ -75,6 +79,7 @@ class Source:
     article_pattern: str | None = None
     listing: Listing | None = None
     selectors: Selectors | None = None
+    relevance: Relevance = field(default_factory=Relevance)
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -87,6 +92,35 @@ class Source:
     def is_article_url(self, url: str) -> bool:
         """Whether ``url`` may be an article of this source (``article_pattern``, if set)."""
         return self.article_pattern is None or re.search(self.article_pattern, url) is not None
+
+    def rehosted(self, origins: dict[str, str]) -> Source:
+        """This source with its URLs moved to other origins (a mirror, a recorded fixture).
+
+        ``origins`` maps ``"https://www.example.my"`` to ``"http://127.0.0.1:8001"``;
+        allowed hosts move with them. Patterns are untouched, which is why the
+        packaged registry writes them on paths, not host names.
+        """
+
+        def move(url: str) -> str:
+            for old, new in origins.items():
+                if url == old or url.startswith(old.rstrip("/") + "/"):
+                    return new.rstrip("/") + url[len(old.rstrip("/")) :]
+            return url
+
+        hosts = {host_of(old): host_of(new) for old, new in origins.items()}
+        listing = self.listing
+        if listing is not None:
+            listing = Listing(
+                move(listing.url), listing.link_pattern, listing.first_page, listing.max_pages
+            )
+        return replace(
+            self,
+            base_url=move(self.base_url),
+            feeds=tuple(move(u) for u in self.feeds),
+            sitemaps=tuple(move(u) for u in self.sitemaps),
+            allow_hosts=tuple(hosts.get(h.lower(), h) for h in self.allow_hosts),
+            listing=listing,
+        )
 
 
 class _Reader:
@@ -166,6 +200,31 @@ class _Reader:
         return _Reader(self.path, self.name, value, prefix=f"{key}.")
 
 
+def _relevance(r: _Reader) -> Relevance:
+    """``relevance = "all"`` or a list of term-set names; ``relevance_terms`` adds words."""
+    raw = r.table.get("relevance", ALL)
+    names = [raw] if isinstance(raw, str) else raw
+    known = term_sets()
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise r.fail("relevance", f'expected "all" or a list of term-set names, got {raw!r}')
+    unknown = [n for n in names if n != ALL and n not in known]
+    if unknown:
+        raise r.fail(
+            "relevance",
+            f"unknown term set {', '.join(map(repr, unknown))} (known: {ALL}, "
+            + ", ".join(sorted(known))
+            + ")",
+        )
+    if ALL in names and len(names) > 1:
+        raise r.fail("relevance", f'"all" keeps every link; do not combine it with {names!r}')
+    extra = r.table.get("relevance_terms", [])
+    if not isinstance(extra, list) or not all(isinstance(t, str) and t.strip() for t in extra):
+        raise r.fail("relevance_terms", f"expected a list of words, got {extra!r}")
+    if extra and names == [ALL]:
+        raise r.fail("relevance_terms", 'has no effect with relevance = "all"; name term sets')
+    return Relevance(tuple(names), tuple(t.strip() for t in extra))
+
+
 def _parse_source(path: str, index: int, raw: Any, base: str | None) -> Source:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [[sources]] entry #{index + 1} is not a table")
@@ -203,6 +262,7 @@ def _parse_source(path: str, index: int, raw: Any, base: str | None) -> Source:
         raise r.fail("allow_hosts", f"expected a list of host names, got {allow!r}")
     if base is not None:
         allow = [host_of(base) if "{base}" in h else h for h in allow]
+    relevance = _relevance(r)
     source = Source(
         name=name,
         title=r.string("title") or name,
@@ -215,6 +275,7 @@ def _parse_source(path: str, index: int, raw: Any, base: str | None) -> Source:
         article_pattern=r.pattern("article_pattern"),
         listing=listing,
         selectors=selectors,
+        relevance=relevance,
     )
     if not (source.feeds or source.sitemaps or source.listing or source.article_pattern):
         raise r.fail(
@@ -256,3 +317,21 @@ def load_sources(path: Path | None = None, *, base: str | None = None) -> list[S
         seen.add(source.name)
         sources.append(source)
     return sources
+
+
+def source_for_url(sources: Sequence[Source], url: str) -> tuple[Source | None, str]:
+    """The source that would collect ``url``, and why or why not.
+
+    A URL is collected when its host is one of a source's hosts (``www.`` or
+    not) and it matches that source's ``article_pattern``. The reason names
+    the source whose pattern missed, which is the line to fix.
+    """
+    host = host_of(url)
+    on_host = [s for s in sources if any(same_site(host, h) for h in s.hosts)]
+    if not on_host:
+        return None, f"host {host} is not registered"
+    for source in on_host:
+        if source.is_article_url(url):
+            return source, f"matches {source.name}"
+    names = ", ".join(s.name for s in on_host)
+    return None, f"host registered ({names}) but the article pattern does not match"

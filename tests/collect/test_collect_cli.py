@@ -70,7 +70,8 @@ def test_sources_list_and_check(cli: Cli, site: SiteServer, tmp_path: Path) -> N
     sources = _sources_file(site, tmp_path)
     code, out, _ = cli("sources", "check", "--sources", str(sources), "--delay", "0")
     assert code == 0, out
-    assert out.count("OK") == 3
+    assert out.count(" OK\n") == 3
+    assert "links      seen " in out and "/ kept " in out and "/ fetched 1 " in out
     assert "listing" in out and "sitemap" in out and "feed" in out
     assert "Pusat data AI berdaulat dibina di Johor" in out  # the feed's sample, extracted
     broken = tmp_path / "broken.toml"
@@ -80,4 +81,15 @@ def test_sources_list_and_check(cli: Cli, site: SiteServer, tmp_path: Path) -> N
     code, out, err = cli(
         "sources", "check", "--sources", str(broken), "--source", "news-fixture", "--delay", "0"
     )
-    assert code == 1 and "NEEDS A LOOK" in out and "HTTP 404" in out and "news-fixture" in err
+    assert code == 1 and "NO ITEMS" in out and "HTTP 404" in out and "news-fixture" in err
+    assert "verdict    no items" in out
+
+
+def test_sources_match_says_which_source_collects_a_url(cli: Cli) -> None:
+    star = "https://www.thestar.com.my/news/nation/2025/06/04/gobind-ai-leader"
+    code, out, _ = cli("sources", "match", star)
+    assert code == 0 and "matches thestar" in out
+    code, out, _ = cli("sources", "match", star, "https://www.thestar.com.my/news/nation")
+    assert code == 1 and "article pattern does not match" in out
+    code, out, _ = cli("sources", "match", "https://example.org/a")
+    assert code == 1 and "host example.org is not registered" in out

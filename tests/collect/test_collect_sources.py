@@ -13,8 +13,8 @@ from naio_nlp.sources import load_sources
 def test_packaged_defaults_cover_the_product_sources() -> None:
     sources = load_sources()
     names = {s.name for s in sources}
-    assert {"kd-media", "mydigital", "naio", "bernama-tech-en", "bernama-teknologi-ms"} <= names
-    assert len(sources) >= 7
+    assert {"kd-media", "mydigital", "naio", "bernama-en", "bernama-bm", "thesun"} <= names
+    assert len(sources) >= 20
     assert {s.language for s in sources} >= {"en", "ms"}
     for s in sources:
         assert s.feeds or s.sitemaps or s.listing or s.article_pattern

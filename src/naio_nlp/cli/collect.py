@@ -22,7 +22,7 @@ from rich.table import Table
 from ..crawl import CrawlReport, ProgressEvent, SourceCheck, check_sources, crawl
 from ..errors import ConfigError
 from ..fetch import CrawlSettings
-from ..sources import Source, load_sources
+from ..sources import Source, load_sources, source_for_url
 from ..store import Store, export_articles
 
 _err = Console(stderr=True)
@@ -78,7 +78,8 @@ def _summary(report: CrawlReport) -> Table:
     table = Table(title="Crawl summary", title_justify="left")
     table.add_column("source", no_wrap=True)
     columns = {
-        "found": "discovered",
+        "seen": "seen",
+        "kept": "discovered",
         "new": "new",
         "upd": "updated",
         "same": "unchanged",
@@ -94,7 +95,8 @@ def _summary(report: CrawlReport) -> Table:
         style = "bold red" if c.yielded == 0 else ""
         table.add_row(name, *(str(getattr(c, field)) for field in columns.values()), style=style)
     table.caption = (
-        "found: URLs discovered; upd: changed since the last run (earlier text kept); "
+        "seen: article links discovered; kept: those about AI or NAIO (the only ones "
+        "fetched); upd: changed since the last run (earlier text kept); "
         "same: unchanged (304 or same content); dup: same content as another URL; "
         "robots: disallowed by robots.txt; js: JavaScript-only pages"
     )
@@ -236,37 +238,64 @@ def sources_list_command(
         naio-nlp sources list --sources my-sources.toml
     """
     table = Table()
-    for col in ("name", "language", "discovery", "base URL"):
+    for col in ("name", "language", "discovery", "relevance", "base URL"):
         table.add_column(col, overflow="fold")
     for s in load_sources(sources_file):
         routes = [f"{len(s.feeds)} feed(s)"] if s.feeds else []
         routes += [f"{len(s.sitemaps)} sitemap(s)"] if s.sitemaps else []
         routes += ["listing"] if s.listing else []
-        table.add_row(s.name, s.language, ", ".join(routes) or "links on base URL", s.base_url)
+        relevance = "+".join(s.relevance.sets) + (" +terms" if s.relevance.extra else "")
+        table.add_row(
+            s.name, s.language, ", ".join(routes) or "links on base URL", relevance, s.base_url
+        )
     _out.print(table)
 
 
+_VERDICT_STYLE = {"ok": "green"}
+_VERDICT_HINT = {
+    "no items": "no feed, sitemap or listing gave any link: fix their URLs",
+    "pattern matched nothing": "links were found but none matches article_pattern / "
+    "link_pattern: compare a real article URL with the pattern",
+    "blocked": "robots.txt or the server refuses us: check robots, do not force it",
+    "extraction failed": "article URLs were found but the sample page gave no text: "
+    "check [sources.selectors] or whether the page needs JavaScript",
+}
+
+
 def _check_lines(check: SourceCheck) -> list[str]:
-    mark = "[green]OK[/]" if check.ok else "[bold red]NEEDS A LOOK[/]"
+    style = _VERDICT_STYLE.get(check.verdict, "bold red")
     reach = f"HTTP {check.status}" if check.reachable and check.status else (check.error or "no")
     robots = {True: "allows", False: "DISALLOWS the base URL", None: "unknown"}[
         check.robots_allowed
     ]
     lines = [
-        f"[bold]{check.name}[/] {mark}",
-        f"  base URL   {check.base_url} -> {reach}",
+        f"[bold]{check.name}[/] [{style}]{check.verdict.upper()}[/]",
+        f"  reachable  {check.base_url} -> {reach}",
         f"  robots.txt {robots}",
     ]
     for route in check.routes:
-        result = route.error or f"{route.items} items"
+        result = route.error or (
+            f"{route.links} links, {route.items} article URLs, {route.kept} relevant"
+        )
         lines.append(f"  {route.kind:10} {route.url} -> {result}")
-    lines.append(f"  found      {check.items} candidate article URLs")
+    per_channel = ", ".join(
+        f"{kind} {items} ({kept} relevant)" for kind, (items, kept) in check.channels().items()
+    )
+    lines.append(f"  channels   {per_channel or 'none'}")
+    lines.append(
+        f"  links      seen {check.links} / article URLs {check.items} / kept {check.kept} / "
+        f"fetched {check.fetched} (kept: about AI or NAIO; fetched: for the sample)"
+    )
     if check.sample_title is not None:
         when = check.sample_date.isoformat() if check.sample_date else "no date found"
-        lines.append(f"  sample     {check.sample_title!r} ({when})")
+        which = "" if check.sample_relevant else " [not a relevant item: none was kept]"
+        lines.append(f"  sample     {check.sample_title!r} ({when}){which}")
         lines.append(f"             {check.sample_url}")
     elif check.sample_url:
         lines.append(f"  sample     {check.sample_url} -> {check.sample_error}")
+    hint = _VERDICT_HINT.get(check.verdict)
+    if hint:
+        lines.append(f"  verdict    {check.verdict}: {hint}")
     return lines
 
 
@@ -279,12 +308,13 @@ def sources_check_command(
         float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host.")
     ] = 1.0,
 ) -> None:
-    """Probe each source: reachable? robots.txt allows? items found? one sample extracted.
+    """Probe each source: reachable? robots.txt allows? links found and kept? a sample?
 
     Fetches the base URL, each feed and sitemap and the first listing page,
-    then extracts one article and shows its title and date. Nothing is
-    stored. When a source says NEEDS A LOOK, the failing line tells which
-    URL or pattern in the sources file to fix.
+    counts per channel the article URLs found and those the relevance filter
+    keeps, then extracts one article and shows its title and date. Nothing is
+    stored. Each source ends with a verdict: OK, NO ITEMS, PATTERN MATCHED
+    NOTHING, BLOCKED or EXTRACTION FAILED, and a hint on what to fix.
 
     Examples:
 
@@ -300,6 +330,31 @@ def sources_check_command(
     bad = [c.name for c in checks if not c.ok]
     if bad:
         _err.print(f"{len(bad)} of {len(checks)} sources need a look: {', '.join(bad)}")
+        raise typer.Exit(1)
+
+
+def sources_match_command(
+    urls: Annotated[list[str], typer.Argument(help="Article URLs to look up.")],
+    sources_file: SourcesFileOption = None,
+) -> None:
+    """Say which source would collect each URL, or why none would.
+
+    A URL is collected when its host belongs to a source and it matches that
+    source's article_pattern. Use it to check a pattern against real article
+    URLs before a crawl. Exits with status 1 when a URL is not collected.
+
+    Example:
+
+        naio-nlp sources match https://www.thestar.com.my/news/nation/2025/06/04/some-story
+    """
+    sources = load_sources(sources_file)
+    missed = 0
+    for url in urls:
+        source, reason = source_for_url(sources, url)
+        missed += source is None
+        mark = "[green]yes[/]" if source else "[bold red]no[/] "
+        _out.print(f"{mark} {escape(reason)}  {escape(url)}", highlight=False, soft_wrap=True)
+    if missed:
         raise typer.Exit(1)
 
 
@@ -375,4 +430,5 @@ def register(app: typer.Typer) -> None:
     )
     sources_app.command("list")(sources_list_command)
     sources_app.command("check")(sources_check_command)
+    sources_app.command("match")(sources_match_command)
     app.add_typer(sources_app, name="sources")
