@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from ._workers import map_batches
-from .errors import ExtractionError, InputError, ModelError
+from .errors import ExtractionError, InputError, InvalidFieldError, ModelError, TruncatedInput
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .schema import Prediction, _prediction_from_own_dict
 
@@ -73,10 +73,6 @@ _HTML = (".html", ".htm")
 _TEXT = (".txt",)
 _SNIFF = 8192
 ErrorHandler = Callable[[InputError], None]
-
-
-class TruncatedInput(InputError):
-    """A warning, not a skip: the document was classified on its first characters only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -768,11 +764,13 @@ def classify_files(
     raise at once, before anything is read.
     """
     if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
+        raise InvalidFieldError("classify_files: batch_size", batch_size, "an integer >= 1")
     if workers < 1:
-        raise ValueError("workers must be at least 1")
+        raise InvalidFieldError("classify_files: workers", workers, "an integer >= 1")
     if not 1 <= max_chars <= MAX_CHARS:
-        raise ValueError(f"max_chars must be between 1 and {MAX_CHARS}")
+        raise InvalidFieldError(
+            "classify_files: max_chars", max_chars, f"an integer from 1 to {MAX_CHARS:,}"
+        )
     inputs = [(os.fspath(p), input_kind(p)) for p in paths]
     if sum(kind == "stdin" for _, kind in inputs) > 1:
         raise InputError(STDIN, "stdin can be read only once; give '-' once")

@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from charset_normalizer import from_bytes
 
 from .dates import parse_date
-from .errors import ExtractionError
+from .errors import EmptyPageError, ExtractionError, JsShellError
 from .language import page_language
 from .urls import is_http_url, resolve
 
@@ -78,21 +78,6 @@ class Link:
 
     url: str
     text: str
-
-
-class JsShellError(ExtractionError):
-    """The page is a JavaScript application shell; its text only exists after scripts run."""
-
-
-class EmptyPageError(ExtractionError):
-    """The page has no article text; it may still link PDFs that hold the release."""
-
-    def __init__(
-        self, url: str, message: str, *, title: str = "", pdf_links: tuple[str, ...] = ()
-    ) -> None:
-        super().__init__(url, message)
-        self.title = title
-        self.pdf_links = pdf_links
 
 
 # --------------------------------------------------------------------------- decoding

@@ -24,7 +24,14 @@ import httpx
 from protego import Protego
 
 from ._version import __version__
-from .errors import ConfigError, FetchError
+from .errors import (
+    ConfigError,
+    FetchError,
+    HostNotAllowedError,
+    RobotsBlockedError,
+    TooLargeError,
+    UnsupportedContentError,
+)
 from .urls import host_of, resolve, same_site
 
 __all__ = [
@@ -122,22 +129,6 @@ class FetchResult:
     last_modified: str | None
     not_modified: bool = False
     attempts: int = 1
-
-
-class RobotsBlockedError(FetchError):
-    """robots.txt disallows this URL for our user agent."""
-
-
-class HostNotAllowedError(FetchError):
-    """The URL (or a redirect) leads to a host the source does not allow."""
-
-
-class TooLargeError(FetchError):
-    """The body exceeds ``max_body_bytes``; the download was stopped."""
-
-
-class UnsupportedContentError(FetchError):
-    """The server sent a content type we do not extract (image, video, archive...)."""
 
 
 class _Retry(Exception):
