@@ -87,6 +87,7 @@ def _summary(report: CrawlReport) -> Table:
         "robots": "robots_blocked",
         "js": "js_shell",
         "empty": "empty",
+        "binary": "not_text",
     }
     for header in columns:
         table.add_column(header, justify="right")
@@ -96,7 +97,8 @@ def _summary(report: CrawlReport) -> Table:
     table.caption = (
         "found: URLs discovered; upd: changed since the last run (earlier text kept); "
         "same: unchanged (304 or same content); dup: same content as another URL; "
-        "robots: disallowed by robots.txt; js: JavaScript-only pages"
+        "robots: disallowed by robots.txt; js: JavaScript-only pages; "
+        "binary: bodies served as pages that are not text (refused)"
     )
     return table
 
