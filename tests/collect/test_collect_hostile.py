@@ -6,15 +6,20 @@ real loopback server or real bytes.
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import random
+import tracemalloc
+import zlib
+from collections.abc import Callable
 
 import pytest
-from collect_site_server import Page, SiteServer, bulk_article
+from collect_site_server import Page, SiteServer, _Handler, bulk_article
 
 from naio_nlp.crawl import crawl
-from naio_nlp.errors import NotTextError
+from naio_nlp.errors import NotTextError, TooLargeError
 from naio_nlp.extract import decode_html, extract_html
-from naio_nlp.fetch import CrawlSettings
+from naio_nlp.fetch import CrawlSettings, Fetcher, FetchResult
 from naio_nlp.sources import Source
 from naio_nlp.store import Store
 
@@ -105,3 +110,63 @@ def test_a_true_single_byte_meta_charset_is_still_honoured() -> None:
     html = f"<html><head><meta charset='iso-8859-1'></head><body><p>{PROSE}</p></body></html>"
     text, _ = decode_html(html.encode("cp1252"))
     assert "“first”" in text and "café" in text
+
+
+# ------------------------------------------------------------ item 5: a gzip bomb
+
+
+def _gzip_bomb(decompressed: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = bytes(1 << 20)
+    parts = [packer.compress(block) for _ in range(decompressed >> 20)]
+    return b"".join([*parts, packer.flush()])
+
+
+def _serve_encoded(body: bytes, encoding: str) -> Callable[[_Handler], None]:
+    def route(h: _Handler) -> None:
+        h.send(200, body, "text/html", Content_Encoding=encoding)
+
+    return route
+
+
+def _fetch(settings: CrawlSettings, url: str) -> FetchResult:
+    async def go() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch(url)
+
+    return asyncio.run(go())
+
+
+def test_the_size_limit_bounds_decompressed_bytes_as_they_stream(
+    empty_site: SiteServer, fast: CrawlSettings
+) -> None:
+    bomb = _gzip_bomb(256 << 20)  # 256 MiB of zeros in about 250 KB
+    assert len(bomb) < fast.max_body_bytes
+    empty_site.routes["/bomb"] = _serve_encoded(bomb, "gzip")
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLargeError, match="limit"):
+            _fetch(fast, empty_site.base + "/bomb")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the limit is 1 MB: memory must stay near it, not near one inflated network chunk (~64 MB)
+    assert peak < 8 * fast.max_body_bytes, f"peak {peak:,} bytes"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
+def test_compressed_pages_within_the_limit_still_arrive_whole(
+    empty_site: SiteServer, fast: CrawlSettings, encoding: str
+) -> None:
+    page = bulk_article(5).encode() * 40  # about 60 KB, under the 1 MB limit
+    if encoding == "gzip":
+        body = gzip.compress(page)
+    elif encoding == "deflate":
+        body = zlib.compress(page)
+    else:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body = packer.compress(page) + packer.flush()
+    empty_site.routes["/z"] = _serve_encoded(body, encoding.removeprefix("raw-"))
+    assert _fetch(fast, empty_site.base + "/z").content == page
+    (request,) = empty_site.hits("/z")
+    assert request.headers["accept-encoding"] == "gzip, deflate"
