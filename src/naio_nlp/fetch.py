@@ -316,7 +316,10 @@ class Fetcher:
         host.robots = Protego.parse(text)
         delay = host.robots.crawl_delay(_ROBOTS_TOKEN)
         if delay is not None:
+            before = host.delay
             host.delay = max(host.delay, min(float(delay), 120.0))
+            # the slot after robots.txt was booked with the old delay: the first page waits too
+            host.next_at += host.delay - before
 
     async def robots_allows(self, url: str) -> bool:
         """Whether robots.txt of ``url``'s host lets us fetch it (loaded once per host).

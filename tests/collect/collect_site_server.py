@@ -31,6 +31,8 @@ class Request:
     path: str
     headers: dict[str, str]
     status: int = 0
+    #: time.monotonic() when the request arrived, to check the crawler's spacing
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def conditional(self) -> bool:
