@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import time
 import zlib
 from collections.abc import Iterator
@@ -251,9 +252,13 @@ class Fetcher:
                 # only what _Inflater undoes with a bound on the decompressed size
                 "Accept-Encoding": "gzip, deflate",
             },
-            limits=httpx.Limits(
-                max_connections=self.settings.concurrency,
-                max_keepalive_connections=self.settings.concurrency,
+            transport=httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(
+                    max_connections=self.settings.concurrency,
+                    max_keepalive_connections=self.settings.concurrency,
+                ),
+                # a request is small and latency-bound: never hold it back for an ACK (Nagle)
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
             ),
             trust_env=False,
         )
