@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
@@ -24,9 +23,10 @@ from ..fetch import CrawlSettings
 from ..settings import load_settings
 from ..sources import Source, load_sources
 from ..store import Store, export_articles
+from ._console import console, error_line, warning_line
 
-_err = Console(stderr=True)
-_out = Console()
+_err = console(stderr=True)
+_out = console()
 
 _SOURCES_HELP = "Sources TOML file (default: the packaged sources.toml)."
 
@@ -253,14 +253,12 @@ def show_crawl_report(report: CrawlReport, db: Path, *, console: Console | None 
     )
     warnings = [p for p in report.problems if p.severity == "warning"]
     if warnings:
-        _err.print(f"{len(warnings)} warnings (first 10):", highlight=False)
+        _err.print(f"{len(warnings)} warnings (first 10):")
         for p in warnings[:10]:
-            _err.print(
-                f"  [yellow]{escape(p.source)}[/] {p.kind}: {escape(p.message)}", highlight=False
-            )
+            _err.print(warning_line(f"{p.source} {p.kind}: {p.message}"))
     errors = [p for p in report.problems if p.severity == "error"]
     for p in errors:
-        _err.print(f"[bold red]SOURCE YIELDED NOTHING[/] {escape(p.message)}", highlight=False)
+        _err.print(error_line(f"source yielded nothing: {p.message}"))
     return 2 if errors else 0
 
 

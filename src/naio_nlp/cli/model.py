@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-err = Console(stderr=True)
-out = Console()
+from ._console import console, warning_line
+
+err = console(stderr=True)
+out = console()
 
 
 def _training_files(corpus: Path) -> tuple[list[Path], Path | None]:
@@ -159,9 +159,10 @@ def evaluate_command(
         raise CorpusError(str(data), 0, None, "no documents to evaluate")
     if data.is_dir() and (data / "train.jsonl").is_file():
         err.print(
-            f"[bold yellow]warning:[/] {escape(str(data))} includes train.jsonl, so these are "
-            f"not held-out scores; evaluate on {escape(str(data / 'test.jsonl'))} instead.",
-            highlight=False,
+            warning_line(
+                f"{data} includes train.jsonl, so these are not held-out scores; "
+                f"evaluate on {data / 'test.jsonl'} instead."
+            )
         )
     if (
         train_data is None
@@ -176,10 +177,10 @@ def evaluate_command(
         overlap = sum(r.id in seen for r in records)
         if overlap:
             err.print(
-                f"[bold yellow]warning:[/] {overlap} of the {len(records)} documents are also "
-                f"in the training data {escape(str(train_data))}: scores on them are not "
-                "held-out figures.",
-                highlight=False,
+                warning_line(
+                    f"{overlap} of the {len(records)} documents are also in the training data "
+                    f"{train_data}: scores on them are not held-out figures."
+                )
             )
     else:
         err.print(
