@@ -69,3 +69,27 @@ def test_warnings_and_errors_share_one_style_and_are_not_wrapped_when_piped(
     code, _, err = cli("corpus", "validate", str(bad))
     assert code == 1
     assert f"error: {bad}:1: field 'title': missing" in err.splitlines()
+
+
+def test_evaluate_says_what_it_is_doing_before_the_long_wait(cli: Cli, tmp_path: Path) -> None:
+    import json
+
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "corpus" / "train.jsonl").read_text("utf-8").splitlines()
+    ]
+    picked = [
+        r
+        for lang in ("en", "mixed", "ms")
+        for status in ("artifact", "symbolic", "unrelated")
+        for r in [x for x in rows if x["lang"] == lang and x["status"] == status][:2]
+    ]
+    data = tmp_path / "few.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in picked), encoding="utf-8")
+    code, out, err = cli("evaluate", "--data", str(data))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines[0] == "loading the model naio-default (shipped) ..."
+    assert f"scoring {len(picked)} documents with the model and the keyword baseline ..." in lines
+    assert re.fullmatch(r"scored in [\d.]+ s", lines[-1])
+    assert f"({len(picked)} documents)" in out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -153,6 +155,7 @@ def evaluate_command(
     from ..errors import CorpusError
     from ..evaluate import evaluate, headline
 
+    err.print(f"loading the model {model or 'naio-default (shipped)'} ...")
     clf = pipeline.load(model)
     records = read_corpus(data)
     if not records:
@@ -188,7 +191,17 @@ def evaluate_command(
             "train.jsonl beside --data); only the keyword baseline is shown.",
             highlight=False,
         )
-    result = evaluate(clf, records, train_records=train_records)
+    baselines = "the keyword baseline" + (
+        f" and the TF-IDF baseline (trained on {len(train_records)} documents)"
+        if train_records
+        else ""
+    )
+    what = f"scoring {len(records)} documents with the model and {baselines}"
+    err.print(f"{what} ...")
+    started = time.perf_counter()
+    with err.status(what + " ...", spinner="dots") if err.is_terminal else nullcontext():
+        result = evaluate(clf, records, train_records=train_records)
+    err.print(f"scored in {time.perf_counter() - started:.1f} s")
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
