@@ -280,9 +280,20 @@ class Store:
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         if not tables:
-            with self._conn:
-                self._conn.executescript(_SCHEMA_V1)
-                self._conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            # One transaction under the write lock: a kill leaves no half-made schema, and two
+            # processes opening a new file at once (a crawl and a reader) both find it whole.
+            script = _SCHEMA_V1.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ").replace(
+                "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "
+            )
+            try:
+                self._conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nINSERT INTO schema_version SELECT "
+                    f"{SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM schema_version);\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                raise
             return
         if "schema_version" not in tables:
             raise ConfigError(
