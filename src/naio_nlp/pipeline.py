@@ -679,8 +679,8 @@ class Classifier:
                     arrays = {k: npz[k] for k in npz.files}
             except Exception as exc:  # BadZipFile, EOFError, zlib.error on a cut-off file
                 raise ModelError(
-                    f"{weights}: corrupted or incomplete model: not a readable NumPy archive "
-                    f"({type(exc).__name__}: {exc}); copy the model folder again or retrain it"
+                    f"{path}: corrupted or incomplete model: {weights} is not a readable NumPy "
+                    f"archive ({type(exc).__name__}); copy the model folder again or retrain it"
                 ) from exc
             heads = {}
             for name, spec in meta["heads"].items():

@@ -17,6 +17,7 @@ import csv
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -134,6 +135,26 @@ _ARTICLE_COLUMNS = (
 )
 
 
+def _use_wal(conn: sqlite3.Connection, *, patience: float = 30.0) -> None:
+    """Switch to WAL mode, waiting while another connection holds the file.
+
+    Changing the journal mode needs an exclusive lock and SQLite answers
+    "database is locked" at once instead of calling the busy handler, so two
+    processes opening a new store together (a crawl and a reader) would race.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -243,7 +264,7 @@ class Store:
             raise ConfigError(f"{self.path}: cannot open the store: {exc}") from exc
         self._conn.row_factory = sqlite3.Row
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self._conn)
             # NORMAL in WAL mode: a killed process loses nothing committed; only an
             # OS crash may lose the last transactions, which a re-crawl refetches.
             self._conn.execute("PRAGMA synchronous=NORMAL")
