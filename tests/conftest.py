@@ -28,7 +28,13 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
 def _say(config: pytest.Config, message: str) -> None:
     """A line on pytest's terminal even while output is captured (slow fixtures say so)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    if capture is None:
+        reporter.write_line(message)
+        return
+    with capture.global_and_fixture_disabled():  # fixture setup runs with output captured
         reporter.write_line(message)
 
 
