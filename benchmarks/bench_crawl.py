@@ -1,11 +1,16 @@
-"""Crawl benchmarks on loopback: throughput, the unchanged re-run, faults, kill and resume.
+"""Crawl benchmarks on loopback: throughput, one host at --delay 0, the unchanged re-run,
+faults, kill and resume.
 
 Prints figures; asserts nothing. Targets (issue 6): >= 150 pages/s fetched,
 extracted and stored with zero politeness delay; a second unchanged run makes
 only conditional requests and stores nothing; the fault run and the
-kill-and-resume run end with zero lost and zero duplicated articles.
+kill-and-resume run end with zero lost and zero duplicated articles. Issue 15
+item 7: one host, ``naio-nlp crawl --delay 0`` settings (one request at a
+time), within 1.5x of Scrapy's ~150 pages/s, with CPU seconds per page
+printed beside pages/s (of the crawler and of the server process) so a busy
+machine can be told from an idle crawler.
 
-Run: ``.venv/bin/python benchmarks/bench_crawl.py [--pages 600]``.
+Run: ``.venv/bin/python benchmarks/bench_crawl.py [--pages 600] [--only one-host]``.
 The server runs in its own process so that it does not share the crawler's GIL.
 """
 
@@ -34,7 +39,9 @@ from naio_nlp.store import Store  # noqa: E402
 SERVER = """
 import sys
 sys.path.insert(0, {tests!r})
-from collect_site_server import Page, SiteServer
+from collect_site_server import Page, SiteServer, _Handler
+if len(sys.argv) > 3 and sys.argv[3] == "nagle":
+    _Handler.disable_nagle_algorithm = False  # http.server's default, unlike nginx or Apache
 server = SiteServer(root=None, delay=float(sys.argv[2])).start()
 server.pages["/robots.txt"] = Page(b"User-agent: *\\nAllow: /\\n", "text/plain")
 server.add_bulk(int(sys.argv[1]))
@@ -45,10 +52,12 @@ sys.stdin.read()
 ZERO_DELAY = CrawlSettings(per_host_delay=0.0, per_host_concurrency=16, concurrency=16)
 
 
-def start_server(pages: int, delay: float = 0.0) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    pages: int, delay: float = 0.0, *, nagle: bool = False
+) -> tuple[subprocess.Popen[str], str]:
     script = SERVER.format(tests=str(ROOT / "tests" / "collect"))
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, str(pages), str(delay)],
+        [sys.executable, "-c", script, str(pages), str(delay), "nagle" if nagle else "nodelay"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -100,6 +109,46 @@ def throughput(pages: int, workdir: Path) -> None:
                 f"{again.total('new')}, updated {again.total('updated')}; {elapsed:.2f} s; "
                 f"store still {store.count()} articles"
             )
+    finally:
+        stop(proc)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_host(pages: int, workdir: Path, *, nagle: bool) -> None:
+    """``naio-nlp crawl --delay 0`` on one loopback host: one request in flight at a time."""
+    from naio_nlp.language import page_language
+
+    page_language("Pejabat Kecerdasan Buatan Negara mengumumkan inisiatif baharu hari ini")
+    proc, base = start_server(pages, nagle=nagle)
+    settings = CrawlSettings(per_host_delay=0.0)  # every other setting as the CLI's default
+    try:
+        source = bulk_source(base, pages)
+        db = workdir / f"one-host-{'nagle' if nagle else 'nodelay'}.db"
+        with Store(db) as store:
+            server_cpu = _cpu_seconds(proc.pid)
+            cpu = time.process_time()
+            started = time.perf_counter()
+            report = crawl([source], store, settings=settings)
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+            server_cpu = _cpu_seconds(proc.pid) - server_cpu
+            stored = store.count()
+        idle = max(0.0, 1 - cpu / elapsed)
+        server = "Nagle on (http.server's default)" if nagle else "TCP_NODELAY (as nginx)"
+        print(
+            f"one host, --delay 0, server {server}: {stored} pages in {elapsed:.2f} s = "
+            f"{stored / elapsed:.0f} pages/s; crawler CPU {cpu / stored * 1000:.1f} ms/page "
+            f"(off CPU {idle:.0%} of wall: waiting, or a busy machine), "
+            f"server CPU {server_cpu / stored * 1000:.1f} ms/page; "
+            f"{report.requests} requests, per-host concurrency {settings.per_host_concurrency}, "
+            f"language model loaded before timing; load average {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} cores (target: >= 100 pages/s, Scrapy ~150 / 1.5)"
+        )
     finally:
         stop(proc)
 
@@ -187,12 +236,23 @@ def kill_and_resume(workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument(
+        "--only",
+        choices=["throughput", "one-host", "faults", "kill"],
+        help="Run one case (default: all).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        throughput(args.pages, workdir)
-        fault_run(workdir)
-        kill_and_resume(workdir)
+        if args.only in (None, "throughput"):
+            throughput(args.pages, workdir)
+        if args.only in (None, "one-host"):
+            one_host(args.pages, workdir, nagle=False)
+            one_host(args.pages, workdir, nagle=True)
+        if args.only in (None, "faults"):
+            fault_run(workdir)
+        if args.only in (None, "kill"):
+            kill_and_resume(workdir)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 
 def main() -> int:
@@ -19,13 +20,31 @@ def main() -> int:
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
         print("note: chromium not found and cannot be installed here; browser tests will skip")
         return 0
-    print("installing Debian's chromium for the report's browser test ...", flush=True)
+    print(
+        "installing Debian's chromium for the report's browser test (once per machine; "
+        "about 100 MB, a minute or two) ...",
+        flush=True,
+    )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False)
-        if done.returncode != 0:
+    steps = (
+        ("reading the package lists", ["apt-get", "update", "-q"]),
+        ("downloading and unpacking chromium", ["apt-get", "install", "-y", "-q", "chromium"]),
+    )
+    started = time.monotonic()
+    for n, (what, cmd) in enumerate(steps, start=1):
+        print(f"[{n}/{len(steps)}] {what}: {' '.join(cmd)}", flush=True)
+        # apt's own lines (Get:, Unpacking, Setting up) are the progress; indented under the step
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith(("Get:", "Unpacking", "Setting up", "Fetched", "Need to get")):
+                print("    " + line.rstrip()[:120], flush=True)
+        if proc.wait() != 0:
             print(f"note: {' '.join(cmd)} failed; browser tests will skip", file=sys.stderr)
             return 0
+    print(f"chromium installed in {time.monotonic() - started:.0f} s", flush=True)
     return 0
 
 

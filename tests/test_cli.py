@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import naio_nlp
 
@@ -15,10 +17,21 @@ def test_version(cli: Cli) -> None:
     assert out.strip() == f"naio-nlp {naio_nlp.__version__}"
 
 
-def test_help_lists_commands(cli: Cli) -> None:
+def test_help_lists_every_command_with_its_summary(cli: Cli) -> None:
+    import typer.main
+
+    from naio_nlp.cli import app
+
     code, out, _ = cli("--help")
     assert code == 0
-    assert "Usage" in out and "naio-nlp" in out
+    assert out.startswith("Usage: naio-nlp [OPTIONS] COMMAND [ARGS]...")
+    group = typer.main.get_command(app)
+    commands = group.commands  # type: ignore[attr-defined]
+    assert {"run", "crawl", "classify", "train", "evaluate", "report", "sources"} <= set(commands)
+    listed = out.split("Commands:", 1)[1]
+    for name, command in commands.items():
+        summary = command.get_short_help_str(limit=40).rstrip(".")[:20]
+        assert f"  {name} " in listed and summary in listed, name
 
 
 def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
@@ -27,11 +40,25 @@ def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     assert "no-such-command" in err
 
 
-def test_console_script_module_runs() -> None:
+def test_the_console_script_runs_as_a_user_runs_it(tmp_path: Path) -> None:
+    """The installed ``naio-nlp`` entry point, in a subprocess: version, then a real classify."""
+    script = Path(sys.executable).parent / "naio-nlp"
+    assert script.is_file(), "the console script is not installed (pip install -e .)"
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"naio-nlp {naio_nlp.__version__}"
+    doc = {"id": "d1", "text": "The National AI Office released its AI governance guideline."}
     done = subprocess.run(
-        [sys.executable, "-c", "import naio_nlp; print(naio_nlp.__version__)"],
+        [str(script), "classify", "-"],
+        input=json.dumps(doc) + "\n",
         capture_output=True,
         text=True,
-        check=True,
+        cwd=tmp_path,
     )
-    assert done.stdout.strip() == naio_nlp.__version__
+    assert done.returncode == 0, done.stderr
+    (row,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert row["id"] == "d1" and row["status"] in naio_nlp.STATUSES
+    assert "read 1, classified 1" in done.stderr
+    bad = subprocess.run(
+        [str(script), "classify", str(tmp_path / "missing.jsonl")], capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "missing.jsonl" in bad.stderr

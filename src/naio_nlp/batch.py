@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from ._workers import map_batches
-from .errors import ExtractionError, InputError, ModelError
+from .errors import ExtractionError, InputError, InvalidFieldError, ModelError, TruncatedInput
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .schema import Prediction, _prediction_from_own_dict
 
@@ -73,10 +73,6 @@ _HTML = (".html", ".htm")
 _TEXT = (".txt",)
 _SNIFF = 8192
 ErrorHandler = Callable[[InputError], None]
-
-
-class TruncatedInput(InputError):
-    """A warning, not a skip: the document was classified on its first characters only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,8 +245,13 @@ class _Reader:
             yield from self._jsonl(stream, "<stdin>")
         elif kind == "jsonl":
             with open(name, "rb") as f:
-                if self._usable(f, name):
+                utf16 = f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+                f.seek(0)
+                if not utf16 and self._usable(f, name, jsonl=True):
                     yield from self._jsonl(f, name)
+            if utf16:  # decoded by its byte-order mark, as .txt files are
+                with open(name, encoding="utf-16", errors="replace", newline="") as text:
+                    yield from self._jsonl(_Utf16Lines(text), name)
         elif kind in ("csv", "tsv"):
             with open(name, "rb") as f:
                 if self._usable(f, name):
@@ -271,14 +272,19 @@ class _Reader:
             if doc is not None:
                 yield doc
 
-    def _usable(self, f: IO[bytes], name: str) -> bool:
-        """An empty or binary file is one error, not one per line."""
+    def _usable(self, f: IO[bytes], name: str, *, jsonl: bool = False) -> bool:
+        """An empty or binary file is one error, not one per line.
+
+        One stray NUL does not make a file binary. A JSONL file is judged line
+        by line: it is dropped whole only when its first 8 KB hold NULs and not
+        one readable JSON line, so a bad line never costs the good ones.
+        """
         head = f.read(_SNIFF)
         f.seek(0)
         if not head.strip():
             self.skip(name, "empty file; skipped")
             return False
-        if b"\x00" in head:
+        if _looks_binary(head) and not (jsonl and _has_json_line(head)):
             self.skip(name, "binary file (NUL bytes), not UTF-8 text; skipped")
             return False
         return True
@@ -337,7 +343,7 @@ class _Reader:
 
     # -- JSONL
 
-    def _jsonl(self, f: IO[bytes], source: str) -> Iterator[_Doc]:
+    def _jsonl(self, f: IO[bytes] | _Utf16Lines, source: str) -> Iterator[_Doc]:
         for n, raw, size in _capped_lines(f, MAX_LINE_BYTES):
             if n == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
@@ -348,6 +354,9 @@ class _Reader:
                 doc = self._long_jsonl(raw, size, source, n, default_id)
                 if doc is not None:
                     yield doc
+                continue
+            if b"\x00" in raw:
+                self.skip(source, "NUL bytes (binary data), not a JSON line; line skipped", n)
                 continue
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
@@ -501,7 +510,7 @@ class _Reader:
         note = f"file of {_mb(size)} is over the {_mb(cap)} read limit" if cut else ""
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16", errors="replace")
-        elif b"\x00" in data[:_SNIFF]:
+        elif _looks_binary(data[:_SNIFF]):
             self.skip(source, "binary file (NUL bytes), not HTML or text; skipped")
             return None
         elif is_html:
@@ -533,7 +542,35 @@ class _Reader:
         )
 
 
-def _capped_lines(f: IO[bytes], cap: int) -> Iterator[tuple[int, bytes, int | None]]:
+def _looks_binary(head: bytes) -> bool:
+    """More than one NUL byte: text files (UTF-8, or UTF-16 with its BOM) have none."""
+    return head.count(b"\x00") > 1
+
+
+def _has_json_line(head: bytes) -> bool:
+    """Whether a complete line of ``head`` is a JSON object (the file is JSONL after all)."""
+    for raw in head.split(b"\n")[:-1]:
+        line = raw.strip()
+        if line.startswith(b"{") and b"\x00" not in line:
+            try:
+                return isinstance(json.loads(line), dict)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+    return False
+
+
+class _Utf16Lines:
+    """A UTF-16 file read as UTF-8 lines (what :func:`_capped_lines` reads)."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+
+    def readline(self, limit: int = -1) -> bytes:
+        line: str = self._text.readline(limit)
+        return line.encode("utf-8")
+
+
+def _capped_lines(f: IO[bytes] | _Utf16Lines, cap: int) -> Iterator[tuple[int, bytes, int | None]]:
     """(line number, first ``cap`` bytes, full size if the line was longer else None).
 
     The rest of an over-long line is read in 1 MB pieces and dropped, so one
@@ -768,11 +805,13 @@ def classify_files(
     raise at once, before anything is read.
     """
     if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
+        raise InvalidFieldError("classify_files: batch_size", batch_size, "an integer >= 1")
     if workers < 1:
-        raise ValueError("workers must be at least 1")
+        raise InvalidFieldError("classify_files: workers", workers, "an integer >= 1")
     if not 1 <= max_chars <= MAX_CHARS:
-        raise ValueError(f"max_chars must be between 1 and {MAX_CHARS}")
+        raise InvalidFieldError(
+            "classify_files: max_chars", max_chars, f"an integer from 1 to {MAX_CHARS:,}"
+        )
     inputs = [(os.fspath(p), input_kind(p)) for p in paths]
     if sum(kind == "stdin" for _, kind in inputs) > 1:
         raise InputError(STDIN, "stdin can be read only once; give '-' once")

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 import spacy
 
 from ._version import __version__
-from .errors import ModelError
+from .errors import InvalidFieldError, ModelError
 from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES
 from .lexicon import lexicon_dict
@@ -384,7 +384,7 @@ class Classifier:
         output is identical to one process.
         """
         if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
+            raise InvalidFieldError("classify_many: batch_size", batch_size, "an integer >= 1")
         rows = (_as_row(item, i) for i, item in enumerate(items))
         batches = iter(lambda: list(islice(rows, batch_size)), [])
         if n_process <= 1:
@@ -672,13 +672,15 @@ class Classifier:
         try:
             lexicon = json.loads((path / "lexicon.json").read_text(encoding="utf-8"))
             pipelines = {lang: spacy.load(path / "spacy" / lang) for lang in ("en", "ms")}
+            weights = path / "weights.npz"
             try:
-                with np.load(path / "weights.npz", allow_pickle=False) as npz:
+                # opened here: np.load leaks its own handle when the archive is cut off
+                with weights.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
                     arrays = {k: npz[k] for k in npz.files}
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # BadZipFile, EOFError, zlib.error on a cut-off file
                 raise ModelError(
-                    f"{path}: corrupted or incomplete model (weights.npz is not a readable "
-                    f"NumPy archive: {type(exc).__name__})"
+                    f"{path}: corrupted or incomplete model: {weights} is not a readable NumPy "
+                    f"archive ({type(exc).__name__}); copy the model folder again or retrain it"
                 ) from exc
             heads = {}
             for name, spec in meta["heads"].items():
@@ -764,7 +766,9 @@ def _as_row(item: Article | Mapping[str, Any] | str, i: int) -> tuple[str, str, 
         return str(i), "", item, None
     text = item.get("text")
     if not isinstance(text, str):
-        raise ValueError(f"item {i}: 'text' must be a string")
+        raise InvalidFieldError(
+            f"classify_many: item {i} 'text'", type(text).__name__, "a string (the document)"
+        )
     lang = item.get("lang", item.get("language"))
     return str(item.get("id", i)), str(item.get("title") or ""), text, lang
 

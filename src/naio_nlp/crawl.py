@@ -25,7 +25,7 @@ from typing import Any, Literal
 from lxml import etree  # type: ignore[import-untyped]
 
 from .dates import KL, parse_date
-from .errors import ExtractionError, FetchError
+from .errors import ExtractionError, FetchError, NotTextError
 from .extract import (
     EmptyPageError,
     ExtractedPage,
@@ -99,6 +99,7 @@ class SourceCounts:
     skipped: int = 0
     http_403: int = 0
     selector_misses: int = 0
+    not_text: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """Counts by name (the health record keeps them)."""
@@ -630,6 +631,11 @@ class _SourceCrawl:
                     return outcomes[0]
             self.problem("empty", str(exc), item.url)
             return self._count("empty")
+        except NotTextError as exc:
+            # a binary body served as a page (an error page, a mislabelled file): never stored
+            self._log(item.url, result.status, "empty", error=str(exc), **validators)
+            self.problem("not_text", str(exc), item.url)
+            return self._count("not_text")
         except ExtractionError as exc:
             self._log(item.url, result.status, "empty", error=str(exc), **validators)
             self.problem("empty", str(exc), item.url)

@@ -1,11 +1,22 @@
 """One exception tree for the whole library.
 
+Every exception naio_nlp raises on purpose is defined here and exported from
+``naio_nlp``::
+
     NaioError
-    ├── InvalidFieldError   (also ValueError)  a data-model field holds a bad value
+    ├── InvalidFieldError   (also ValueError)  a field or an argument holds a bad value
     ├── CorpusError                            a corpus file breaks the schema
     ├── InputError                             a batch input cannot be read
+    │   └── TruncatedInput                     (a warning) a document was cut short
     ├── FetchError                             a page could not be fetched
+    │   ├── RobotsBlockedError                 robots.txt disallows the URL
+    │   ├── HostNotAllowedError                the URL or a redirect leaves the source's hosts
+    │   ├── TooLargeError                      the body (after decompression) passed the size limit
+    │   └── UnsupportedContentError            the content type is not a page, feed or PDF
     ├── ExtractionError                        a fetched page held no article
+    │   ├── JsShellError                       a JavaScript application shell, no server text
+    │   ├── EmptyPageError                     no article text (may still link PDFs)
+    │   └── NotTextError                       the body is not text (binary, undecodable)
     ├── ModelError                             a model cannot be loaded or used
     └── ConfigError                            a settings or sources file is wrong
 
@@ -18,12 +29,20 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "CorpusError",
+    "EmptyPageError",
     "ExtractionError",
     "FetchError",
+    "HostNotAllowedError",
     "InputError",
     "InvalidFieldError",
+    "JsShellError",
     "ModelError",
     "NaioError",
+    "NotTextError",
+    "RobotsBlockedError",
+    "TooLargeError",
+    "TruncatedInput",
+    "UnsupportedContentError",
 ]
 
 
@@ -32,7 +51,7 @@ class NaioError(Exception):
 
 
 class InvalidFieldError(NaioError, ValueError):
-    """A data-model field holds a value outside its vocabulary or range."""
+    """A data-model field or a function argument holds a value outside its vocabulary or range."""
 
     def __init__(self, field: str, value: object, expected: str) -> None:
         self.field = field
@@ -64,6 +83,10 @@ class InputError(NaioError):
         super().__init__(f"{where}: {message}")
 
 
+class TruncatedInput(InputError):
+    """A warning, not a skip: the document was classified on its first characters only."""
+
+
 class FetchError(NaioError):
     """A URL could not be fetched; carries the URL and, if any, the HTTP status."""
 
@@ -74,12 +97,47 @@ class FetchError(NaioError):
         super().__init__(f"{prefix}{url}: {message}")
 
 
+class RobotsBlockedError(FetchError):
+    """robots.txt disallows this URL for our user agent."""
+
+
+class HostNotAllowedError(FetchError):
+    """The URL (or a redirect) leads to a host the source does not allow."""
+
+
+class TooLargeError(FetchError):
+    """The body exceeds ``max_body_bytes`` (counted after decompression); download stopped."""
+
+
+class UnsupportedContentError(FetchError):
+    """The server sent a content type we do not extract (image, video, archive...)."""
+
+
 class ExtractionError(NaioError):
-    """A fetched page held no extractable article (empty, JS shell, not HTML)."""
+    """A fetched page held no extractable article (empty, JS shell, not text)."""
 
     def __init__(self, url: str, message: str) -> None:
         self.url = url
         super().__init__(f"{url}: {message}")
+
+
+class JsShellError(ExtractionError):
+    """The page is a JavaScript application shell; its text only exists after scripts run."""
+
+
+class EmptyPageError(ExtractionError):
+    """The page has no article text; it may still link PDFs that hold the release."""
+
+    def __init__(
+        self, url: str, message: str, *, title: str = "", pdf_links: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(url, message)
+        self.title = title
+        self.pdf_links = pdf_links
+
+
+class NotTextError(ExtractionError):
+    """The body is served as a page but is not text (binary, undecodable, no sentences)."""
 
 
 class ModelError(NaioError):

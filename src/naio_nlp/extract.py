@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from charset_normalizer import from_bytes
 
 from .dates import parse_date
-from .errors import ExtractionError
+from .errors import EmptyPageError, ExtractionError, JsShellError, NotTextError
 from .language import page_language
 from .urls import is_http_url, resolve
 
@@ -38,6 +38,7 @@ __all__ = [
     "extract_html",
     "extract_links",
     "extract_pdf",
+    "not_text_reason",
 ]
 
 #: Fewer words than this is not an article (a "download the PDF" stub, an error page).
@@ -80,21 +81,6 @@ class Link:
     text: str
 
 
-class JsShellError(ExtractionError):
-    """The page is a JavaScript application shell; its text only exists after scripts run."""
-
-
-class EmptyPageError(ExtractionError):
-    """The page has no article text; it may still link PDFs that hold the release."""
-
-    def __init__(
-        self, url: str, message: str, *, title: str = "", pdf_links: tuple[str, ...] = ()
-    ) -> None:
-        super().__init__(url, message)
-        self.title = title
-        self.pdf_links = pdf_links
-
-
 # --------------------------------------------------------------------------- decoding
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
@@ -114,9 +100,14 @@ def _codec(label: str) -> str | None:
 def decode_html(content: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (text, encoding used).
 
-    Order: byte-order mark, the HTTP Content-Type charset, a ``<meta charset>``
-    in the first 4 KB, then charset-normalizer's detection, then UTF-8 with
-    replacement characters so a bad byte never loses the page.
+    Order: byte-order mark; bytes that are valid UTF-8 with multi-byte
+    characters (they win over a contradicting header or ``<meta charset>``,
+    since a single-byte page is almost never valid multi-byte UTF-8 by
+    chance); the HTTP Content-Type charset, then a ``<meta charset>`` in the
+    first 4 KB, each only if it decodes the bytes cleanly (a page labelled
+    utf-8 that is really windows-1252 falls through); charset-normalizer's
+    detection; UTF-8 with replacement characters so a bad byte never loses
+    the page.
     """
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -125,6 +116,12 @@ def decode_html(content: bytes, content_type: str | None = None) -> tuple[str, s
     ):
         if content.startswith(bom):
             return content.decode(name, errors="replace"), name
+    try:
+        as_utf8: str | None = content.decode("utf-8")
+    except UnicodeDecodeError:
+        as_utf8 = None
+    if as_utf8 is not None and not content.isascii():
+        return as_utf8, "utf-8"
     candidates: list[str] = []
     if content_type:
         m = _HEADER_CHARSET.search(content_type)
@@ -135,17 +132,44 @@ def decode_html(content: bytes, content_type: str | None = None) -> tuple[str, s
         candidates.append(m2.group(1).decode("ascii", errors="ignore"))
     for label in candidates:
         codec = _codec(label)
-        if codec is not None:
-            return content.decode(codec, errors="replace"), codec
-    try:
-        return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        if codec is None:
+            continue
+        try:
+            return content.decode(codec), codec
+        except UnicodeDecodeError:
+            continue  # the label is wrong for these bytes: try the next, then detect
+    if as_utf8 is not None:
+        return as_utf8, "utf-8"
     best = from_bytes(content[:65536]).best()
     if best is not None and best.encoding:
         codec = _codec(best.encoding) or "utf-8"
         return content.decode(codec, errors="replace"), codec
     return content.decode("utf-8", errors="replace"), "utf-8"
+
+
+#: C0 controls other than tab, newline, form feed and carriage return, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: Four words in a row: the least a page of prose has and a binary blob lacks.
+_SENTENCE = re.compile(r"(?:[^\W\d_]{1,25}[,;:]?[ \t]+){3}[^\W\d_]{1,25}")
+_MAX_CONTROL_SHARE = 0.01
+_MAX_REPLACEMENT_SHARE = 0.02
+
+
+def not_text_reason(text: str) -> str | None:
+    """Why decoded page text is not text (binary served as a page), or None if it is."""
+    if not text:
+        return None
+    size = len(text)
+    controls = len(_CONTROL.findall(text))
+    if controls > _MAX_CONTROL_SHARE * size:
+        return (
+            f"not text: {controls / size:.0%} of its characters are control characters "
+            "(a binary file served as a page?)"
+        )
+    replaced = text.count("\ufffd")
+    if replaced > _MAX_REPLACEMENT_SHARE * size:
+        return f"not text: {replaced / size:.0%} of its bytes could not be decoded in any charset"
+    return None
 
 
 # --------------------------------------------------------------------------- html
@@ -570,12 +594,17 @@ def extract_html(
 ) -> ExtractedPage:
     """Extract one article from an HTML page.
 
-    Raises :class:`JsShellError` for a JavaScript-only shell and
-    :class:`EmptyPageError` for a page without body text (both are
-    :class:`~naio_nlp.errors.ExtractionError`).
+    Raises :class:`JsShellError` for a JavaScript-only shell,
+    :class:`EmptyPageError` for a page without body text and
+    :class:`NotTextError` for a body that is not text (control characters,
+    undecodable bytes, no sentence); all are
+    :class:`~naio_nlp.errors.ExtractionError`.
     """
     where = url or "<html>"
     html = content if isinstance(content, str) else decode_html(content, content_type)[0]
+    reason = not_text_reason(html)
+    if reason is not None:
+        raise NotTextError(where, reason)
     soup = BeautifulSoup(html, "lxml")
     if soup.find() is None:
         raise EmptyPageError(where, "not an HTML document")
@@ -638,6 +667,8 @@ def extract_html(
         raise EmptyPageError(
             where, "no article text found on the page", title=title, pdf_links=pdf_links
         )
+    if _SENTENCE.search(text) is None:
+        raise NotTextError(where, "not text: no sentence in its body (a binary or encoded blob?)")
     language = page_language(text, hint=lang_hint)
     return ExtractedPage(
         title=title,

@@ -15,16 +15,27 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from types import TracebackType
+from typing import Any
 
 import httpx
 from protego import Protego
 
 from ._version import __version__
-from .errors import ConfigError, FetchError
+from .errors import (
+    ConfigError,
+    FetchError,
+    HostNotAllowedError,
+    RobotsBlockedError,
+    TooLargeError,
+    UnsupportedContentError,
+)
 from .urls import host_of, resolve, same_site
 
 __all__ = [
@@ -124,20 +135,54 @@ class FetchResult:
     attempts: int = 1
 
 
-class RobotsBlockedError(FetchError):
-    """robots.txt disallows this URL for our user agent."""
+class _Inflater:
+    """Undo Content-Encoding while streaming, never producing more than the room left.
 
+    httpx's own decoders inflate a whole network chunk at once: 64 KB of a
+    gzip bomb becomes 64 MB before any limit is checked. Here each call asks
+    zlib for at most ``room + 1`` bytes, so the body-size limit bounds the
+    decompressed size (and the memory) as it streams.
+    """
 
-class HostNotAllowedError(FetchError):
-    """The URL (or a redirect) leads to a host the source does not allow."""
+    def __init__(self, url: str, encoding: str) -> None:
+        self.url = url
+        self.encoding = encoding.strip().lower()
+        self._zlib: Any = None
+        if self.encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif self.encoding not in ("", "identity", "deflate"):
+            raise UnsupportedContentError(
+                url, f"content encoding {self.encoding!r} is not supported (we ask for gzip)"
+            )
 
+    def feed(self, raw: bytes, room: int) -> Iterator[bytes]:
+        """Decoded bytes of ``raw``; stops once more than ``room`` bytes came out."""
+        if not self.encoding or self.encoding == "identity":
+            yield raw
+            return
+        if self._zlib is None:  # deflate: zlib-wrapped as the RFC says, or raw as IIS sends it
+            wrapped = len(raw) >= 2 and (raw[0] & 0x0F) == 8 and (raw[0] << 8 | raw[1]) % 31 == 0
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        data = raw
+        try:
+            while data:
+                out = self._zlib.decompress(data, max(room, 0) + 1)
+                room -= len(out)
+                yield out
+                if room < 0:
+                    return
+                data = self._zlib.unconsumed_tail
+        except zlib.error as exc:
+            raise FetchError(self.url, f"body is not valid {self.encoding} ({exc})") from None
 
-class TooLargeError(FetchError):
-    """The body exceeds ``max_body_bytes``; the download was stopped."""
-
-
-class UnsupportedContentError(FetchError):
-    """The server sent a content type we do not extract (image, video, archive...)."""
+    def flush(self) -> bytes:
+        """What zlib still holds once the body has ended."""
+        if self._zlib is None:
+            return b""
+        try:
+            return bytes(self._zlib.flush())
+        except zlib.error as exc:
+            raise FetchError(self.url, f"body is not valid {self.encoding} ({exc})") from None
 
 
 class _Retry(Exception):
@@ -204,10 +249,16 @@ class Fetcher:
                 "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
                 "application/pdf;q=0.8,*/*;q=0.5",
                 "Accept-Language": "ms,en;q=0.9",
+                # only what _Inflater undoes with a bound on the decompressed size
+                "Accept-Encoding": "gzip, deflate",
             },
-            limits=httpx.Limits(
-                max_connections=self.settings.concurrency,
-                max_keepalive_connections=self.settings.concurrency,
+            transport=httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(
+                    max_connections=self.settings.concurrency,
+                    max_keepalive_connections=self.settings.concurrency,
+                ),
+                # a request is small and latency-bound: never hold it back for an ACK (Nagle)
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
             ),
             trust_env=False,
         )
@@ -270,7 +321,10 @@ class Fetcher:
         host.robots = Protego.parse(text)
         delay = host.robots.crawl_delay(_ROBOTS_TOKEN)
         if delay is not None:
+            before = host.delay
             host.delay = max(host.delay, min(float(delay), 120.0))
+            # the slot after robots.txt was booked with the old delay: the first page waits too
+            host.next_at += host.delay - before
 
     async def robots_allows(self, url: str) -> bool:
         """Whether robots.txt of ``url``'s host lets us fetch it (loaded once per host).
@@ -457,13 +511,22 @@ class Fetcher:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise TooLargeError(url, f"body of {int(declared):,} bytes exceeds the {limit:,} limit")
+        inflater = _Inflater(url, response.headers.get("Content-Encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise TooLargeError(url, f"body exceeds the {limit:,}-byte limit; download stopped")
-            chunks.append(chunk)
+        async for raw in response.aiter_raw():
+            for chunk in inflater.feed(raw, limit - size):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLargeError(
+                        url, f"body exceeds the {limit:,}-byte limit; download stopped"
+                    )
+                chunks.append(chunk)
+        tail = inflater.flush()
+        size += len(tail)
+        if size > limit:
+            raise TooLargeError(url, f"body exceeds the {limit:,}-byte limit; download stopped")
+        chunks.append(tail)
         return FetchResult(
             url=url,
             final_url=url,

@@ -17,6 +17,7 @@ import csv
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -134,6 +135,26 @@ _ARTICLE_COLUMNS = (
 )
 
 
+def _use_wal(conn: sqlite3.Connection, *, patience: float = 30.0) -> None:
+    """Switch to WAL mode, waiting while another connection holds the file.
+
+    Changing the journal mode needs an exclusive lock and SQLite answers
+    "database is locked" at once instead of calling the busy handler, so two
+    processes opening a new store together (a crawl and a reader) would race.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -243,7 +264,7 @@ class Store:
             raise ConfigError(f"{self.path}: cannot open the store: {exc}") from exc
         self._conn.row_factory = sqlite3.Row
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self._conn)
             # NORMAL in WAL mode: a killed process loses nothing committed; only an
             # OS crash may lose the last transactions, which a re-crawl refetches.
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -280,9 +301,20 @@ class Store:
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         if not tables:
-            with self._conn:
-                self._conn.executescript(_SCHEMA_V1)
-                self._conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            # One transaction under the write lock: a kill leaves no half-made schema, and two
+            # processes opening a new file at once (a crawl and a reader) both find it whole.
+            script = _SCHEMA_V1.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ").replace(
+                "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "
+            )
+            try:
+                self._conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nINSERT INTO schema_version SELECT "
+                    f"{SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM schema_version);\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                raise
             return
         if "schema_version" not in tables:
             raise ConfigError(

@@ -61,7 +61,7 @@ def test_a_silent_source_fails_the_crawl_loudly(cli: Cli, site: SiteServer, tmp_
     code, _, err = cli(
         "crawl", "--sources", str(path), "--db", str(tmp_path / "d.db"), "--delay", "0"
     )
-    assert code == 2 and "SOURCE YIELDED NOTHING" in err and "moved" in err
+    assert code == 2 and "error: source yielded nothing: " in err and "moved" in err
 
 
 def test_sources_list_and_check(cli: Cli, site: SiteServer, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from collect_site_server import SITE, Page, SiteServer
@@ -104,11 +105,15 @@ def test_a_source_yielding_nothing_is_reported_loudly(
     assert health.empty_runs == 1 and health.last_success is None
 
 
-def test_crawl_delay_from_robots_and_polite_defaults(empty_site: SiteServer, store: Store) -> None:
+def test_crawl_delay_from_robots_spaces_every_request(empty_site: SiteServer, store: Store) -> None:
+    """Crawl-delay holds between every two requests, the first page after robots.txt included."""
     settings = CrawlSettings()
     assert settings.obey_robots and settings.per_host_concurrency == 1
     assert settings.per_host_delay >= 1.0 and "+http" in settings.user_agent_header
-    empty_site.pages["/robots.txt"] = Page(b"User-agent: *\nCrawl-delay: 0.05\n", "text/plain")
+    crawl_delay = 0.3
+    empty_site.pages["/robots.txt"] = Page(
+        f"User-agent: *\nCrawl-delay: {crawl_delay}\n".encode(), "text/plain"
+    )
     empty_site.add_bulk(3)
     path_sources = [
         Source(
@@ -122,3 +127,9 @@ def test_crawl_delay_from_robots_and_polite_defaults(empty_site: SiteServer, sto
     empty_site.pages["/bulk/"] = empty_site.pages["/bulk/list-1.html"]
     report = crawl(path_sources, store, settings=replace(settings, per_host_delay=0.0))
     assert report.counts["bulk"].new == 3
+    arrivals = sorted(empty_site.requests, key=lambda r: r.at)
+    assert [r.path for r in arrivals[:2]] == ["/robots.txt", "/bulk/"]
+    assert len(arrivals) == 5
+    gaps = [later.at - earlier.at for earlier, later in pairwise(arrivals)]
+    # the server notes arrival a little after the client's timer: allow 5% of jitter
+    assert min(gaps) >= crawl_delay * 0.95, gaps

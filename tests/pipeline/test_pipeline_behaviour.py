@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -236,8 +237,12 @@ def test_spacy_factory_sets_cats_and_extension(trained_model_path: Path) -> None
     assert "type:public_guidance" in doc.cats and "domain:talent" in doc.cats
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not beside the checkout")
 def test_shipped_model_labels_the_seed_documents_as_the_codebook_does() -> None:
+    if not SEEDS.is_dir():
+        reason = f"the seed documents are not beside the checkout ({SEEDS})"
+        if os.environ.get("CI"):  # CI has ../shared beside the clone: a skip there hides a bug
+            pytest.fail(reason + "; CI must run this test")
+        pytest.skip(reason)
     clf = load()  # the committed models/naio-default
     convened = clf.classify((SEEDS / "003_4f18cb3a52294ba2.txt").read_text(encoding="utf-8"))
     assert (convened.status, convened.artifact_type) == ("artifact", "multi_agency_program")

@@ -21,7 +21,6 @@ from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -38,6 +37,7 @@ from rich.text import Text
 from ..batch import (
     FLAT_COLUMNS,
     MAX_CHARS,
+    STDIN,
     BatchResult,
     TruncatedInput,
     classify_files,
@@ -45,8 +45,9 @@ from ..batch import (
     flat_record,
 )
 from ..errors import InputError
+from ._console import console, error_line, warning_line
 
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+err = console(stderr=True)
 
 
 class OutputFormat(StrEnum):
@@ -206,8 +207,8 @@ class _Problems:
     def __call__(self, problem: InputError) -> None:
         self.count += 1
         level = "warning" if isinstance(problem, TruncatedInput) else "error"
-        style = "yellow" if level == "warning" else "bold red"
-        self.console.print(f"[{style}]{level}:[/] {escape(str(problem))}")
+        line = warning_line if level == "warning" else error_line
+        self.console.print(line(str(problem)))
         if self.log_file is not None:
             record = {
                 "source": problem.source,
@@ -220,6 +221,32 @@ class _Problems:
 
 
 # ----------------------------------------------------------------------------- command
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 1 else f"{value:.1f} s"
+
+
+def _stdin_is_empty(*, only: bool) -> bool:
+    """Say what stdin holds before the model loads: a hint on a terminal, "no input" if empty.
+
+    Returns True when stdin is empty and it is the only input (nothing to do).
+    """
+    if sys.stdin is None or sys.stdin.isatty():
+        err.print("reading JSONL documents from stdin; end with Ctrl-D (Ctrl-Z Enter on Windows)")
+        return False
+    buffer = getattr(sys.stdin, "buffer", None)
+    peek = getattr(buffer, "peek", None)
+    if peek is None:
+        return False
+    try:
+        empty = not peek(1)
+    except (OSError, ValueError):
+        return False
+    if empty:
+        where = "nothing to classify" if only else "reading the other inputs"
+        err.print(warning_line(f"no input: stdin is empty; {where}"))
+    return empty and only
 
 
 def classify_command(
@@ -269,7 +296,8 @@ def classify_command(
         cat scraped.jsonl | naio-nlp classify - --workers 2 > labels.jsonl
     """
     out_format = _output_format(output, fmt)
-    started = time.perf_counter()
+    if STDIN in inputs and _stdin_is_empty(only=len(inputs) == 1):
+        raise typer.Exit(0)
     with contextlib.ExitStack() as stack:
         try:
             log_file = (
@@ -280,6 +308,7 @@ def classify_command(
         except OSError as exc:
             raise InputError(str(errors_file), f"cannot write ({exc.strerror})") from exc
         problems = _Problems(log_file, err)
+        loading = time.perf_counter()
         run = classify_files(
             inputs,
             model=model,
@@ -290,6 +319,8 @@ def classify_command(
             errors=problems,
         )
         stack.callback(run.close)
+        started = time.perf_counter()
+        load_seconds = started - loading
         show_bar = err.is_terminal
         if show_bar:
             total = count_documents(inputs)
@@ -324,13 +355,14 @@ def classify_command(
 
     s = run.stats
     seconds = time.perf_counter() - started
+    rate = f"{s.classified / seconds:,.0f}" if seconds > 0 and s.classified else "0"
     err.print(
         f"read {s.read:,}, classified {s.classified:,}, skipped {s.skipped:,}, "
-        f"truncated {s.truncated:,}, errors {s.errors:,} in {seconds:.1f} s "
-        f"({s.classified / seconds if seconds > 0 else 0:,.0f} docs/s)"
+        f"truncated {s.truncated:,}, errors {s.errors:,} in {_seconds(seconds)} ({rate} docs/s); "
+        f"model loaded in {_seconds(load_seconds)}"
     )
     if strict and problems.count:
-        err.print(f"[bold red]--strict:[/] {problems.count} input problem(s); exit 1")
+        err.print(error_line(f"--strict: {problems.count} input problem(s); exit 1"))
         raise typer.Exit(1)
 
 

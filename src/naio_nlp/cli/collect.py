@@ -8,7 +8,6 @@ its arguments and calls the library function of the same job.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -22,11 +21,13 @@ from rich.table import Table
 from ..crawl import CrawlReport, ProgressEvent, SourceCheck, check_sources, crawl
 from ..errors import ConfigError
 from ..fetch import CrawlSettings
+from ..settings import load_settings
 from ..sources import Source, load_sources, source_for_url
 from ..store import Store, export_articles
+from ._console import console, error_line, warning_line
 
-_err = Console(stderr=True)
-_out = Console()
+_err = console(stderr=True)
+_out = console()
 
 _SOURCES_HELP = "Sources TOML file (default: the packaged sources.toml)."
 
@@ -46,6 +47,35 @@ DelayOption = Annotated[
         min=0.0,
         help="Seconds between two requests to one host (default 2; robots.txt Crawl-delay "
         "wins if longer; run --demo uses 0 for its own loopback server).",
+    ),
+]
+
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=0.001,
+        metavar="SECONDS",
+        help="Seconds one read may wait (default 30; a whole response gets 4x that).",
+    ),
+]
+RetriesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--retries",
+        min=0,
+        metavar="N",
+        help="Retries of a URL after a timeout, network error, 429 or 5xx (default 3).",
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        dir_okay=False,
+        metavar="FILE",
+        help="Crawl settings TOML; its keys override the packaged settings.toml, flags "
+        "override both (see docs/collecting.md).",
     ),
 ]
 
@@ -88,6 +118,7 @@ def _summary(report: CrawlReport) -> Table:
         "robots": "robots_blocked",
         "js": "js_shell",
         "empty": "empty",
+        "binary": "not_text",
     }
     for header in columns:
         table.add_column(header, justify="right")
@@ -98,7 +129,8 @@ def _summary(report: CrawlReport) -> Table:
         "seen: article links discovered; kept: those about AI or NAIO (the only ones "
         "fetched); upd: changed since the last run (earlier text kept); "
         "same: unchanged (304 or same content); dup: same content as another URL; "
-        "robots: disallowed by robots.txt; js: JavaScript-only pages"
+        "robots: disallowed by robots.txt; js: JavaScript-only pages; "
+        "binary: bodies served as pages that are not text (refused)"
     )
     return table
 
@@ -127,13 +159,17 @@ def crawl_command(
             "--contact", help="URL or mailto: where site owners can reach you (in the User-Agent)."
         ),
     ] = None,
+    timeout: TimeoutOption = None,
+    retries: RetriesOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Collect new and changed articles from the sources into the store.
 
     Polite by default: robots.txt is obeyed, one request at a time per host
     with a pause between requests, and an unchanged page costs only a 304.
     Every article is committed as soon as it is extracted, so an interrupted
-    crawl resumes where it stopped.
+    crawl resumes where it stopped. Settings come from the packaged
+    settings.toml, then --config FILE (key by key), then the flags.
 
     Examples:
 
@@ -142,14 +178,17 @@ def crawl_command(
         naio-nlp crawl --source kd-media --since 2025-01-01 --max-pages 20
 
         naio-nlp crawl --sources my-sources.toml --db corpus.db --contact mailto:me@example.org
+
+        naio-nlp crawl --config my-settings.toml --timeout 10 --retries 1
     """
-    settings = CrawlSettings()
-    if delay is not None:
-        settings = replace(settings, per_host_delay=delay)
-    if user_agent is not None:
-        settings = replace(settings, user_agent=user_agent)
-    if contact is not None:
-        settings = replace(settings, contact=contact)
+    settings = load_settings(
+        config,
+        per_host_delay=delay,
+        user_agent=user_agent,
+        contact=contact,
+        timeout=timeout,
+        max_retries=retries,
+    )
     chosen = _select(load_sources(sources_file), source)
     since_date = _parse_since(since)
     with Store(db) as store:
@@ -217,14 +256,12 @@ def show_crawl_report(report: CrawlReport, db: Path, *, console: Console | None 
     )
     warnings = [p for p in report.problems if p.severity == "warning"]
     if warnings:
-        _err.print(f"{len(warnings)} warnings (first 10):", highlight=False)
+        _err.print(f"{len(warnings)} warnings (first 10):")
         for p in warnings[:10]:
-            _err.print(
-                f"  [yellow]{escape(p.source)}[/] {p.kind}: {escape(p.message)}", highlight=False
-            )
+            _err.print(warning_line(f"{p.source} {p.kind}: {p.message}"))
     errors = [p for p in report.problems if p.severity == "error"]
     for p in errors:
-        _err.print(f"[bold red]SOURCE YIELDED NOTHING[/] {escape(p.message)}", highlight=False)
+        _err.print(error_line(f"source yielded nothing: {p.message}"))
     return 2 if errors else 0
 
 

@@ -7,20 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from .. import corpus as corpus_mod
 from ..errors import CorpusError
+from ._console import console, error_line, warning_line
 
 corpus_app = typer.Typer(
     rich_markup_mode=None,
     help="Work with the labelled corpus (JSONL, see corpus/CODEBOOK.md).",
     no_args_is_help=True,
 )
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 PathArg = Annotated[
     Path,
@@ -54,9 +54,9 @@ def validate(
     if report.ok and not report.records:
         report.errors.append(CorpusError(str(path), 0, None, "no documents"))
     for e in report.errors:
-        err.print(f"[red]error[/] {escape(str(e))}", highlight=False, soft_wrap=True)
+        err.print(error_line(str(e)))
     for w in report.warnings:
-        err.print(f"[yellow]warning[/] {escape(w)}", highlight=False, soft_wrap=True)
+        err.print(warning_line(w))
     files = escape(", ".join(str(f) for f in report.files) or str(path))
     if report.ok:
         out.print(
@@ -152,9 +152,10 @@ def split(
     test_path = out_dir / "test.jsonl"
     if test_path.exists() and not force:
         err.print(
-            f"[red]error:[/] {test_path} exists and the test split is frozen; "
-            "pass --force only if you mean to replace it",
-            highlight=False,
+            error_line(
+                f"{test_path} exists and the test split is frozen; "
+                "pass --force only if you mean to replace it"
+            )
         )
         raise typer.Exit(1)
     records = corpus_mod.read_corpus(sources)

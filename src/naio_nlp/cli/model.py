@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-err = Console(stderr=True)
-out = Console()
+from ._console import console, warning_line
+
+err = console(stderr=True)
+out = console()
 
 
 def _training_files(corpus: Path) -> tuple[list[Path], Path | None]:
@@ -153,15 +155,17 @@ def evaluate_command(
     from ..errors import CorpusError
     from ..evaluate import evaluate, headline
 
+    err.print(f"loading the model {model or 'naio-default (shipped)'} ...")
     clf = classifier_module.load(model)
     records = read_corpus(data)
     if not records:
         raise CorpusError(str(data), 0, None, "no documents to evaluate")
     if data.is_dir() and (data / "train.jsonl").is_file():
         err.print(
-            f"[bold yellow]warning:[/] {escape(str(data))} includes train.jsonl, so these are "
-            f"not held-out scores; evaluate on {escape(str(data / 'test.jsonl'))} instead.",
-            highlight=False,
+            warning_line(
+                f"{data} includes train.jsonl, so these are not held-out scores; "
+                f"evaluate on {data / 'test.jsonl'} instead."
+            )
         )
     if (
         train_data is None
@@ -176,10 +180,10 @@ def evaluate_command(
         overlap = sum(r.id in seen for r in records)
         if overlap:
             err.print(
-                f"[bold yellow]warning:[/] {overlap} of the {len(records)} documents are also "
-                f"in the training data {escape(str(train_data))}: scores on them are not "
-                "held-out figures.",
-                highlight=False,
+                warning_line(
+                    f"{overlap} of the {len(records)} documents are also in the training data "
+                    f"{train_data}: scores on them are not held-out figures."
+                )
             )
     else:
         err.print(
@@ -187,7 +191,17 @@ def evaluate_command(
             "train.jsonl beside --data); only the keyword baseline is shown.",
             highlight=False,
         )
-    result = evaluate(clf, records, train_records=train_records)
+    baselines = "the keyword baseline" + (
+        f" and the TF-IDF baseline (trained on {len(train_records)} documents)"
+        if train_records
+        else ""
+    )
+    what = f"scoring {len(records)} documents with the model and {baselines}"
+    err.print(f"{what} ...")
+    started = time.perf_counter()
+    with err.status(what + " ...", spinner="dots") if err.is_terminal else nullcontext():
+        result = evaluate(clf, records, train_records=train_records)
+    err.print(f"scored in {time.perf_counter() - started:.1f} s")
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return

@@ -18,6 +18,7 @@ import typer
 from ..errors import InputError, ModelError
 from ..report import DEFAULT_TITLE, ReportSummary, build_report
 from ..store import Store
+from ._console import console
 from .collect import DelayOption, MaxPagesOption, SourcesFileOption
 
 MODEL_CARD = "model-card.json"
@@ -188,8 +189,6 @@ def run_command(
     """
     from dataclasses import replace
 
-    from rich.console import Console
-
     from .. import classifier as classifier_module
     from ..fetch import CrawlSettings
     from ..runner import classify_new
@@ -201,7 +200,7 @@ def run_command(
             "--demo crawls the bundled snapshot with its own sources; drop --sources",
             param_hint="--sources",
         )
-    err = Console(stderr=True)
+    err = console(stderr=True)
     base_dir = Path("naio-demo") if demo else Path(".")
     db = db or base_dir / "naio.db"
     report_dir = report_dir or base_dir / "report"

@@ -1,0 +1,95 @@
+"""What a new user sees: one message style, plain help placeholders, no silent waits."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from naio_nlp.cli import app
+
+Cli = Callable[..., tuple[int, str, str]]
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).parent / "naio-nlp"
+
+
+def _command_paths() -> list[list[str]]:
+    paths: list[list[str]] = []
+
+    def walk(command: object, prefix: list[str]) -> None:
+        paths.append(prefix)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*prefix, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "naio-nlp")
+def test_help_placeholders_are_plain(cli: Cli, path: list[str]) -> None:
+    code, out, _ = cli(*path, "--help")
+    assert code == 0
+    assert not re.search(r"<[a-z][^>]*>", out), out  # <int range>, <list[str]>, <path>
+    assert "{" not in out.split("\n\n", 1)[0]  # the usage line: no {INPUT...}...
+
+
+def test_the_summary_rate_leaves_model_loading_out(cli: Cli) -> None:
+    code, _, err = cli("classify", str(ROOT / "examples" / "articles.jsonl"))
+    assert code == 0, err
+    found = re.search(r"in ([\d.]+) s \(([\d,]+) docs/s\); model loaded in ([\d.]+) s", err)
+    assert found, err
+    seconds, rate = float(found.group(1)), int(found.group(2).replace(",", ""))
+    assert rate > 0 and (seconds == 0 or rate == pytest.approx(4 / seconds, rel=0.6, abs=2))
+
+
+def test_empty_stdin_says_no_input_before_loading_the_model() -> None:
+    done = subprocess.run(
+        [str(SCRIPT), "classify", "-"], input="", capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stderr.strip() == "warning: no input: stdin is empty; nothing to classify"
+    assert done.stdout == ""
+
+
+def test_warnings_and_errors_share_one_style_and_are_not_wrapped_when_piped(
+    cli: Cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / ("a-folder-with-a-rather-long-name-" * 3)
+    folder.mkdir()
+    _, _, err = cli("classify", str(folder))
+    assert f"warning: {folder}: no .html, .htm or .txt files in this folder\n" in err
+    assert "WARNING" not in err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n', encoding="utf-8")
+    code, _, err = cli("corpus", "validate", str(bad))
+    assert code == 1
+    assert f"error: {bad}:1: field 'title': missing" in err.splitlines()
+
+
+def test_evaluate_says_what_it_is_doing_before_the_long_wait(cli: Cli, tmp_path: Path) -> None:
+    import json
+
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "corpus" / "train.jsonl").read_text("utf-8").splitlines()
+    ]
+    picked = [
+        r
+        for lang in ("en", "mixed", "ms")
+        for status in ("artifact", "symbolic", "unrelated")
+        for r in [x for x in rows if x["lang"] == lang and x["status"] == status][:2]
+    ]
+    data = tmp_path / "few.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in picked), encoding="utf-8")
+    code, out, err = cli("evaluate", "--data", str(data))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines[0] == "loading the model naio-default (shipped) ..."
+    assert f"scoring {len(picked)} documents with the model and the keyword baseline ..." in lines
+    assert re.fullmatch(r"scored in [\d.]+ s", lines[-1])
+    assert f"({len(picked)} documents)" in out
