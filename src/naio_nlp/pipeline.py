@@ -427,10 +427,11 @@ class Classifier:
         texts = [r[2][:MAX_CHARS] for r in rows]
         titles = [r[1][:2000] for r in rows]
         out: list[Prediction | None] = [None] * len(rows)
-        for idx, batch in self.analyzer.analyse_batches(texts, titles, [r[3] for r in rows]):
-            predictions = self._predict_batch([rows[i][0] for i in idx], batch)
-            for i, prediction in zip(idx, predictions, strict=True):
-                out[i] = prediction
+        with self.analyzer.bounded_memory():
+            for idx, batch in self.analyzer.analyse_batches(texts, titles, [r[3] for r in rows]):
+                predictions = self._predict_batch([rows[i][0] for i in idx], batch)
+                for i, prediction in zip(idx, predictions, strict=True):
+                    out[i] = prediction
         return [p for p in out if p is not None]
 
     def _predict_batch(self, ids: Sequence[str], b: AnalysisBatch) -> list[Prediction]:
