@@ -26,10 +26,10 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pipeline import make_documents  # noqa: E402
+from bench_pipeline import make_documents
 
-from naio_nlp.distributed import classify_parquet, part_name  # noqa: E402
-from naio_nlp.pipeline import load  # noqa: E402
+from naio_nlp.distributed import classify_parquet, part_name
+from naio_nlp.pipeline import load
 
 
 def _peak_mb() -> float:

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pipeline import make_documents  # noqa: E402
+from bench_pipeline import make_documents
 
-from naio_nlp.pipeline import load  # noqa: E402
+from naio_nlp.pipeline import load
 
 
 def rss_mb() -> float:

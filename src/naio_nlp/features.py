@@ -18,7 +18,6 @@ the stage close to tokenizer speed.
 from __future__ import annotations
 
 import contextlib
-
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
