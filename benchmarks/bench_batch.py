@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from naio_nlp.batch import classify_files
-from naio_nlp.pipeline import Classifier, load
+from naio_nlp.classifier import Classifier, load
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-from naio_nlp import pipeline
+from naio_nlp import classifier as classifier_module
 from naio_nlp.crawl import crawl
 from naio_nlp.demo import serve_snapshot, sources_path
 from naio_nlp.fetch import CrawlSettings
@@ -36,7 +36,7 @@ def main() -> None:
         for a in tomllib.loads(SNAPSHOT.read_text(encoding="utf-8"))["articles"]
         if "title" in a
     }
-    clf = pipeline.load(args.model)
+    clf = classifier_module.load(args.model)
     with (
         tempfile.TemporaryDirectory() as tmp,
         serve_snapshot() as base,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import spacy
 
-from naio_nlp import pipeline
+from naio_nlp import classifier as classifier_module
 from naio_nlp.corpus import read_corpus
 from naio_nlp.language import detect_languages
 from naio_nlp.training import train
@@ -91,7 +91,7 @@ def main() -> None:
     # Each measurement gets its own freshly loaded model, warmed up on the same
     # other documents: spaCy's tokenizer caches the chunks it has split, so
     # whichever ran second over the same texts would start with them cached.
-    clf = pipeline.load(args.model)
+    clf = classifier_module.load(args.model)
     list(clf.classify_many(warm_up))  # lazy imports, first-call costs
     start = time.perf_counter()
     n = sum(1 for _ in clf.classify_many(docs, batch_size=256))
@@ -100,7 +100,7 @@ def main() -> None:
 
     # The ceiling: the same tokenizers over the same texts, each document sent
     # to the tokenizer the classifier chose for it (routing itself untimed).
-    bare = pipeline.load(args.model)
+    bare = classifier_module.load(args.model)
     list(bare.classify_many(warm_up))
     joined = [f"{d['title']}\n\n{d['text']}" for d in docs]
     by_lang: dict[str, list[str]] = {"en": [], "ms": []}

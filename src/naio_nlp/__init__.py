@@ -11,6 +11,7 @@ import logging
 
 from ._version import __version__
 from .batch import classify_files
+from .classifier import Classifier, load
 from .errors import (
     ConfigError,
     CorpusError,
@@ -22,7 +23,6 @@ from .errors import (
     NaioError,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
-from .pipeline import Classifier, load
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
 from .training import train
 

@@ -40,7 +40,7 @@ from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .schema import Prediction, _prediction_from_own_dict
 
 if TYPE_CHECKING:
-    from .pipeline import Classifier
+    from .classifier import Classifier
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -793,7 +793,7 @@ def classify_files(
     ``id_column`` name the columns), Parquet, ``.html``/``.htm``/``.txt``
     files, folders of them (recursively, sorted), and ``"-"`` for JSONL on
     ``stdin`` (default ``sys.stdin.buffer``). ``model`` is a loaded
-    :class:`~naio_nlp.pipeline.Classifier`, a model folder, or None for the
+    :class:`~naio_nlp.classifier.Classifier`, a model folder, or None for the
     shipped model. ``workers > 1`` labels batches in that many processes;
     results are identical to one worker.
 
@@ -815,7 +815,7 @@ def classify_files(
     inputs = [(os.fspath(p), input_kind(p)) for p in paths]
     if sum(kind == "stdin" for _, kind in inputs) > 1:
         raise InputError(STDIN, "stdin can be read only once; give '-' once")
-    from .pipeline import Classifier, load
+    from .classifier import Classifier, load
 
     if isinstance(model, Classifier):
         classifier = model

@@ -15,7 +15,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .pipeline import Classifier, load
+from .classifier import Classifier, load
 
 __all__ = ["NaioClassifierComponent"]
 

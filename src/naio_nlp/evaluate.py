@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from .classifier import Classifier
 from .corpus import CorpusRecord
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .lexicon import CUES, DOMAIN_CUES, TYPE_CUES
-from .pipeline import Classifier
 
 __all__ = ["evaluate", "expected_calibration_error", "keyword_baseline", "tfidf_baseline"]
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .classifier import Classifier
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .pipeline import Classifier
 from .training import TrainReport
 
 __all__ = ["read_model_card", "write_model_card"]

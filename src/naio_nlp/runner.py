@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import islice
 
-from .pipeline import Classifier
+from .classifier import Classifier
 from .store import Store
 
 __all__ = ["classify_new"]

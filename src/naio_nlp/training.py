@@ -24,12 +24,7 @@ import scipy.sparse as sp
 import spacy
 
 from ._version import __version__
-from .corpus import CorpusRecord, corpus_hash
-from .errors import ModelError
-from .features import N_HASH, Analysis, TextAnalyzer
-from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .lexicon import lexicon_dict
-from .pipeline import (
+from .classifier import (
     DEFAULT_MODEL_NAME,
     FORMAT_VERSION,
     Classifier,
@@ -43,6 +38,11 @@ from .pipeline import (
     _text_counts,
     extra_feature_names,
 )
+from .corpus import CorpusRecord, corpus_hash
+from .errors import ModelError
+from .features import N_HASH, Analysis, TextAnalyzer
+from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
+from .lexicon import lexicon_dict
 
 __all__ = ["TrainReport", "head_features", "train"]
 

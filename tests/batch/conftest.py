@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from batch_helpers import ARTICLES, Problems, write_jsonl
 
-from naio_nlp import pipeline
-from naio_nlp.pipeline import Classifier
+from naio_nlp import classifier as classifier_module
+from naio_nlp.classifier import Classifier
 
 
 @pytest.fixture(scope="session")
 def classifier(trained_model_path: Path) -> Classifier:
     """The session's trained model, loaded once."""
-    return pipeline.load(trained_model_path)
+    return classifier_module.load(trained_model_path)
 
 
 @pytest.fixture
@@ -22,14 +22,14 @@ def fast_load(
     classifier: Classifier, trained_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """Make ``--model <trained_model_path>`` reuse the loaded classifier (loading takes seconds)."""
-    real = pipeline.load
+    real = classifier_module.load
 
     def load(path: Path | str | None = None) -> Classifier:
         if path is not None and Path(path) == trained_model_path:
             return classifier
         return real(path)
 
-    monkeypatch.setattr(pipeline, "load", load)
+    monkeypatch.setattr(classifier_module, "load", load)
     return trained_model_path
 
 

@@ -11,7 +11,7 @@ from batch_helpers import ARTICLES, Problems, write_jsonl
 
 from naio_nlp import ModelError, classify_files
 from naio_nlp.batch import MAX_CHARS, MAX_LINE_BYTES
-from naio_nlp.pipeline import Classifier
+from naio_nlp.classifier import Classifier
 
 GOOD = json.dumps(ARTICLES[0])
 

@@ -10,9 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 from batch_helpers import ARTICLES, Problems, html_page, write_jsonl
 
-from naio_nlp import InputError, classify_files, pipeline
+from naio_nlp import InputError, classify_files
+from naio_nlp import classifier as classifier_module
 from naio_nlp.batch import MAX_CHARS, BatchResult, count_documents
-from naio_nlp.pipeline import Classifier
+from naio_nlp.classifier import Classifier
 
 
 def ids(results: list[BatchResult]) -> list[str]:
@@ -146,7 +147,7 @@ def test_options_are_checked(classifier: Classifier, articles_jsonl: Path) -> No
 
 
 def test_the_batch_limit_is_the_pipelines() -> None:
-    assert MAX_CHARS == pipeline.MAX_CHARS
+    assert MAX_CHARS == classifier_module.MAX_CHARS
 
 
 def test_folder_warns_about_data_files_it_does_not_read_and_about_being_empty(

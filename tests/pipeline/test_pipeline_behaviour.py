@@ -11,7 +11,7 @@ import pytest
 import spacy
 
 from naio_nlp import ModelError
-from naio_nlp.pipeline import Classifier, load
+from naio_nlp.classifier import Classifier, load
 from naio_nlp.schema import Prediction, _prediction_from_own_dict
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
@@ -142,7 +142,7 @@ def test_evidence_names_the_decided_labels_best_first(clf: Classifier) -> None:
 
 
 def test_top_k_per_group_breaks_ties_toward_the_earlier_sentence() -> None:
-    from naio_nlp.pipeline import _top_k_per_group
+    from naio_nlp.classifier import _top_k_per_group
 
     group = np.array([0, 0, 0, 0, 1, 1, 2])
     score = np.array([0.5, 0.9, 0.5, 0.1, 0.3, 0.7, 0.2])

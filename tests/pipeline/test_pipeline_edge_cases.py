@@ -29,8 +29,8 @@ import numpy as np
 import pytest
 
 from naio_nlp import load
+from naio_nlp.classifier import Classifier
 from naio_nlp.features import _CONNECTORS, _MONTHS, _WordTable
-from naio_nlp.pipeline import Classifier
 from naio_nlp.schema import Prediction
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from naio_nlp.pipeline import Classifier
+from naio_nlp.classifier import Classifier
 from naio_nlp.store import Store
 
 Cli = Callable[..., tuple[int, str, str]]

@@ -148,12 +148,12 @@ def evaluate_command(
 
         naio-nlp evaluate --model models/naio-default --data corpus/test.jsonl
     """
-    from .. import pipeline
+    from .. import classifier as classifier_module
     from ..corpus import read_corpus
     from ..errors import CorpusError
     from ..evaluate import evaluate, headline
 
-    clf = pipeline.load(model)
+    clf = classifier_module.load(model)
     records = read_corpus(data)
     if not records:
         raise CorpusError(str(data), 0, None, "no documents to evaluate")

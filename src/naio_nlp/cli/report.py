@@ -190,7 +190,7 @@ def run_command(
 
     from rich.console import Console
 
-    from .. import pipeline
+    from .. import classifier as classifier_module
     from ..fetch import CrawlSettings
     from ..runner import classify_new
     from ..sources import load_sources
@@ -206,8 +206,8 @@ def run_command(
     db = db or base_dir / "naio.db"
     report_dir = report_dir or base_dir / "report"
     db.parent.mkdir(parents=True, exist_ok=True)
-    model_path = model or pipeline.default_model_path()
-    classifier = pipeline.load(model)
+    model_path = model or classifier_module.default_model_path()
+    classifier = classifier_module.load(model)
     settings = CrawlSettings()
     if demo and delay is None:
         delay = 0.0  # the snapshot server is our own, on loopback
