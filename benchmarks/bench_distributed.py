@@ -28,8 +28,8 @@ from distributed import Client, LocalCluster
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pipeline import make_documents
 
+from naio_nlp.classifier import load
 from naio_nlp.distributed import classify_parquet, part_name
-from naio_nlp.pipeline import load
 
 
 def _peak_mb() -> float:

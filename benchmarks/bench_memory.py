@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pipeline import make_documents
 
-from naio_nlp.pipeline import load
+from naio_nlp.classifier import load
 
 
 def rss_mb() -> float:

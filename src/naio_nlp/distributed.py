@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from .batch import FLAT_COLUMNS, flat_record, label_items
+from .classifier import Classifier, load, load_verified
 from .errors import ConfigError, InputError
-from .pipeline import Classifier, load, load_verified
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -80,7 +80,7 @@ def _classifier(model: Model) -> Classifier:
         return model
     if model is None:
         return load()
-    from .pipeline import model_digest
+    from .classifier import model_digest
 
     path = os.fspath(model)
     return load_verified(path, model_digest(path))

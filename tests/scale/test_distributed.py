@@ -21,6 +21,7 @@ from distributed import Client, LocalCluster
 
 from naio_nlp import ModelError
 from naio_nlp.batch import classify_files, flat_record
+from naio_nlp.classifier import Classifier, load_verified
 from naio_nlp.distributed import (
     OUTPUT_COLUMNS,
     classify_dataframe,
@@ -30,7 +31,6 @@ from naio_nlp.distributed import (
     part_name,
 )
 from naio_nlp.errors import InputError
-from naio_nlp.pipeline import Classifier, load_verified
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import naio_nlp.features as features
-from naio_nlp.pipeline import Classifier
+from naio_nlp.classifier import Classifier
 
 ROOT = Path(__file__).resolve().parents[2]
 
