@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -52,6 +53,7 @@ __all__ = [
     "count_documents",
     "flat_record",
     "input_kind",
+    "label_items",
 ]
 
 log = logging.getLogger(__name__)
@@ -685,10 +687,12 @@ class BatchRun(Iterator[BatchResult]):
         workers: int,
         reader: _Reader,
         errors: ErrorHandler | None,
+        client: Any = None,
     ) -> None:
         self.stats = reader.stats
         self.classifier = classifier
         self._handler = errors
+        self._client = client
         reader.report = self._report
         self._it = self._run(inputs, reader, batch_size, workers)
 
@@ -716,7 +720,9 @@ class BatchRun(Iterator[BatchResult]):
         docs = reader.documents(inputs)
         batches = iter(lambda: list(islice(docs, batch_size)), [])
         labelled: Iterator[tuple[list[_Doc], list[Prediction | str]]]
-        if workers == 1:
+        if self._client is not None:
+            labelled = _on_cluster(self.classifier, batches, self._client)
+        elif workers == 1:
             labelled = ((batch, _classify(self.classifier, batch)) for batch in batches)
         else:
             labelled = _parallel(self.classifier, batches, workers)
@@ -735,6 +741,10 @@ def _item(doc: _Doc) -> dict[str, Any]:
 
 
 def _classify(classifier: Classifier, batch: list[_Doc]) -> list[Prediction | str]:
+    return label_items(classifier, [_item(d) for d in batch])
+
+
+def label_items(classifier: Classifier, items: list[dict[str, Any]]) -> list[Prediction | str]:
     """Predictions for a batch; a document the classifier fails on becomes its error message.
 
     The batch is labelled in one call; only if that call fails are its
@@ -743,13 +753,13 @@ def _classify(classifier: Classifier, batch: list[_Doc]) -> list[Prediction | st
     model, not the input, and it is raised as :class:`ModelError`.
     """
     try:
-        return list(classifier.classify_many([_item(d) for d in batch], batch_size=len(batch)))
+        return list(classifier.classify_many(items, batch_size=max(1, len(items))))
     except Exception as exc:
         first: Exception = exc
     out: list[Prediction | str] = []
-    for doc in batch:
+    for item in items:
         try:
-            out.extend(classifier.classify_many([_item(doc)]))
+            out.extend(classifier.classify_many([item]))
         except Exception as exc:
             out.append(f"the classifier failed on this document ({type(exc).__name__}: {exc})")
     if all(isinstance(o, str) for o in out):
@@ -777,6 +787,30 @@ def _parallel(
         )
 
 
+def _on_cluster(
+    classifier: Classifier, batches: Iterator[list[_Doc]], client: Any
+) -> Iterator[tuple[list[_Doc], list[Prediction | str]]]:
+    """Batches labelled as tasks on a Dask cluster, yielded in input order.
+
+    At most two batches per worker are in flight, so the reader never runs far
+    ahead of the cluster; a batch lost with a worker is rerun by Dask.
+    """
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    inflight: deque[tuple[list[_Doc], Any]] = deque()
+
+    def ready() -> tuple[list[_Doc], list[Prediction | str]]:
+        batch, future = inflight.popleft()
+        results = future.result()
+        return batch, [p if isinstance(p, str) else _prediction_from_own_dict(p) for p in results]
+
+    for batch in batches:
+        inflight.append((batch, client.submit(_classify_dicts, classifier, batch, pure=False)))
+        if len(inflight) >= window:
+            yield ready()
+    while inflight:
+        yield ready()
+
+
 def classify_files(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -788,6 +822,7 @@ def classify_files(
     errors: ErrorHandler | None = None,
     max_chars: int = MAX_CHARS,
     stdin: IO[bytes] | None = None,
+    client: Any = None,
 ) -> BatchRun:
     """Classify every document in ``paths``, lazily, in input order.
 
@@ -803,6 +838,10 @@ def classify_files(
     when it is None) and the batch goes on; see :class:`BatchStats` for the
     counts. A missing path, an unknown extension, a bad model or bad options
     raise at once, before anything is read.
+
+    With a Dask ``client`` (see :func:`naio_nlp.distributed.connect`) batches are
+    labelled on its cluster instead of in ``workers`` local processes; reading,
+    problem reports and the order of results stay here and are the same.
     """
     if batch_size < 1:
         raise InvalidFieldError("classify_files: batch_size", batch_size, "an integer >= 1")
@@ -831,7 +870,13 @@ def classify_files(
         stdin=stdin,
     )
     return BatchRun(
-        classifier, inputs, batch_size=batch_size, workers=workers, reader=reader, errors=errors
+        classifier,
+        inputs,
+        batch_size=batch_size,
+        workers=workers,
+        reader=reader,
+        errors=errors,
+        client=client,
     )
 
 

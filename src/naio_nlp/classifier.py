@@ -19,9 +19,11 @@ output: loading it executes no code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -52,7 +54,7 @@ from .schema import (
     _prediction_from_own_dict,
 )
 
-__all__ = ["Classifier", "load"]
+__all__ = ["Classifier", "load", "load_verified", "model_digest"]
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +329,8 @@ class Classifier:
         self.domain_head = domains
         self.meta = meta
         self.path = path
+        #: sha256 of the model folder's files when it was loaded or saved (None in memory)
+        self.digest: str | None = None
         _check_labels(status, artifact_type, domains, path)
         names = analyzer.feature_names
         self._cols = {n: i for i, n in enumerate(names)}
@@ -360,6 +364,20 @@ class Classifier:
 
     def __repr__(self) -> str:
         return f"<Classifier {self.version} from {self.path or 'memory'}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the model folder and its digest, not as arrays and spaCy objects.
+
+        A Dask task or worker process receives a few hundred bytes and loads the
+        model itself, once per process (:func:`load_verified`); a folder whose files
+        changed since this classifier was loaded is refused there.
+        """
+        if self.path is None or self.digest is None:
+            raise ModelError(
+                "this classifier lives only in memory; save it with to_disk(FOLDER) before "
+                "sending it to other processes"
+            )
+        return (load_verified, (str(self.path), self.digest))
 
     # -- public API
 
@@ -409,10 +427,11 @@ class Classifier:
         texts = [r[2][:MAX_CHARS] for r in rows]
         titles = [r[1][:2000] for r in rows]
         out: list[Prediction | None] = [None] * len(rows)
-        for idx, batch in self.analyzer.analyse_batches(texts, titles, [r[3] for r in rows]):
-            predictions = self._predict_batch([rows[i][0] for i in idx], batch)
-            for i, prediction in zip(idx, predictions, strict=True):
-                out[i] = prediction
+        with self.analyzer.bounded_memory():
+            for idx, batch in self.analyzer.analyse_batches(texts, titles, [r[3] for r in rows]):
+                predictions = self._predict_batch([rows[i][0] for i in idx], batch)
+                for i, prediction in zip(idx, predictions, strict=True):
+                    out[i] = prediction
         return [p for p in out if p is not None]
 
     def _predict_batch(self, ids: Sequence[str], b: AnalysisBatch) -> list[Prediction]:
@@ -649,6 +668,7 @@ class Classifier:
         meta["n_dense"] = self.space.n_dense
         (path / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         self.path = path
+        self.digest = model_digest(path)
         return path
 
     @classmethod
@@ -720,7 +740,7 @@ class Classifier:
             raise ModelError(
                 f"{path}: corrupted or incomplete model ({type(exc).__name__}: {exc})"
             ) from exc
-        return cls(
+        classifier = cls(
             analyzer=analyzer,
             space=space,
             status=heads["status"],
@@ -729,6 +749,8 @@ class Classifier:
             meta=meta,
             path=path,
         )
+        classifier.digest = model_digest(path)
+        return classifier
 
 
 def _check_labels(
@@ -938,3 +960,44 @@ def load(path: Path | str | None = None) -> Classifier:
             "`naio-nlp train --corpus corpus/ --out models/naio-default`"
         )
     return Classifier.from_disk(target)
+
+
+def model_digest(path: Path | str) -> str:
+    """sha256 over a model folder's files (names and bytes), to tell one model from another."""
+    root = Path(path)
+    h = hashlib.sha256()
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        with file.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+#: Models this process loaded by :func:`load_verified`, by (folder, digest).
+_VERIFIED: dict[tuple[str, str], Classifier] = {}
+_VERIFIED_LOCK = threading.Lock()
+
+
+def load_verified(path: str, digest: str) -> Classifier:
+    """The model at ``path``, loaded once per process, if its files still have ``digest``.
+
+    This is how a pickled :class:`Classifier` comes back to life in a worker: a
+    changed folder (retrained, or a different model on that machine) raises
+    :class:`ModelError` rather than silently labelling with another model.
+    """
+    key = (str(Path(path).resolve()), digest)
+    with _VERIFIED_LOCK:
+        cached = _VERIFIED.get(key)
+        if cached is not None:
+            return cached
+        classifier = Classifier.from_disk(path)
+        if classifier.digest != digest:
+            raise ModelError(
+                f"{path}: the model's files changed after this classifier was sent "
+                f"(digest {str(classifier.digest)[:12]}, expected {digest[:12]}); every worker "
+                "must see the same model folder"
+            )
+        _VERIFIED[key] = classifier
+        return classifier

@@ -17,9 +17,10 @@ the stage close to tokenizer speed.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -132,6 +133,8 @@ class _WordTable:
     """
 
     SLOTS = 1 << 18
+    #: words kept beyond the slots; past this, a word without a slot is described afresh
+    MAX_OVERFLOW = 1 << 16
 
     def __init__(
         self, nlp: Language, months: Iterable[str], connectors: Iterable[str], heads: Iterable[str]
@@ -214,7 +217,7 @@ class _WordTable:
             self._flags[slot[take]] = taken[:, 2]
             self._keys[slot[take]] = uniq[new[take]]
             spill = new[~take]
-            if spill.size:
+            if spill.size and keys.size < self.MAX_OVERFLOW:
                 all_keys = np.concatenate([keys, uniq[spill]])
                 order = np.argsort(all_keys)
                 self._overflow = (all_keys[order], np.concatenate([stored, values[spill]])[order])
@@ -386,6 +389,34 @@ class TextAnalyzer:
         }
         names = sorted((n.lower() for n in lexicon["cues"]["naio"]), key=len, reverse=True)
         self._naio_in_title = re.compile("|".join(map(re.escape, names)))
+        self._zone_lock = threading.Lock()
+        self._strings_at_load = sum(len(nlp.vocab.strings) for nlp in self.pipelines.values())
+        #: run every batch in a memory zone from the start (tests compare both ways)
+        self.always_zone = False
+
+    @contextlib.contextmanager
+    def bounded_memory(self) -> Iterator[None]:
+        """Keep what a batch adds to spaCy's vocabulary only until the batch is done.
+
+        spaCy keeps every new string and lexeme for the life of the process
+        (about 660 bytes a word; news never stops bringing new names). Until
+        :data:`WARM_STRINGS` new strings have been added the analysis runs
+        normally, so the tokenizer's cache fills with the common chunks; after
+        that every batch runs in a spaCy memory zone, which frees the batch's new
+        words when it ends (and caches none of them), so memory stays flat
+        however long the run. Labels are the same either way: zones change what
+        is remembered, not how text is split. One batch at a time may be in a
+        zone, hence the lock.
+        """
+        with self._zone_lock:
+            grown = sum(len(nlp.vocab.strings) for nlp in self.pipelines.values())
+            if grown - self._strings_at_load < WARM_STRINGS and not self.always_zone:
+                yield
+                return
+            with contextlib.ExitStack() as stack:
+                for nlp in self.pipelines.values():
+                    stack.enter_context(nlp.memory_zone())
+                yield
 
     def _build_matcher(
         self, nlp: Language
@@ -598,6 +629,10 @@ class TextAnalyzer:
             counts[:, col[f"co:naio_type:{t}"]] = has_type & present["naio"]
             counts[:, col[f"co:release_type:{t}"]] = has_type & present["release"]
 
+
+#: New strings a process adds before analysis runs in spaCy memory zones (see
+#: :meth:`TextAnalyzer.bounded_memory`): enough for the common words to be cached.
+WARM_STRINGS = 50_000
 
 #: Whitespace-delimited chunks each tokenizer remembers; see :func:`_widen_tokenizer_cache`.
 TOKENIZER_CACHE = 200_000

@@ -29,9 +29,9 @@ def classify_new(
     most one batch of work and the next run picks up the rest.
     """
     version = classifier.version
-    pending = list(store.articles_without_prediction(version))
+    # streamed in chunks: saving a batch never disturbs the read (see Store._in_order)
+    items = store.articles_without_prediction(version)
     done = 0
-    items = iter(pending)
     while batch := list(islice(items, batch_size)):
         predictions = list(classifier.classify_many(batch, batch_size=batch_size))
         store.save_predictions(predictions, model_version=version)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TextIO
@@ -133,6 +134,13 @@ _ARTICLE_COLUMNS = (
     "id, url, source, kind, title, text, published, published_raw, language, content_hash, "
     "first_seen, last_seen, fetched_at, revisions"
 )
+
+#: The order articles are read in: publication date, else the day first seen; then id.
+_ORDER_KEY = "COALESCE(published, substr(first_seen, 1, 10))"
+#: Indexes that only speed reads up; created on open, so they need no schema version.
+_READ_INDEXES = f"CREATE INDEX IF NOT EXISTS articles_order ON articles ({_ORDER_KEY}, id);"
+#: Rows read per query when streaming: memory holds one chunk, whatever the store's size.
+READ_CHUNK = 1000
 
 
 def _use_wal(conn: sqlite3.Connection, *, patience: float = 30.0) -> None:
@@ -297,6 +305,11 @@ class Store:
         self._conn.close()
 
     def _prepare_schema(self) -> None:
+        self._migrate()
+        with self._conn:
+            self._conn.executescript(_READ_INDEXES)
+
+    def _migrate(self) -> None:
         tables = {
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
@@ -606,19 +619,44 @@ class Store:
         ``since`` keeps articles published on or after that date; an article
         without a publication date is kept if it was first seen on or after it.
         """
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE 1 = 1"
-        params: list[Any] = []
+        where, params = "1 = 1", []
         if since is not None:
-            sql += " AND (published >= ? OR (published IS NULL AND substr(first_seen, 1, 10) >= ?))"
+            where += (
+                " AND (published >= ? OR (published IS NULL AND substr(first_seen, 1, 10) >= ?))"
+            )
             params += [since.isoformat(), since.isoformat()]
         if source is not None:
-            sql += " AND source = ?"
+            where += " AND source = ?"
             params.append(source)
-        sql += " ORDER BY COALESCE(published, substr(first_seen, 1, 10)), id"
-        # read all rows first: callers may write (predictions) while iterating
-        rows = self._conn.execute(sql, params).fetchall()
-        for row in rows:
+        for row in self._in_order(f"SELECT {_ARTICLE_COLUMNS}", "articles", where, params):
             yield _article(row)
+
+    def _in_order(
+        self, select: str, tables: str, where: str, params: list[Any], prefix: str = ""
+    ) -> Iterator[sqlite3.Row]:
+        """Rows in article order, :data:`READ_CHUNK` at a time (keyset paging).
+
+        Each chunk is its own query that resumes after the last row seen, so
+        memory holds one chunk, and callers may write (predictions) between
+        rows without the read skipping or repeating any.
+        """
+        key = _ORDER_KEY.replace("published", f"{prefix}published").replace(
+            "first_seen", f"{prefix}first_seen"
+        )
+        order = f"{key}, {prefix}id"
+        last: tuple[Any, str] | None = None
+        while True:
+            sql = f"{select}, {key} AS order_key FROM {tables} WHERE ({where})"
+            args = list(params)
+            if last is not None:
+                sql += f" AND ({order}) > (?, ?)"
+                args += list(last)
+            sql += f" ORDER BY {order} LIMIT ?"
+            rows = self._conn.execute(sql, [*args, READ_CHUNK]).fetchall()
+            yield from rows
+            if len(rows) < READ_CHUNK:
+                return
+            last = (rows[-1]["order_key"], rows[-1]["id"])
 
     def count(self) -> int:
         """Number of stored articles (aliases not counted)."""
@@ -829,12 +867,14 @@ class Store:
 
     def articles_without_prediction(self, model_version: str) -> Iterator[Article]:
         """Articles not yet classified by ``model_version`` (what a batch run still owes)."""
-        rows = self._conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE NOT EXISTS "
-            "(SELECT 1 FROM predictions p WHERE p.article_id = a.id AND p.model_version = ?) "
-            "ORDER BY COALESCE(published, substr(first_seen, 1, 10)), id",
-            (model_version,),
-        ).fetchall()
+        rows = self._in_order(
+            f"SELECT {_ARTICLE_COLUMNS}",
+            "articles a",
+            "NOT EXISTS (SELECT 1 FROM predictions p "
+            "WHERE p.article_id = a.id AND p.model_version = ?)",
+            [model_version],
+            prefix="a.",
+        )
         for row in rows:
             yield _article(row)
 
@@ -850,13 +890,14 @@ class Store:
             if not versions:
                 return
             model_version = versions[-1]
-        rows = self._conn.execute(
+        rows = self._in_order(
             f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(','))}, "
-            "p.data AS prediction FROM predictions p JOIN articles a ON a.id = p.article_id "
-            "WHERE p.model_version = ? "
-            "ORDER BY COALESCE(a.published, substr(a.first_seen, 1, 10)), a.id",
-            (model_version,),
-        ).fetchall()
+            "p.data AS prediction",
+            "predictions p JOIN articles a ON a.id = p.article_id",
+            "p.model_version = ?",
+            [model_version],
+            prefix="a.",
+        )
         for row in rows:
             yield _article(row), Prediction.from_dict(json.loads(row["prediction"]))
 
@@ -917,46 +958,56 @@ def export_articles(
     JSON Lines and CSV go to ``output`` or, without one, to ``stream``
     (stdout by default); Parquet needs a file.
     """
-    rows = list(_export_rows(store, since))
+    rows = _export_rows(store, since)
     if fmt == "parquet":
         if output is None:
             raise InputError("export", "Parquet is binary: give an output file with -o FILE")
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        columns = {name: [row[name] for row in rows] for name in _EXPORT_FIELDS}
-        columns["published"] = [date.fromisoformat(v) if v else None for v in columns["published"]]
-        schema = pa.schema(
-            [
-                (name, pa.list_(pa.string()))
-                if name == "aliases"
-                else (name, pa.int64())
-                if name == "revisions"
-                else (name, pa.date32())
-                if name == "published"
-                else (name, pa.string())
-                for name in _EXPORT_FIELDS
-            ]
-        )
-        pq.write_table(pa.table(columns, schema=schema), output)
-        return len(rows)
+        return _write_parquet(rows, output)
     handle: TextIO
     if output is not None:
         handle = output.open("w", encoding="utf-8", newline="")
     else:
         handle = stream or sys.stdout
+    count = 0
     try:
         if fmt == "jsonl":
-            for row in rows:
+            for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the result
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         elif fmt == "csv":
             writer = csv.DictWriter(handle, fieldnames=_EXPORT_FIELDS)
             writer.writeheader()
-            for row in rows:
+            for count, row in enumerate(rows, start=1):  # noqa: B007
                 writer.writerow({**row, "aliases": " ".join(row["aliases"])})
         else:
             raise InputError("export", f"unknown format {fmt!r}; use jsonl, csv or parquet")
     finally:
         if output is not None:
             handle.close()
-    return len(rows)
+    return count
+
+
+def _write_parquet(rows: Iterator[dict[str, Any]], output: Path) -> int:
+    """Rows to Parquet, :data:`READ_CHUNK` per row group, so memory holds one group."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def arrow_type(name: str) -> Any:
+        if name == "aliases":
+            return pa.list_(pa.string())
+        if name == "revisions":
+            return pa.int64()
+        if name == "published":
+            return pa.date32()
+        return pa.string()
+
+    schema = pa.schema([(name, arrow_type(name)) for name in _EXPORT_FIELDS])
+    count = 0
+    with pq.ParquetWriter(str(output), schema) as writer:
+        while chunk := list(islice(rows, READ_CHUNK)):
+            for row in chunk:
+                row["published"] = (
+                    date.fromisoformat(row["published"]) if row["published"] else None
+                )
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+            count += len(chunk)
+    return count

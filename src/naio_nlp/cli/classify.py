@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -281,6 +282,16 @@ def classify_command(
         bool, typer.Option("--strict", help="Exit 1 after the batch if any input had a problem.")
     ] = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 256,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="CLUSTER",
+            help="Label on a Dask cluster: local:N starts N worker processes here, "
+            "tcp://HOST:8786 uses a running scheduler (needs naio-nlp[dask]).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Label documents from files; one output record per document, in input order.
 
@@ -294,7 +305,11 @@ def classify_command(
         naio-nlp classify examples/articles.jsonl examples/html -o labels.csv
 
         cat scraped.jsonl | naio-nlp classify - --workers 2 > labels.jsonl
+
+        naio-nlp classify archive/*.parquet -o labels.parquet --dask local:2
     """
+    if dask is not None and workers > 1:
+        raise typer.BadParameter("give --workers or --dask, not both", param_hint="'--dask'")
     out_format = _output_format(output, fmt)
     if STDIN in inputs and _stdin_is_empty(only=len(inputs) == 1):
         raise typer.Exit(0)
@@ -308,6 +323,18 @@ def classify_command(
         except OSError as exc:
             raise InputError(str(errors_file), f"cannot write ({exc.strerror})") from exc
         problems = _Problems(log_file, err)
+        client = None
+        if dask is not None:
+            from ..distributed import connect
+
+            # Dask logs every worker's start and stop at INFO; only its problems matter here
+            logging.getLogger("distributed").setLevel(logging.WARNING)
+            client = stack.enter_context(connect(dask))
+            if client.dashboard_link:
+                err.print(
+                    f"dask: {len(client.scheduler_info()['workers'])} workers, "
+                    f"dashboard {client.dashboard_link}"
+                )
         loading = time.perf_counter()
         run = classify_files(
             inputs,
@@ -317,6 +344,7 @@ def classify_command(
             text_column=text_column,
             id_column=id_column,
             errors=problems,
+            client=client,
         )
         stack.callback(run.close)
         started = time.perf_counter()
@@ -352,9 +380,9 @@ def classify_command(
             raise typer.Exit(1) from None
         if output is None:
             sys.stdout.flush()
+        seconds = time.perf_counter() - started  # before a --dask cluster is shut down
 
     s = run.stats
-    seconds = time.perf_counter() - started
     rate = f"{s.classified / seconds:,.0f}" if seconds > 0 and s.classified else "0"
     err.print(
         f"read {s.read:,}, classified {s.classified:,}, skipped {s.skipped:,}, "

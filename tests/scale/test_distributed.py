@@ -1,0 +1,233 @@
+"""naio_nlp on a real Dask LocalCluster of two worker processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from distributed import Client, LocalCluster
+
+from naio_nlp import ModelError
+from naio_nlp.batch import classify_files, flat_record
+from naio_nlp.classifier import Classifier, load_verified
+from naio_nlp.distributed import (
+    OUTPUT_COLUMNS,
+    classify_dataframe,
+    classify_parquet,
+    classify_table,
+    output_schema,
+    part_name,
+)
+from naio_nlp.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _docs(n: int) -> list[dict[str, str]]:
+    with (ROOT / "corpus" / "train.jsonl").open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    return [
+        {"id": f"d{i:05d}", "title": r["title"], "text": r["text"]}
+        for i, r in enumerate(rows[i % len(rows)] for i in range(n))
+    ]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def model(trained_model_path: Path) -> Classifier:
+    return Classifier.from_disk(trained_model_path)
+
+
+def _expected(model: Classifier, docs: list[dict[str, str]]) -> dict[str, dict[str, object]]:
+    return {p.article_id: {**flat_record(p), "error": None} for p in model.classify_many(docs)}
+
+
+def test_pickled_classifier_is_its_folder_and_digest(model: Classifier) -> None:
+    blob = pickle.dumps(model)
+    assert len(blob) < 2000  # a path and a digest, not the arrays
+    back = pickle.loads(blob)
+    text = "NAIO launched the AI Talent Roadmap on 3 March 2025 with 12 universities."
+    assert back.classify(text).to_dict() == model.classify(text).to_dict()
+
+
+def test_a_model_changed_after_pickling_is_refused(model: Classifier, tmp_path: Path) -> None:
+    assert model.path is not None
+    copy = tmp_path / "copy"
+    shutil.copytree(model.path, copy)
+    clf = Classifier.from_disk(copy)
+    blob = pickle.dumps(clf)
+    lexicon = copy / "lexicon.json"  # same content, other bytes: still loads, other digest
+    lexicon.write_text(json.dumps(json.loads(lexicon.read_text(encoding="utf-8"))), "utf-8")
+    with pytest.raises(ModelError, match="changed after"):
+        pickle.loads(blob)
+
+
+def test_an_unsaved_classifier_cannot_be_pickled(model: Classifier) -> None:
+    clf = Classifier.from_disk(model.path)  # type: ignore[arg-type]
+    clf.path = None
+    with pytest.raises(ModelError, match="to_disk"):
+        pickle.dumps(clf)
+
+
+def test_classify_table_keeps_every_row_and_names_bad_ones(model: Classifier) -> None:
+    docs = _docs(5)
+    table = pa.table(
+        {
+            "id": [d["id"] for d in docs] + ["empty", "null"],
+            "text": [d["text"] for d in docs] + ["   ", None],
+        }
+    )
+    out = classify_table(table, model=model)
+    assert out.column_names == list(OUTPUT_COLUMNS)
+    rows = out.to_pylist()
+    assert [r["id"] for r in rows] == table.column("id").to_pylist()
+    expected = _expected(model, [{"id": d["id"], "text": d["text"]} for d in docs])
+    for r in rows[:5]:
+        assert r == expected[r["id"]]
+    for r in rows[5:]:
+        assert r["status"] is None
+        assert "no text" in r["error"]
+    frame = classify_table(table.to_pandas(), model=model)
+    assert list(frame["id"]) == table.column("id").to_pylist()
+    with pytest.raises(InputError, match="'body'"):
+        classify_table(table, model=model, text_column="body")
+
+
+def test_dask_dataframe_output_is_identical_to_in_process(
+    client: Client, model: Classifier
+) -> None:
+    import dask.dataframe as dd
+    import pandas as pd
+
+    docs = _docs(300)
+    ddf = dd.from_pandas(pd.DataFrame(docs), npartitions=6)
+    got = classify_dataframe(ddf, model=model).compute()
+    expected = _expected(model, docs)
+    assert len(got) == len(docs)
+    assert sorted(got["id"]) == sorted(expected)
+    rows = pa.Table.from_pandas(got, schema=output_schema(), preserve_index=False).to_pylist()
+    for row in rows:
+        assert row == expected[row["id"]]
+
+
+def test_each_worker_loads_the_model_once(client: Client, model: Classifier) -> None:
+    assert model.path is not None
+    path, digest = str(model.path), model.digest
+    assert digest is not None
+    futures = [client.submit(_pid_and_model, path, digest, i, pure=False) for i in range(24)]
+    seen = client.gather(futures)
+    per_pid: dict[int, set[int]] = {}
+    for pid, model_id in seen:
+        per_pid.setdefault(pid, set()).add(model_id)
+    assert len(per_pid) == 2  # both workers took tasks
+    assert all(len(ids) == 1 for ids in per_pid.values())
+
+
+def _pid_and_model(path: str, digest: str, _: int) -> tuple[int, int]:
+    return os.getpid(), id(load_verified(path, digest))
+
+
+def _write_parts(folder: Path, docs: list[dict[str, str]], parts: int) -> list[Path]:
+    folder.mkdir()
+    size = len(docs) // parts
+    paths = []
+    for k in range(parts):
+        chunk = docs[k * size : (k + 1) * size]
+        path = folder / f"part{k:02d}.parquet"
+        pq.write_table(pa.Table.from_pylist(chunk), path)
+        paths.append(path)
+    return paths
+
+
+def test_parquet_parts_survive_a_killed_worker_and_reruns_skip_them(
+    client: Client, model: Classifier, tmp_path: Path
+) -> None:
+    docs = _docs(1600)
+    inputs = _write_parts(tmp_path / "in", docs, 8)
+    out = tmp_path / "out"
+    pids = list(client.run(os.getpid).values())
+    killed = threading.Event()
+
+    def kill_one(_: object) -> None:
+        if not killed.is_set():  # after the first part: a worker dies mid-job
+            killed.set()
+            os.kill(pids[0], signal.SIGKILL)
+
+    run = classify_parquet(
+        str(tmp_path / "in" / "*.parquet"), out, client=client, model=model, progress=kill_one
+    )
+    assert killed.is_set()
+    assert run.rows == len(docs) and run.errors == 0 and run.skipped == 0
+    table = pa.concat_tables([pq.read_table(out / part_name(p)) for p in inputs])
+    ids = table.column("id").to_pylist()
+    assert sorted(ids) == sorted(d["id"] for d in docs)  # every row exactly once
+    expected = _expected(model, docs)
+    for row in table.to_pylist():
+        assert row == expected[row["id"]]
+    assert not list(out.glob(".*.part"))
+    again = classify_parquet(inputs, out, client=client, model=model)
+    assert again.skipped == len(inputs) and again.rows == 0
+
+
+def test_classify_files_on_a_cluster_matches_one_process(client: Client, model: Classifier) -> None:
+    inputs = [str(ROOT / "examples" / "articles.jsonl"), str(ROOT / "examples" / "html")]
+    local = [r.prediction.to_dict() for r in classify_files(inputs, model=model)]
+    remote_run = classify_files(inputs, model=model, client=client, batch_size=2)
+    remote = [r.prediction.to_dict() for r in remote_run]
+    assert remote == local
+    assert remote_run.stats.classified == len(local)
+
+
+def test_cli_classify_with_dask_scheduler_address(
+    client: Client, trained_model_path: Path, tmp_path: Path, cli
+) -> None:
+    src = ROOT / "examples" / "articles.jsonl"
+    code, _, err = cli(
+        "classify", str(src), "--model", str(trained_model_path), "-o", str(tmp_path / "a.csv")
+    )
+    assert code == 0, err
+    code, _, err = cli(
+        "classify",
+        str(src),
+        "--model",
+        str(trained_model_path),
+        "-o",
+        str(tmp_path / "b.csv"),
+        "--dask",
+        client.scheduler.address,
+    )
+    assert code == 0, err
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert "classified 4" in err
+
+
+def test_cli_rejects_a_bad_cluster_spec(cli) -> None:
+    code, _, err = cli("classify", str(ROOT / "examples" / "articles.jsonl"), "--dask", "local:x")
+    assert code != 0
+    assert "local:N" in err
