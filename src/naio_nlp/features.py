@@ -152,6 +152,11 @@ class _WordTable:
         # words whose slot is taken: (sorted orth ids, values); replaced whole
         self._overflow = (np.zeros(0, dtype=np.uint64), np.zeros((0, 3), dtype=np.uint64))
 
+    def rebind(self, vocab: Any) -> None:
+        """Describe new words from ``vocab`` (a rebuilt pipeline's); known words keep
+        their values, which depend only on the word's text."""
+        self._vocab = vocab
+
     def lookup(self, orth: npt.NDArray[np.uint64]) -> tuple[Any, Any, Any]:
         """(lower ids, lengths, flags) for each orth id."""
         slot = (orth & self._mask).astype(np.intp)
@@ -390,7 +395,14 @@ class TextAnalyzer:
         names = sorted((n.lower() for n in lexicon["cues"]["naio"]), key=len, reverse=True)
         self._naio_in_title = re.compile("|".join(map(re.escape, names)))
         self._zone_lock = threading.Lock()
-        self._strings_at_load = sum(len(nlp.vocab.strings) for nlp in self.pipelines.values())
+        self._strings_at_build = {
+            lang: len(nlp.vocab.strings) for lang, nlp in self.pipelines.items()
+        }
+        # each pipeline as loaded, to rebuild it from when its lexeme index has grown
+        self._pristine = {lang: nlp.to_bytes() for lang, nlp in self.pipelines.items()}
+        self._lexemes_at_build = {lang: len(nlp.vocab) for lang, nlp in self.pipelines.items()}
+        #: pipelines rebuilt so far (see :meth:`bounded_memory`)
+        self.rebuilds = 0
         #: run every batch in a memory zone from the start (tests compare both ways)
         self.always_zone = False
 
@@ -399,24 +411,41 @@ class TextAnalyzer:
         """Keep what a batch adds to spaCy's vocabulary only until the batch is done.
 
         spaCy keeps every new string and lexeme for the life of the process
-        (about 660 bytes a word; news never stops bringing new names). Until
-        :data:`WARM_STRINGS` new strings have been added the analysis runs
-        normally, so the tokenizer's cache fills with the common chunks; after
-        that every batch runs in a spaCy memory zone, which frees the batch's new
+        (about 660 bytes a word; news never stops bringing new names). Until a
+        pipeline has added :data:`WARM_STRINGS` new strings it runs normally, so
+        its tokenizer's cache fills with the common chunks; after that every
+        batch runs in a spaCy memory zone, which frees the batch's new
         words when it ends (and caches none of them), so memory stays flat
         however long the run. Labels are the same either way: zones change what
         is remembered, not how text is split. One batch at a time may be in a
         zone, hence the lock.
+
+        A zone frees its lexemes but spaCy's lexeme index keeps a slot for each
+        (``len(vocab)`` counts them), so after :data:`REBUILD_LEXEMES` of them a
+        pipeline is rebuilt from the bytes it was loaded with: same rules, same
+        splits, a fresh index; the cache then warms up again.
         """
         with self._zone_lock:
-            grown = sum(len(nlp.vocab.strings) for nlp in self.pipelines.values())
-            if grown - self._strings_at_load < WARM_STRINGS and not self.always_zone:
-                yield
-                return
+            self._rebuild_grown_pipelines()
             with contextlib.ExitStack() as stack:
-                for nlp in self.pipelines.values():
-                    stack.enter_context(nlp.memory_zone())
+                for lang, nlp in self.pipelines.items():
+                    grown = len(nlp.vocab.strings) - self._strings_at_build[lang]
+                    if grown >= WARM_STRINGS or self.always_zone:
+                        stack.enter_context(nlp.memory_zone())
                 yield
+
+    def _rebuild_grown_pipelines(self) -> None:
+        for lang, nlp in list(self.pipelines.items()):
+            if len(nlp.vocab) - self._lexemes_at_build[lang] < REBUILD_LEXEMES:
+                continue
+            fresh = spacy.blank(lang).from_bytes(self._pristine[lang])
+            _widen_tokenizer_cache(fresh)
+            self.pipelines[lang] = fresh
+            self._matchers[lang] = self._build_matcher(fresh)
+            self._words[lang].rebind(fresh.vocab)
+            self._lexemes_at_build[lang] = len(fresh.vocab)
+            self._strings_at_build[lang] = len(fresh.vocab.strings)
+            self.rebuilds += 1
 
     def _build_matcher(
         self, nlp: Language
@@ -633,6 +662,10 @@ class TextAnalyzer:
 #: New strings a process adds before analysis runs in spaCy memory zones (see
 #: :meth:`TextAnalyzer.bounded_memory`): enough for the common words to be cached.
 WARM_STRINGS = 50_000
+
+#: Lexemes a pipeline may add (and forget in memory zones) before it is rebuilt; each
+#: leaves a slot in spaCy's lexeme index, about 16-32 bytes.
+REBUILD_LEXEMES = 1_000_000
 
 #: Whitespace-delimited chunks each tokenizer remembers; see :func:`_widen_tokenizer_cache`.
 TOKENIZER_CACHE = 200_000

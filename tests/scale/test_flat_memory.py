@@ -49,9 +49,21 @@ def test_vocabulary_stops_growing_after_warm_up(
 ) -> None:
     monkeypatch.setattr(features, "WARM_STRINGS", 2_000)
     clf = Classifier.from_disk(trained_model_path)
-    list(clf.classify_many(_docs(100, seed=2), batch_size=25))  # warm-up: grows
+    analyzer = clf.analyzer
+
+    def cold() -> list[str]:
+        return [
+            lang
+            for lang, nlp in analyzer.pipelines.items()
+            if len(nlp.vocab.strings) - analyzer._strings_at_build[lang] < 2_000
+        ]
+
+    for seed in range(10, 30):  # warm-up: each pipeline grows until it has 2,000 new strings
+        if not cold():
+            break
+        list(clf.classify_many(_docs(50, seed=seed), batch_size=25))
+    assert not cold()
     warm = _strings(clf)
-    assert warm > clf.analyzer._strings_at_load + 2_000
     list(clf.classify_many(_docs(200, seed=3), batch_size=25))  # thousands of new words
     assert _strings(clf) == warm
     # the tokenizer still splits, and labels, the same way after all that
@@ -70,3 +82,20 @@ def test_without_zones_the_vocabulary_grows(
     before = _strings(clf)
     list(clf.classify_many(_docs(50, seed=5), batch_size=25))
     assert _strings(clf) > before + 1_000
+
+
+def test_a_grown_pipeline_is_rebuilt_and_labels_the_same(
+    trained_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(features, "WARM_STRINGS", 1_000)
+    monkeypatch.setattr(features, "REBUILD_LEXEMES", 5_000)
+    clf = Classifier.from_disk(trained_model_path)
+    fresh = Classifier.from_disk(trained_model_path)
+    docs = _docs(240, seed=6)
+    got = [p.to_dict() for p in clf.classify_many(docs, batch_size=20)]
+    assert clf.analyzer.rebuilds >= 1
+    assert all(
+        len(nlp.vocab) < clf.analyzer._lexemes_at_build[lang] + 5_000 + 20_000
+        for lang, nlp in clf.analyzer.pipelines.items()
+    )
+    assert got == [p.to_dict() for p in fresh.classify_many(docs, batch_size=20)]
