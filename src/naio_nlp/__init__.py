@@ -22,7 +22,9 @@ from .errors import (
     NaioError,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
+from .ledger import Ledger, LedgerEntry
 from .pipeline import Classifier, load
+from .runner import RunResult, run
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
 from .training import train
 
@@ -43,12 +45,16 @@ __all__ = [
     "InputError",
     "InvalidFieldError",
     "Label",
+    "Ledger",
+    "LedgerEntry",
     "ModelError",
     "NaioError",
     "Prediction",
+    "RunResult",
     "__version__",
     "classify_files",
     "load",
+    "run",
     "train",
 ]
 

@@ -1287,7 +1287,7 @@ def build_report(
         path = out_dir / name
         _write_csv(path, header, body)
         csvs[name] = path
-    csvs["ledger.csv"] = ledger.write_csv(out_dir / "ledger.csv")
+    ledger.write_csv(out_dir / "ledger.csv")
     ledger.write_json(out_dir / "ledger.json")
     copies = _write_copies(t, out_dir) if t.docs else {}
     page = out_dir / "index.html"

@@ -107,7 +107,8 @@ def test_headline_is_computed_from_the_data(tmp_path: Path, make_rows: Callable[
     rows = make_rows(60, seed=3)
     summary = build_report(rows, out_dir=tmp_path)
     a, n = summary.artifacts, summary.naio_related
-    assert summary.headline.startswith(f"{a} of {n} NAIO-related documents")
+    assert summary.headline.startswith(f"NAIO has {summary.outputs_launched} distinct output")
+    assert f"{a} of {n} NAIO-related documents" in summary.headline
     assert f"({round(100 * a / n)}%)" in summary.headline
     kinds = Counter(p.artifact_type for _, p in rows if p.artifact_type)
     top = max(kinds.values())

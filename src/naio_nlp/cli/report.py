@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError, ModelError
+from ..ledger import Ledger, update
 from ..report import DEFAULT_TITLE, ReportSummary, build_report
 from ..store import Store
 from .collect import DelayOption, MaxPagesOption, SourcesFileOption
@@ -95,7 +96,11 @@ def report_from_store(
                 str(db), f"no predictions by model version {model_version!r} (stored: {known})"
             )
         rows = list(store.predictions(model_version=model_version))
-    return build_report(rows, out_dir=out, model_info=model_info, title=title)
+        version = model_version or next(iter(reversed(store.model_versions())), None)
+        saved = None if version is None else store.ledger(model_version=version)
+    # the saved ledger keeps its ids; documents it lacks are linked in memory only
+    ledger = update(saved or Ledger(), rows)
+    return build_report(rows, out_dir=out, model_info=model_info, title=title, ledger=ledger)
 
 
 def tell(summary: ReportSummary) -> None:
