@@ -146,7 +146,7 @@ def _terms() -> _Terms:
     en_fold = _table(data, "en_fold")
     heads_en = frozenset(_strings(data, "heads", "en"))
     heads_ms = frozenset(_strings(data, "heads", "ms"))
-    stage_res = {}
+    stage_res: dict[str, re.Pattern[str]] = {}
     cue_words: set[str] = set()
     for stage in STAGES:
         cues = _strings(data, "stages", stage, "en") + _strings(data, "stages", stage, "ms")
@@ -773,11 +773,12 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
         if r.name.lower() not in seen:
             seen.add(r.name.lower())
             aliases.append(r.name)
-    types = Counter(r.artifact_type for r in rs if r.artifact_type)
+    typed = [r.artifact_type for r in rs if r.artifact_type]
+    types = Counter(typed)
     artifact_type = None
     if types:
         most = max(types.values())
-        artifact_type = next(r.artifact_type for r in rs if types.get(r.artifact_type) == most)
+        artifact_type = next(x for x in typed if types[x] == most)
     doms = Counter(d for r in rs for d in r.domains)
     order = list(DOMAINS)
     domains = tuple(

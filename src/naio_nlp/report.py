@@ -808,7 +808,11 @@ def _stacked_hbar(
 
     font = 11 if narrow else 10
     with matplotlib.rc_context({**_RC, "font.size": font}):
-        fig = _figure(3.7 if narrow else width, _hbar_height(len(labels)) + 0.35)
+        height = _hbar_height(len(labels)) + 0.35
+        if narrow:  # a phone: room for the legend above, labels cut short
+            height = max(height + 0.4, 2.6)
+            labels = [x if len(x) <= 22 else x[:21] + "…" for x in labels]
+        fig = _figure(3.7 if narrow else width, height)
         ax = fig.subplots()
         left = [0] * len(labels)
         for name, colour, values in series:

@@ -184,7 +184,8 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
     assert "<img" not in page
     assert "<b onmouseover" not in page and "<i>m</i>" not in page
     assert not re.search(r'href="\s*javascript:', page, flags=re.IGNORECASE)
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    # Jinja2 autoescape (markupsafe) writes a double quote as &#34;
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "Report &lt;x&gt;" in page
     # the CSV keeps the raw text: it is data, not markup
     row = read_csv(tmp_path / "artifacts.csv")[0]
