@@ -637,10 +637,11 @@ def _style(ax: Any, *, grid_axis: str = "y") -> None:
 
 
 def _svg(fig: Any, label: str, *, min_font_pt: float) -> str:
-    """The figure as inline SVG; ``data-min-font`` is its smallest text in SVG px.
+    """The figure as inline SVG; ``data-min-font`` is its smallest text in viewBox units.
 
-    Text is drawn as paths, so the browser test reads its size from this and
-    the rendered width (it must stay >= 10 px on a 390 px phone).
+    matplotlib's SVG is 72 units per inch, so a 10 pt font is 10 units. Text
+    is drawn as paths: the browser test reads its size from this and the
+    rendered width (it must stay >= 10 px on a 390 px phone).
     """
     import matplotlib
 
@@ -650,11 +651,10 @@ def _svg(fig: Any, label: str, *, min_font_pt: float) -> str:
     text = buf.getvalue()
     svg = text[text.index("<svg") :]
     svg = re.sub(r'<svg\s+width="[^"]*"\s+height="[^"]*"', "<svg", svg, count=1)
-    font_px = min_font_pt * fig.dpi / 72
     return svg.replace(
         "<svg",
         f'<svg role="img" aria-label="{html.escape(label)}" class="chart" '
-        f'data-min-font="{font_px:.2f}"',
+        f'data-min-font="{min_font_pt:.2f}"',
         1,
     )
 
@@ -668,10 +668,19 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _month_ticks(months: Sequence[str], *, narrow: bool = False) -> tuple[list[int], list[str]]:
-    step = 1 if len(months) <= 24 else 3 if len(months) <= 60 else 12
-    if narrow:
+    ticks: list[int] = []
+    labels: list[str] = []
+    if narrow:  # a phone: about five ticks, the year under each tick where it changes
         step = max(1, math.ceil(len(months) / 5))
-    ticks, labels = [], []
+        year = ""
+        for i in range(0, len(months), step):
+            m = months[i]
+            name = date(int(m[:4]), int(m[5:]), 1).strftime("%b")
+            ticks.append(i)
+            labels.append(f"{name}\n{m[:4]}" if m[:4] != year else name)
+            year = m[:4]
+        return ticks, labels
+    step = 1 if len(months) <= 24 else 3 if len(months) <= 60 else 12
     for i, m in enumerate(months):
         if i % step and not m.endswith("-01"):
             continue

@@ -44,12 +44,26 @@ def test_demo_run_twice_then_a_new_model(
         labelled = list(store.predictions(model_version=first_version))
     assert len(labelled) >= 50
     assert "classified 0 new articles" not in err
+    # the ledger: in the store, beside the report, and on the page
+    assert "The artifact ledger" in html and 'id="conversion"' in html
+    with Store(db) as store:
+        ledger = store.ledger(model_version=first_version)
+    assert ledger is not None and len(ledger) >= 10
+    assert any(len(e.reports) > 1 for e in ledger), "some output is reported more than once"
+    assert (report / "ledger.csv").is_file() and (report / "ledger.json").is_file()
+    copies = sorted((report / "texts").glob("*.txt"))
+    assert len(copies) == len(labelled)
+    assert 'href="texts/' in html
 
     code, _, err = cli(*args, "--model", str(trained_model_path))
     assert code == 0, err
     assert "classified 0 new articles" in err
+    assert "linked 0 new documents" in err
     with Store(db) as store:
         assert len(list(store.predictions(model_version=first_version))) == len(labelled)
+        again = store.ledger(model_version=first_version)
+    assert again is not None
+    assert [e.to_dict() for e in again] == [e.to_dict() for e in ledger]
 
     code, _, err = cli(*args, "--model", str(second_model))
     assert code == 0, err
