@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -153,13 +153,13 @@ def _terms() -> _Terms:
         stage_res[stage] = _phrase_re(cues)
         cue_words.update(w for c in cues for w in c.split())
     ordered = sorted(ms_en.items(), key=lambda kv: -len(kv[0]))
-    head_words = set()
+    head_words = set()  # the last word of each head phrase ("action plan" -> "plan")
     for h in heads_en:
-        for w in h.split():
-            head_words.add(en_fold.get(w, w))
+        w = h.split()[-1]
+        head_words.add(en_fold.get(w, w))
     for h in heads_ms:
-        for w in ms_en.get(h, h).split():
-            head_words.add(en_fold.get(w, w))
+        w = ms_en.get(h, h).split()[-1]
+        head_words.add(en_fold.get(w, w))
     return _Terms(
         heads_en=heads_en,
         heads_ms=heads_ms,
@@ -167,7 +167,7 @@ def _terms() -> _Terms:
         en_fold=en_fold,
         stopwords=frozenset(_strings(data, "stopwords", "words")),
         generic=frozenset(_strings(data, "generic", "words")),
-        head_words=frozenset(head_words - {"code", "practice"}),
+        head_words=frozenset(head_words),
         stage_res=stage_res,
         cue_words=frozenset(cue_words),
     )
@@ -188,15 +188,13 @@ _MAX_NAME_WORDS: Final = 12
 
 @dataclass(frozen=True, slots=True)
 class _Key:
-    """A name as compared: its English words, its years, and its distinctive words."""
+    """A name as compared: its English words, its years, its head noun, its distinctive words."""
 
     words: frozenset[str]
     years: frozenset[str]
-
-    @property
-    def distinctive(self) -> frozenset[str]:
-        t = _terms()
-        return frozenset(w for w in self.words if w not in t.generic and w not in t.head_words)
+    head: str | None = None
+    distinctive: frozenset[str] = frozenset()
+    weight: float = 0.0
 
 
 def _normalise_years(text: str) -> str:
@@ -211,13 +209,22 @@ def _normalise_years(text: str) -> str:
 
 @cache
 def _key(name: str) -> _Key:
-    """The comparable form of a name: lower case, Malay in English, variants folded."""
+    """The comparable form of a name: lower case, Malay in English, variants folded.
+
+    The head is the last head noun of an English name and the first of a
+    Malay one (Malay puts the head first: "Kotak Pasir Kawal Selia AI").
+    """
     t = _terms()
-    text = _normalise_years(name.lower().replace("’", "'"))
+    low = _normalise_years(name.lower().replace("’", "'"))
+    first = next((m.group(0) for m in _WORD.finditer(low) if m.group(0) not in _NAIO_WORDS), "")
+    second = low.split(first, 1)[1].split()[:1] if first else []
+    malay_head = first in t.heads_ms or f"{first} {''.join(second)}".strip() in t.heads_ms
+    text = low
     for pattern, english in t.ms_en:
         text = pattern.sub(english, text)
-    words: set[str] = set()
+    words: dict[str, None] = {}
     years: set[str] = set()
+    heads: list[str] = []
     for m in _WORD.finditer(text):
         w = m.group(0).strip("'")
         if w.endswith("'s"):
@@ -230,8 +237,18 @@ def _key(name: str) -> _Key:
         w = t.en_fold.get(w, w)
         if w in t.stopwords or w.isdigit():
             continue
-        words.add(w)
-    return _Key(frozenset(words), frozenset(years))
+        words[w] = None
+        if w in t.head_words:
+            heads.append(w)
+    head = (heads[0] if malay_head else heads[-1]) if heads else None
+    ws = frozenset(words)
+    return _Key(
+        ws,
+        frozenset(years),
+        head,
+        frozenset(w for w in ws if w not in t.generic and w not in t.head_words),
+        sum(_weight(w) for w in ws),
+    )
 
 
 def _weight(word: str) -> float:
@@ -252,10 +269,14 @@ def similarity(a: str, b: str) -> float:
     return _key_similarity(_key(a), _key(b))
 
 
+@lru_cache(maxsize=1 << 18)
 def _key_similarity(a: _Key, b: _Key) -> float:
     if a.years and b.years and a.years != b.years:
         return 0.0
     if not a.words or not b.words:
+        return 0.0
+    # a council is not a sandbox: different head nouns, neither in the other name
+    if a.head and b.head and a.head != b.head and a.head not in b.words and b.head not in a.words:
         return 0.0
     shared = a.words & b.words
     only_a = sorted(a.words - b.words)
@@ -269,8 +290,7 @@ def _key_similarity(a: _Key, b: _Key) -> float:
         if hit is not None and hit[0] not in n_matched_b:
             n_matched_b.add(hit[0])
             matched += min(_weight(w), _weight(hit[0]))
-    wa = sum(_weight(w) for w in a.words)
-    wb = sum(_weight(w) for w in b.words)
+    wa, wb = a.weight, b.weight
     extra = 0.0
     if a.years and a.years == b.years:
         matched += 1.0
