@@ -401,10 +401,20 @@ def _head_at(words: Sequence[str], i: int, heads: frozenset[str]) -> int:
 
 
 def _capitalised_names(sentence: str) -> list[str]:
-    """Capitalised phrases holding a head noun: "AI Technology Action Plan 2026-2030"."""
+    """Capitalised phrases holding a head noun: "AI Technology Action Plan 2026-2030".
+
+    A run never crosses punctuation, so a dateline ("KOTA BHARU: Perintis ...")
+    stays out of the name.
+    """
     t = _terms()
     heads = t.heads_en | t.heads_ms
-    toks = [m.group(0) for m in _WORD.finditer(_normalise_years(sentence))]
+    text = _normalise_years(sentence)
+    matches = list(_WORD.finditer(text))
+    toks = [m.group(0) for m in matches]
+    joined = [
+        not text[matches[k].end() : matches[k + 1].start()].strip(" -–")
+        for k in range(len(matches) - 1)
+    ]
     names = []
     i = 0
     while i < len(toks):
@@ -412,9 +422,18 @@ def _capitalised_names(sentence: str) -> list[str]:
             i += 1
             continue
         j = i
-        while j + 1 < len(toks) and (
-            _is_cap(toks[j + 1])
-            or (toks[j + 1].lower() in _CONNECT and j + 2 < len(toks) and _is_cap(toks[j + 2]))
+        while (
+            j + 1 < len(toks)
+            and joined[j]
+            and (
+                _is_cap(toks[j + 1])
+                or (
+                    toks[j + 1].lower() in _CONNECT
+                    and j + 2 < len(toks)
+                    and joined[j + 1]
+                    and _is_cap(toks[j + 2])
+                )
+            )
         ):
             j += 1
         run = toks[i : j + 1]
@@ -631,12 +650,16 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     lang = article.language
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
-        for sentence in [article.title, *(s for _, s in sents)]:
-            if not announce.search(sentence.lower()):
-                continue
-            found = _capitalised_names(sentence) or _lowercase_names(sentence, lang)
-            if found:
-                return _report(article, prediction, max(found, key=len), "announced", sentence)
+        stated = [
+            x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())
+        ]
+        # a capitalised name anywhere beats a lower-case phrase in the title
+        for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
+            for sentence in stated:
+                found = finder(sentence)
+                if found:
+                    name = max(found, key=len)
+                    return _report(article, prediction, name, "announced", sentence)
         return None
     # an artifact: the classifier's name, else the first named output in the lead and title
     name = _clean_slot_name(slots.name) if slots is not None and slots.name else None
