@@ -650,16 +650,13 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     lang = article.language
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
-        stated = [
-            x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())
-        ]
+        stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]
         # a capitalised name anywhere beats a lower-case phrase in the title
         for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
             for sentence in stated:
                 found = finder(sentence)
                 if found:
-                    name = max(found, key=len)
-                    return _report(article, prediction, name, "announced", sentence)
+                    return _report(article, prediction, max(found, key=len), "announced", sentence)
         return None
     # an artifact: the classifier's name, else the first named output in the lead and title
     name = _clean_slot_name(slots.name) if slots is not None and slots.name else None
@@ -892,6 +889,7 @@ class Ledger:
         self._index: dict[str, set[str]] = {}
         self._next = 1
         self._cache: dict[str, LedgerEntry] = {}
+        self._read: set[str] = set()  # every document read, in an entry or not
 
     # -- reading
 
@@ -924,8 +922,12 @@ class Ledger:
 
     @property
     def article_ids(self) -> frozenset[str]:
-        """The documents in the ledger."""
+        """The documents in the ledger's entries."""
         return frozenset(self._entry_of)
+
+    def has_read(self, article_id: str) -> bool:
+        """True when the document was read before, whether or not it named an output."""
+        return article_id in self._read or article_id in self._entry_of
 
     # -- linking
 
@@ -937,6 +939,7 @@ class Ledger:
         new._index = {k: set(v) for k, v in self._index.items()}
         new._next = self._next
         new._cache = dict(self._cache)
+        new._read = set(self._read)
         return new
 
     def _candidates(self, k: _Key) -> list[str]:
@@ -986,6 +989,7 @@ class Ledger:
         return {
             "naio_nlp_version": __version__,
             "next_id": self._next,
+            "read": sorted(self._read - self._entry_of.keys()),
             "entries": [e.to_dict() for e in self.entries],
         }
 
@@ -1015,6 +1019,7 @@ class Ledger:
             if m:
                 ledger._next = max(ledger._next, int(m.group(1)) + 1)
         ledger._next = max(ledger._next, int(data.get("next_id", 1)))
+        ledger._read = {str(x) for x in data.get("read", ())} | set(ledger._entry_of)
         return ledger
 
     def write_json(self, path: Path) -> Path:
@@ -1067,8 +1072,11 @@ class Ledger:
         return path
 
 
-def _reports(pairs: Iterable[tuple[Article, Prediction]]) -> Iterator[Report]:
+def _reports(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Iterator[Report]:
     for article, prediction in pairs:
+        if ledger.has_read(article.id):
+            continue
+        ledger._read.add(article.id)
         r = read_report(article, prediction)
         if r is not None:
             yield r
@@ -1080,17 +1088,16 @@ def build(pairs: Iterable[tuple[Article, Prediction]]) -> Ledger:
     Documents are linked in date order (undated last, then by id), so the
     same documents give the same ledger whatever order they come in.
     """
-    ledger = Ledger()
-    ledger._add(_reports(pairs))
-    return ledger
+    return update(Ledger(), pairs)
 
 
 def update(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Ledger:
     """``ledger`` with new documents linked in; the given ledger is left unchanged.
 
     New documents join existing entries or open new ones with the next free
-    ids; no entry is renumbered. Documents already in the ledger are skipped.
+    ids; no entry is renumbered. Documents read before (see
+    :meth:`Ledger.has_read`) are skipped, whether or not they named an output.
     """
     new = ledger._copy()
-    new._add(r for r in _reports(pairs) if r.article_id not in ledger)
+    new._add(list(_reports(new, pairs)))
     return new

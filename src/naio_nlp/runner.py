@@ -71,7 +71,11 @@ def update_ledger(store: Store, model_version: str) -> tuple[Ledger, int]:
     given are kept; new outputs get the next free ids.
     """
     prior = store.ledger(model_version=model_version) or Ledger()
-    new = [(a, p) for a, p in store.predictions(model_version=model_version) if a.id not in prior]
+    new = [
+        (a, p)
+        for a, p in store.predictions(model_version=model_version)
+        if not prior.has_read(a.id)
+    ]
     ledger = update(prior, new)
     store.save_ledger(ledger, model_version=model_version)
     return ledger, len(new)

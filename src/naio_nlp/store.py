@@ -141,6 +141,7 @@ CREATE TABLE ledger_entries (          -- the artifact ledger, one row per entry
 CREATE TABLE ledger_state (            -- the next free id, so ids never get reused
     model_version TEXT PRIMARY KEY,
     next_id INTEGER NOT NULL,
+    read TEXT NOT NULL,                -- JSON list: documents read that named no output
     saved_at TEXT NOT NULL
 );
 """
@@ -876,8 +877,8 @@ class Store:
             )
             self._conn.executemany("INSERT INTO ledger_entries VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._conn.execute(
-                "INSERT OR REPLACE INTO ledger_state VALUES (?, ?, ?)",
-                (model_version, data["next_id"], now),
+                "INSERT OR REPLACE INTO ledger_state VALUES (?, ?, ?, ?)",
+                (model_version, data["next_id"], json.dumps(data["read"]), now),
             )
         return len(rows)
 
@@ -893,7 +894,7 @@ class Store:
                 return None
             model_version = row[0]
         state = self._conn.execute(
-            "SELECT next_id FROM ledger_state WHERE model_version = ?", (model_version,)
+            "SELECT next_id, read FROM ledger_state WHERE model_version = ?", (model_version,)
         ).fetchone()
         if state is None:
             return None
@@ -906,7 +907,8 @@ class Store:
             )
         ]
         return Ledger.from_dict(
-            {"next_id": state[0], "entries": entries}, where=f"{self.path} (ledger)"
+            {"next_id": state[0], "read": json.loads(state[1]), "entries": entries},
+            where=f"{self.path} (ledger)",
         )
 
 

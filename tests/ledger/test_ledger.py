@@ -245,3 +245,16 @@ def test_build_is_order_independent() -> None:
     a = build(pairs).to_dict()
     b = build(list(reversed(pairs))).to_dict()
     assert a["entries"] == b["entries"]
+
+
+def test_documents_read_are_not_read_again(tmp_path: Path) -> None:
+    vague = doc("v", "NAIO officials attended a forum on AI in Kuching.", status="symbolic")
+    ledger = build([PLAN_EN, vague])
+    assert ledger.has_read("v") and "v" not in ledger and len(ledger) == 1
+    with Store(tmp_path / "s.db") as store:
+        store.save_ledger(ledger, model_version="m")
+        loaded = store.ledger(model_version="m")
+    assert loaded is not None and loaded.has_read("v") and loaded.has_read("en-1")
+    # the same id again, even with new text, is not re-read
+    renamed = doc("v", "NAIO launched the AI Regulatory Sandbox.", name="AI Regulatory Sandbox")
+    assert len(update(loaded, [renamed])) == 1

@@ -98,7 +98,7 @@ def report_from_store(
         rows = list(store.predictions(model_version=model_version))
         version = model_version or next(iter(reversed(store.model_versions())), None)
         saved = None if version is None else store.ledger(model_version=version)
-    # the saved ledger keeps its ids; documents it lacks are linked in memory only
+    # the saved ledger keeps its ids; documents it has not read are linked in memory only
     ledger = update(saved or Ledger(), rows)
     return build_report(rows, out_dir=out, model_info=model_info, title=title, ledger=ledger)
 
