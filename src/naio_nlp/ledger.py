@@ -110,6 +110,7 @@ class _Terms:
     head_words: frozenset[str]  # English head words after folding, for weights
     stage_res: Mapping[str, re.Pattern[str]]
     cue_words: frozenset[str]
+    not_names: frozenset[str]
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -170,6 +171,7 @@ def _terms() -> _Terms:
         head_words=frozenset(head_words),
         stage_res=stage_res,
         cue_words=frozenset(cue_words),
+        not_names=frozenset(_strings(data, "not_names", "phrases")),
     )
 
 
@@ -436,29 +438,43 @@ def _capitalised_names(sentence: str) -> list[str]:
             )
         ):
             j += 1
-        run = toks[i : j + 1]
+        first, last = i, j + 1  # the run is toks[first:last]
         i = j + 1
         # drop leading NAIO names and filler, trailing dates and connectors
-        while run:
+        while first < last:
+            run = toks[first:last]
             shorter = _drop_naio_prefix(run)
             if shorter is run and run[0].lower() in _LEAD_DROP:
                 shorter = run[1:]
             if shorter is run:
                 break
-            run = shorter
-        cut = next((k for k, w in enumerate(run) if w.lower() in _MONTH_DAY and k > 0), None)
+            first += len(run) - len(shorter)
+        cut = next((k for k in range(first + 1, last) if toks[k].lower() in _MONTH_DAY), None)
         if cut is not None:
-            run = run[:cut]
-        while run and run[-1].lower() in _CONNECT:
-            run = run[:-1]
+            last = cut
+        while last > first and toks[last - 1].lower() in _CONNECT:
+            last -= 1
+        run = toks[first:last]
         if not 2 <= len(run) <= _MAX_NAME_WORDS:
             continue
         if not any(_head_at(run, k, heads) for k in range(len(run))):
             continue
         if all(w.lower() in _NAIO_WORDS | {"ai", "national", "office"} for w in run):
             continue
-        names.append(" ".join(run))
+        name = text[matches[first].start() : matches[last - 1].end()]
+        if name.lower() in t.not_names:
+            continue
+        names.append(name)
     return names
+
+
+def _gap_ok(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
+    """Two words belong to one phrase: only spaces or a hyphen between them, or a
+    comma inside a number ("2,000")."""
+    gap = text[left.end() : right.start()]
+    if not gap.strip(" -–"):
+        return True
+    return gap == "," and left.group(0)[-1:].isdigit() and right.group(0)[:1].isdigit()
 
 
 _EN_STOP_BEFORE = frozenset(
@@ -505,7 +521,9 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
     """Head-noun phrases in lower case, for intentions: "kerangka etika AI", "an AI ethics
     framework". Malay modifiers follow the head, English ones precede it."""
     t = _terms()
-    toks = [m.group(0) for m in _WORD.finditer(_normalise_years(sentence))]
+    text = _normalise_years(sentence)
+    matches = list(_WORD.finditer(text))
+    toks = [m.group(0) for m in matches]
     low = [w.lower() for w in toks]
     names = []
     for i in range(len(toks)):
@@ -516,25 +534,27 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
             while (
                 j < len(toks)
                 and j - i < n_ms + 4
+                and _gap_ok(text, matches[j - 1], matches[j])
                 and low[j] not in _MS_STOP_AFTER
                 and low[j] not in t.cue_words
                 and low[j] not in _MONTH_DAY
             ):
                 j += 1
             if j > i + n_ms:
-                names.append(" ".join(toks[i:j]))
+                names.append(text[matches[i].start() : matches[j - 1].end()])
         elif n_en:
             k = i
             while (
                 k > 0
                 and i - k < 4
+                and _gap_ok(text, matches[k - 1], matches[k])
                 and low[k - 1] not in _EN_STOP_BEFORE
                 and low[k - 1] not in t.cue_words
                 and low[k - 1] not in {"naio", "naio's"}
             ):
                 k -= 1
             if k < i:
-                names.append(" ".join(toks[k : i + n_en]))
+                names.append(text[matches[k].start() : matches[i + n_en - 1].end()])
     return names
 
 
