@@ -886,6 +886,11 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
 # --------------------------------------------------------------------------- the ledger
 
 
+def _id_number(artifact_id: str) -> int:
+    m = re.fullmatch(r"A(\d+)", artifact_id)
+    return int(m.group(1)) if m else 0
+
+
 def _block_keys(k: _Key) -> set[str]:
     """Index keys of a name: the first five letters of each distinctive word, else the
     whole generic name (so "AI Guidelines" meets only names made of the same words)."""
@@ -1002,6 +1007,35 @@ class Ledger:
             if r.article_id not in self._entry_of:
                 self._link(r)
 
+    def _ids_like(self, old: Ledger) -> Ledger:
+        """This ledger with its entries renamed after ``old``'s by shared documents."""
+        overlaps = []
+        for eid, reports in self._reports.items():
+            shared = Counter(old._entry_of[r.article_id] for r in reports if r.article_id in old)
+            overlaps.extend((n, eid, oid) for oid, n in shared.items())
+        rename: dict[str, str] = {}
+        taken: set[str] = set()
+        for _n, eid, oid in sorted(overlaps, key=lambda x: (-x[0], x[1], x[2])):
+            if eid not in rename and oid not in taken:
+                rename[eid] = oid
+                taken.add(oid)
+        next_id = old._next
+        for eid in self._reports:  # in the new ledger's own (date) order
+            if eid not in rename:
+                rename[eid] = _ID_FORMAT.format(next_id)
+                next_id += 1
+        new = Ledger()
+        order = sorted(self._reports, key=lambda e: _id_number(rename[e]))
+        for eid in order:
+            nid = rename[eid]
+            new._reports[nid] = list(self._reports[eid])
+            new._keys[nid] = dict(self._keys[eid])
+        new._entry_of = {a: rename[e] for a, e in self._entry_of.items()}
+        new._index = {k: {rename[e] for e in v} for k, v in self._index.items()}
+        new._next = next_id
+        new._read = set(self._read)
+        return new
+
     # -- saving
 
     def to_dict(self) -> dict[str, Any]:
@@ -1102,13 +1136,20 @@ def _reports(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Ite
             yield r
 
 
-def build(pairs: Iterable[tuple[Article, Prediction]]) -> Ledger:
+def build(
+    pairs: Iterable[tuple[Article, Prediction]], *, ids_from: Ledger | None = None
+) -> Ledger:
     """A ledger of the outputs that classified documents report.
 
     Documents are linked in date order (undated last, then by id), so the
     same documents give the same ledger whatever order they come in.
+    ``ids_from`` is an earlier ledger of the same documents (a previous model
+    version's): an entry that shares documents with one of its entries takes
+    that entry's id (most shared documents first, each id once), and new
+    outputs get ids after its last, so a retrained model does not renumber.
     """
-    return update(Ledger(), pairs)
+    ledger = update(Ledger(), pairs)
+    return ledger if ids_from is None else ledger._ids_like(ids_from)
 
 
 def update(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Ledger:

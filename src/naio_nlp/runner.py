@@ -26,7 +26,7 @@ from typing import Any
 from .crawl import CrawlReport
 from .crawl import crawl as _crawl_sources
 from .fetch import CrawlSettings
-from .ledger import Ledger, update
+from .ledger import Ledger, build, update
 from .pipeline import Classifier
 from .report import DEFAULT_TITLE, ReportSummary, build_report
 from .sources import Source, load_sources
@@ -68,15 +68,19 @@ def update_ledger(store: Store, model_version: str) -> tuple[Ledger, int]:
     """Link ``model_version``'s documents that its saved ledger lacks; save it.
 
     Returns the ledger and how many documents were new to it. Ids already
-    given are kept; new outputs get the next free ids.
+    given are kept; new outputs get the next free ids. A model version with no
+    ledger yet gets one whose entries keep the ids of the latest saved ledger
+    (another version's) where they share documents.
     """
-    prior = store.ledger(model_version=model_version) or Ledger()
-    new = [
-        (a, p)
-        for a, p in store.predictions(model_version=model_version)
-        if not prior.has_read(a.id)
-    ]
-    ledger = update(prior, new)
+    saved = store.ledger(model_version=model_version)
+    rows = store.predictions(model_version=model_version)
+    if saved is None:
+        # a new model version: a fresh ledger that keeps the last ledger's ids
+        new = list(rows)
+        ledger = build(new, ids_from=store.ledger())
+    else:
+        new = [(a, p) for a, p in rows if not saved.has_read(a.id)]
+        ledger = update(saved, new)
     store.save_ledger(ledger, model_version=model_version)
     return ledger, len(new)
 

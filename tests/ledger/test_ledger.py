@@ -258,3 +258,32 @@ def test_documents_read_are_not_read_again(tmp_path: Path) -> None:
     # the same id again, even with new text, is not re-read
     renamed = doc("v", "NAIO launched the AI Regulatory Sandbox.", name="AI Regulatory Sandbox")
     assert len(update(loaded, [renamed])) == 1
+
+
+def test_a_rebuild_for_a_new_model_keeps_the_old_ids() -> None:
+    sandbox = doc(
+        "sb",
+        "NAIO launched the AI Regulatory Sandbox today with five regulators.",
+        name="AI Regulatory Sandbox",
+        kind="commercialization_pathway",
+        day=date(2024, 12, 30),
+    )
+    old = build([PLAN_EN, OLD_PLAN, sandbox])  # sandbox A0001, old plan A0002, plan A0003
+    council = doc(
+        "c1",
+        "NAIO convened the National AI Ethics Council on Monday. It has 11 members.",
+        name="National AI Ethics Council",
+        kind="multi_agency_program",
+        day=date(2024, 12, 1),  # the earliest: a fresh build would call it A0001
+    )
+    fresh = build([council, OLD_PLAN, PLAN_EN, PLAN_MS])
+    assert fresh.entry_for("c1").artifact_id == "A0001"  # type: ignore[union-attr]
+    kept = build([council, OLD_PLAN, PLAN_EN, PLAN_MS], ids_from=old)
+    for aid in ("en-old", "en-1"):
+        assert kept.entry_for(aid).artifact_id == old.entry_for(aid).artifact_id  # type: ignore[union-attr]
+    assert kept.entry_for("ms-1").artifact_id == old.entry_for("en-1").artifact_id  # type: ignore[union-attr]
+    assert kept.entry_for("c1").artifact_id == "A0004", "new outputs come after the old ids"
+    assert [e.artifact_id for e in kept] == ["A0002", "A0003", "A0004"]
+    # and it goes on linking as usual
+    later = update(kept, [PLAN_ANNOUNCED])
+    assert later.entry_for("ms-0").artifact_id == old.entry_for("en-1").artifact_id  # type: ignore[union-attr]

@@ -74,6 +74,13 @@ def test_demo_run_twice_then_a_new_model(
         old = list(store.predictions(model_version=first_version))
         new = list(store.predictions(model_version=new_version))
     assert len(old) == len(new) == len(labelled)
+    with Store(db) as store:
+        retrained = store.ledger(model_version=new_version)
+    assert retrained is not None, "the new model version has its own ledger"
+    # same weights, same labels: the same outputs, under the same ids
+    assert [(e.artifact_id, e.article_ids) for e in retrained] == [
+        (e.artifact_id, e.article_ids) for e in ledger
+    ]
 
 
 def test_report_on_an_empty_database_says_nothing_yet(cli: Cli, tmp_path: Path) -> None:
