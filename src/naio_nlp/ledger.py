@@ -1009,7 +1009,7 @@ class Ledger:
 
     def _ids_like(self, old: Ledger) -> Ledger:
         """This ledger with its entries renamed after ``old``'s by shared documents."""
-        overlaps = []
+        overlaps: list[tuple[int, str, str]] = []
         for eid, reports in self._reports.items():
             shared = Counter(old._entry_of[r.article_id] for r in reports if r.article_id in old)
             overlaps.extend((n, eid, oid) for oid, n in shared.items())
