@@ -154,7 +154,7 @@ def ledger_command(
 
         naio-nlp ledger exports/articles.jsonl -o ledger.csv
 
-        naio-nlp ledger corpus/ --format csv > ledger.csv
+        naio-nlp ledger corpus/ledger/ --format csv > ledger.csv
     """
     from ..runner import update_ledger
 
