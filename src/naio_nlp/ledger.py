@@ -1136,9 +1136,7 @@ def _reports(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Ite
             yield r
 
 
-def build(
-    pairs: Iterable[tuple[Article, Prediction]], *, ids_from: Ledger | None = None
-) -> Ledger:
+def build(pairs: Iterable[tuple[Article, Prediction]], *, ids_from: Ledger | None = None) -> Ledger:
     """A ledger of the outputs that classified documents report.
 
     Documents are linked in date order (undated last, then by id), so the
