@@ -2,8 +2,8 @@
 
 Quality, on a labelled ledger set (JSONL records in the corpus format plus
 ``artifact_key``: the gold output, or null; ``stage``: the gold stage of a
-keyed report; optional ``look_alike_of``: keys of different outputs this one
-could be confused with). Each file is scored on its own (a frozen held-out
+keyed report; optional ``look_alike_of`` or ``hard_negative_of``: the key(s)
+of different outputs this one could be confused with). Each file is scored on its own (a frozen held-out
 file is only ever scored, never tuned on), twice:
 
 - ``model``: the shipped classifier labels the documents, then the ledger links
@@ -152,7 +152,10 @@ def score(records: Sequence[dict[str, Any]], ledger: L.Ledger) -> dict[str, Any]
     # hard negatives: documents of look-alike outputs that share an entry
     look: set[tuple[str, str]] = set()
     for r in records:
-        for other in r.get("look_alike_of") or ():
+        others = r.get("look_alike_of") or r.get("hard_negative_of") or ()
+        if isinstance(others, str):
+            others = [others]
+        for other in others:
             if r["artifact_key"]:
                 look.add(tuple(sorted((r["artifact_key"], other))))  # type: ignore[arg-type]
     merged = set()

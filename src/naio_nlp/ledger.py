@@ -37,7 +37,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -75,6 +75,10 @@ LINK_THRESHOLD: Final = 0.6
 #: At most this many candidate entries are scored per report (the best by shared words).
 _MAX_CANDIDATES: Final = 25
 _ID_FORMAT: Final = "A{:04d}"
+#: A report names at most this many outputs worth trying when it is linked.
+_MAX_ALTERNATIVES: Final = 6
+#: A report with no stage words this long after a launch report is about operation.
+_OPERATING_AFTER_DAYS: Final = 45
 _FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
@@ -587,6 +591,11 @@ class Report:
     source: str | None = None
     sentence: str = ""
     linkable: bool = True
+    #: Other names the document gives; the one that links best becomes ``name``.
+    alternatives: tuple[str, ...] = ()
+    #: "cue" when the report's own words set the stage; "default" when an artifact
+    #: showed no cue (then "launched", or "operational" months after a launch).
+    stage_basis: str = "cue"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the date as ISO)."""
@@ -607,6 +616,8 @@ class Report:
             "source": self.source,
             "sentence": self.sentence,
             "linkable": self.linkable,
+            "alternatives": list(self.alternatives),
+            "stage_basis": self.stage_basis,
         }
 
     @classmethod
@@ -634,6 +645,8 @@ class Report:
                 source=d.get("source"),
                 sentence=str(d.get("sentence", "")),
                 linkable=bool(d.get("linkable", True)),
+                alternatives=tuple(d.get("alternatives", ())),
+                stage_basis=str(d.get("stage_basis", "cue")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
@@ -671,37 +684,81 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
         stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]
-        # a capitalised name anywhere beats a lower-case phrase in the title
+        found_in: list[tuple[str, str]] = []
+        # capitalised names first, then lower-case phrases ("a national AI sandbox")
         for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
             for sentence in stated:
-                found = finder(sentence)
-                if found:
-                    return _report(article, prediction, max(found, key=len), "announced", sentence)
-        return None
-    # an artifact: the classifier's name, else the first named output in the lead and title
-    name = _clean_slot_name(slots.name) if slots is not None and slots.name else None
-    where = ""
-    if name is None:
-        for sentence in [article.title, *lead, *status_sents, *(s for _, s in sents[3:])]:
-            found = _capitalised_names(sentence)
-            if found:
-                name, where = max(found, key=len), sentence
-                break
-    if name is None:  # "launches a 2,000-place AI upskilling pilot"
+                found_in.extend((n, sentence) for n in sorted(finder(sentence), key=len)[::-1])
+        if not found_in:
+            return None
+        names, where = _rank_names(found_in, article, preferred=None)
+        return _report(
+            article, prediction, names[0], "announced", where, alternatives=tuple(names[1:])
+        )
+    # an artifact: the classifier's name, then the named outputs of title, lead and the rest
+    found: list[tuple[str, str]] = []
+    preferred = None
+    if slots is not None and slots.name and (cleaned := _clean_slot_name(slots.name)):
+        preferred = cleaned
+        found.append((cleaned, next((s for _, s in sents if cleaned in s), "")))
+    for sentence in [article.title, *lead, *status_sents, *(s for _, s in sents[3:])]:
+        found.extend((n, sentence) for n in _capitalised_names(sentence))
+    if not found:  # "launches a 2,000-place AI upskilling pilot"
         for sentence in [article.title, *lead[:1]]:
-            found = _lowercase_names(sentence, lang)
-            if found:
-                name, where = max(found, key=len), sentence
-                break
-    linkable = name is not None
-    if name is None:
+            found.extend((n, sentence) for n in _lowercase_names(sentence, lang))
+    linkable = bool(found)
+    if found:
+        names, where = _rank_names(found, article, preferred=preferred)
+        name = names[0]
+    else:
         name = article.title.strip() or article.id
-    if not where:
-        where = next((s for _, s in sents if name in s), status_sents[0] if status_sents else "")
+        where = status_sents[0] if status_sents else ""
+        names = [name]
     naming = [s for _, s in sents if linkable and name in s]
     focus = " \n ".join([article.title, *lead, *naming[:3], *status_sents[:2]])
-    stage: Stage = "operational" if _stage_hits(focus, "operational") else "launched"
-    return _report(article, prediction, name, stage, where, linkable=linkable)
+    stage: Stage = "launched"
+    basis = "default"
+    if _stage_hits(focus, "operational"):
+        stage, basis = "operational", "cue"
+    elif _stage_hits(" \n ".join([article.title, *lead[:2]]), "launched"):
+        basis = "cue"
+    return _report(
+        article,
+        prediction,
+        name,
+        stage,
+        where,
+        linkable=linkable,
+        alternatives=tuple(names[1:]),
+        stage_basis=basis,
+    )
+
+
+def _rank_names(
+    found: Sequence[tuple[str, str]], article: Article, *, preferred: str | None
+) -> tuple[list[str], str]:
+    """The names a document gives, the one it is about first, and where that one was read.
+
+    The classifier's name comes first when there is one; otherwise the name
+    mentioned most often (a newsletter's masthead is named once, its subject
+    several times), the earlier on ties. Alternatives are the other names
+    mentioned as often as the first: linking tries them when the first finds
+    no entry.
+    """
+    haystack = f"{article.title}\n{article.text}".lower()
+    order = list(dict.fromkeys(n for n, _ in found))
+    raw = {n: haystack.count(n.lower()) for n in order}
+    # a name inside a longer one ("AI Procurement Guidelines" in "... for GLCs") counts
+    # only where it stands alone
+    counts = {
+        n: raw[n] - sum(raw[m] for m in order if len(m) > len(n) and n.lower() in m.lower())
+        for n in order
+    }
+    ranked = sorted(order, key=lambda n: (n != preferred, -counts[n], order.index(n)))
+    first = ranked[0]
+    alternatives = [n for n in ranked[1:] if counts[n] >= counts[first]][: _MAX_ALTERNATIVES - 1]
+    where = next(w for n, w in found if n == first)
+    return [first, *alternatives], where
 
 
 def _report(
@@ -712,6 +769,8 @@ def _report(
     sentence: str,
     *,
     linkable: bool = True,
+    alternatives: tuple[str, ...] = (),
+    stage_basis: str = "cue",
 ) -> Report:
     slots = prediction.evidence.artifact
     return Report(
@@ -731,6 +790,8 @@ def _report(
         source=article.source,
         sentence=" ".join(sentence.split())[:400],
         linkable=linkable,
+        alternatives=tuple(a.strip() for a in alternatives if a.strip() != name.strip()),
+        stage_basis=stage_basis,
     )
 
 
@@ -980,27 +1041,69 @@ class Ledger:
         theirs = {a for r in self._reports[eid] for a in r.agencies}
         return bool(theirs) and not (theirs & set(report.agencies))
 
+    def _years_clash(self, eid: str, k: _Key) -> bool:
+        """The entry's names carry years and none of them is this name's ("Challenge 2025")."""
+        if not k.years:
+            return False
+        theirs = {y for other in self._keys[eid] for y in other.years}
+        return bool(theirs) and not (theirs & k.years)
+
+    def _best(self, report: Report, name: str) -> tuple[str | None, float]:
+        k = _key(name)
+        best, best_score = None, 0.0
+        for eid in self._candidates(k):
+            if self._years_clash(eid, k) or self._agencies_clash(report, eid, k):
+                continue
+            score = max(_key_similarity(k, other) for other in self._keys[eid])
+            if score > best_score:
+                best, best_score = eid, score
+        return best, best_score
+
     def _link(self, report: Report) -> str:
-        k = _key(report.name)
         best, best_score = None, 0.0
         if report.linkable:
-            for eid in self._candidates(k):
-                score = max(_key_similarity(k, other) for other in self._keys[eid])
-                if score > best_score and not self._agencies_clash(report, eid, k):
+            # the first name that links; the others only when it finds no entry
+            for name in (report.name, *report.alternatives):
+                eid, score = self._best(report, name)
+                if eid is not None and score >= LINK_THRESHOLD:
                     best, best_score = eid, score
+                    if name != report.name:
+                        others = (report.name, *report.alternatives)
+                        report = replace(
+                            report, name=name, alternatives=tuple(n for n in others if n != name)
+                        )
+                    break
         if best is None or best_score < LINK_THRESHOLD:
             best = _ID_FORMAT.format(self._next)
             self._next += 1
             self._reports[best] = []
             self._keys[best] = {}
+        elif report.stage_basis == "default" and report.stage == "launched":
+            report = self._after_launch(best, report)
         self._reports[best].append(report)
         self._entry_of[report.article_id] = best
         self._cache.pop(best, None)
+        k = _key(report.name)
         if report.linkable and k not in self._keys[best]:
             self._keys[best][k] = None
             for bk in _block_keys(k):
                 self._index.setdefault(bk, set()).add(best)
         return best
+
+    def _after_launch(self, eid: str, report: Report) -> Report:
+        """A report with no stage words, well after the entry's launch, is about its operation."""
+        launches = [
+            r.date
+            for r in self._reports[eid]
+            if r.stage != "announced" and r.date is not None and r.stage_basis == "cue"
+        ]
+        if (
+            report.date is not None
+            and launches
+            and (report.date - min(launches)).days >= _OPERATING_AFTER_DAYS
+        ):
+            return replace(report, stage="operational", stage_basis="after_launch")
+        return report
 
     def _add(self, reports: Iterable[Report]) -> None:
         for r in sorted(reports, key=_by_date):
