@@ -146,7 +146,10 @@ def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
 def _terms() -> _Terms:
     """The ledger's word lists, read once from the package data file and checked."""
     raw = resources.files("naio_nlp").joinpath("ledger_terms.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(raw)
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"naio_nlp/ledger_terms.toml: {exc}") from exc
     ms_en = _table(data, "ms_en")
     en_fold = _table(data, "en_fold")
     heads_en = frozenset(_strings(data, "heads", "en"))
