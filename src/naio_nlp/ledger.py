@@ -560,8 +560,23 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
                 and low[k - 1] not in {"naio", "naio's"}
             ):
                 k -= 1
-            if k < i:
-                names.append(text[matches[k].start() : matches[i + n_en - 1].end()])
+            end = i + n_en  # "guidelines on generative AI for civil servants"
+            if end < len(toks) and low[end] in ("on", "for", "of") and low[end] != low[k - 1]:
+                j = end + 1
+                while (
+                    j < len(toks)
+                    and j - end <= 5
+                    and _gap_ok(text, matches[j - 1], matches[j])
+                    and low[j] not in t.cue_words
+                    and low[j] not in _MS_STOP_AFTER
+                    and low[j] not in _EN_STOP_BEFORE - {"of"}
+                    and low[j] not in {"being", "is", "are", "was", "were", "by", "said", "says"}
+                ):
+                    j += 1
+                if j > end + 1:
+                    end = j
+            if k < i or end > i + n_en:
+                names.append(text[matches[k].start() : matches[end - 1].end()])
     return names
 
 
@@ -687,17 +702,15 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
         stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]
-        found_in: list[tuple[str, str]] = []
-        # capitalised names first, then lower-case phrases ("a national AI sandbox")
+        # the first capitalised name in a sentence that states an intention (the
+        # title first), else the first lower-case one; no alternatives: an
+        # announcement is usually of something new, and its other names are context
         for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
             for sentence in stated:
-                found_in.extend((n, sentence) for n in sorted(finder(sentence), key=len)[::-1])
-        if not found_in:
-            return None
-        names, where = _rank_names(found_in, article, preferred=None)
-        return _report(
-            article, prediction, names[0], "announced", where, alternatives=tuple(names[1:])
-        )
+                found = finder(sentence)
+                if found:
+                    return _report(article, prediction, found[0], "announced", sentence)
+        return None
     # an artifact: the classifier's name, then the named outputs of title, lead and the rest
     found: list[tuple[str, str]] = []
     preferred = None
