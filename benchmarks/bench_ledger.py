@@ -3,8 +3,8 @@
 Quality, on a labelled ledger set (JSONL records in the corpus format plus
 ``artifact_key``: the gold output, or null; ``stage``: the gold stage of a
 keyed report; optional ``look_alike_of`` or ``hard_negative_of``: the key(s)
-of different outputs this one could be confused with). Each file is scored on its own (a frozen held-out
-file is only ever scored, never tuned on), twice:
+of different outputs this one could be confused with). Each file is scored on
+its own (a frozen held-out file is only ever scored, never tuned on), twice:
 
 - ``model``: the shipped classifier labels the documents, then the ledger links
   them (the product as it runs);

@@ -707,9 +707,9 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         # announcement is usually of something new, and its other names are context
         for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
             for sentence in stated:
-                found = finder(sentence)
-                if found:
-                    return _report(article, prediction, found[0], "announced", sentence)
+                names = finder(sentence)
+                if names:
+                    return _report(article, prediction, names[0], "announced", sentence)
         return None
     # an artifact: the classifier's name, then the named outputs of title, lead and the rest
     found: list[tuple[str, str]] = []
