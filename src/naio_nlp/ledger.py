@@ -75,6 +75,9 @@ LINK_THRESHOLD: Final = 0.6
 #: At most this many candidate entries are scored per report (the best by shared words).
 _MAX_CANDIDATES: Final = 25
 _ID_FORMAT: Final = "A{:04d}"
+#: A name inside another counts as the same output only when it carries this much
+#: weight ("AI ethics council" does; "data centre" is too little to tell).
+_MIN_CONTAINED_WEIGHT: Final = 1.3
 #: A report names at most this many outputs worth trying when it is linked.
 _MAX_ALTERNATIVES: Final = 6
 #: A report with no stage words this long after a launch report is about operation.
@@ -312,6 +315,7 @@ def _key_similarity(a: _Key, b: _Key) -> float:
     covered = matched - extra
     if (
         small.distinctive
+        and small.weight >= _MIN_CONTAINED_WEIGHT
         and (a.distinctive & b.distinctive)
         and covered >= min(wa, wb) - 1e-9
         and (not (a.distinctive - b.distinctive) or not (b.distinctive - a.distinctive))
