@@ -32,6 +32,7 @@ reordered: the reader decides which report is wrong.
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 import re
 import tomllib
@@ -118,6 +119,7 @@ class _Terms:
     stage_res: Mapping[str, re.Pattern[str]]
     cue_words: frozenset[str]
     not_names: frozenset[str]
+    head_starts: frozenset[str]  # first words of head nouns, to skip sentences naming nothing
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -182,6 +184,7 @@ def _terms() -> _Terms:
         stage_res=stage_res,
         cue_words=frozenset(cue_words),
         not_names=frozenset(_strings(data, "not_names", "phrases")),
+        head_starts=frozenset(h.split()[0] for h in heads_en | heads_ms),
     )
 
 
@@ -189,6 +192,7 @@ def _terms() -> _Terms:
 
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)\b")
 _YEAR = re.compile(r"^(?:19|20)\d\d(?:-(?:19|20)\d\d)?$")
+_LOWER_WORD = re.compile(r"[\w'’]+")
 _WORD = re.compile(r"[\w][\w'’]*(?:-[\w]+)*|&", re.UNICODE)
 _NAIO_WORDS: Final = frozenset(w.lower() for n in NAIO_NAMES for w in n.split()) | {"naio's"}
 #: NAIO's own names, in words: a name that starts with one drops it ("NAIO AI Sandbox").
@@ -420,6 +424,8 @@ def _capitalised_names(sentence: str) -> list[str]:
     stays out of the name.
     """
     t = _terms()
+    if t.head_starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
+        return []
     heads = t.heads_en | t.heads_ms
     text = _normalise_years(sentence)
     matches = list(_WORD.finditer(text))
@@ -532,6 +538,8 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
     """Head-noun phrases in lower case, for intentions: "kerangka etika AI", "an AI ethics
     framework". Malay modifiers follow the head, English ones precede it."""
     t = _terms()
+    if t.head_starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
+        return []
     text = _normalise_years(sentence)
     matches = list(_WORD.finditer(text))
     toks = [m.group(0) for m in matches]
@@ -1052,7 +1060,8 @@ class Ledger:
         counts: Counter[str] = Counter()
         for bk in _block_keys(k):
             counts.update(self._index.get(bk, ()))
-        return [eid for eid, _ in counts.most_common(_MAX_CANDIDATES)]
+        # most shared keys first, then the oldest entry: the same in every process
+        return heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
 
     def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
         """Two generic names ("AI Guidelines") whose reports name different agencies."""
