@@ -979,7 +979,7 @@ def _doc_view(d: _Doc, copies: Mapping[str, str], led: Ledger) -> dict[str, Any]
         "fetched": d.basis == "fetched",
         "title": a.title.strip() or a.id,
         "href": _safe_href(a.url),
-        "copy": copies.get(a.id),
+        "text_href": copies.get(a.id),
         "source": a.source or "",
         "type": None if p.artifact_type is None else _type_view(p.artifact_type),
         "domains": _domain_views(p.domains),
@@ -1009,7 +1009,7 @@ def _ledger_view(lt: _LedgerTables, t: _Tables, copies: Mapping[str, str]) -> di
                         "title": report.title or aid,
                         "source": report.source or (doc.source if doc else "") or aid,
                         "href": _safe_href(report.url),
-                        "copy": copies.get(aid),
+                        "text_href": copies.get(aid),
                     }
                 )
             stages.append(

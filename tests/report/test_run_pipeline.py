@@ -53,7 +53,9 @@ def test_demo_run_twice_then_a_new_model(
     assert (report / "ledger.csv").is_file() and (report / "ledger.json").is_file()
     copies = sorted((report / "texts").glob("*.txt"))
     assert len(copies) == len(labelled)
-    assert 'href="texts/' in html
+    linked = [c for c in copies if f'href="texts/{c.name}"' in html]
+    shown = [a for a, p in labelled if p.status != "unrelated"]  # listed on the page
+    assert len(linked) == len(shown), "every listed document links to its stored text"
 
     code, _, err = cli(*args, "--model", str(trained_model_path))
     assert code == 0, err
