@@ -8,6 +8,7 @@ command does.
 from __future__ import annotations
 
 import logging
+import typing
 
 from ._version import __version__
 from .batch import classify_files
@@ -31,6 +32,7 @@ from .errors import (
     UnsupportedContentError,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
+from .ledger import Ledger, LedgerEntry
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
 from .training import train
 
@@ -54,18 +56,41 @@ __all__ = [
     "InvalidFieldError",
     "JsShellError",
     "Label",
+    "Ledger",
+    "LedgerEntry",
     "ModelError",
     "NaioError",
     "NotTextError",
     "Prediction",
     "RobotsBlockedError",
+    "RunResult",
     "TooLargeError",
     "TruncatedInput",
     "UnsupportedContentError",
     "__version__",
     "classify_files",
     "load",
+    "run",
     "train",
 ]
+
+if typing.TYPE_CHECKING:
+    from .runner import RunResult, run
+
+_LAZY = ("RunResult", "run")
+
+
+def __getattr__(name: str) -> typing.Any:
+    # the main job pulls in the collector (httpx, feeds, PDF): load it when asked for
+    if name in _LAZY:
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module 'naio_nlp' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

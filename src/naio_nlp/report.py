@@ -17,29 +17,39 @@ never enter the artifact share.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
+import math
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
+from markupsafe import Markup
+
 from ._version import __version__
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
+from .ledger import Ledger, build
 from .schema import Article, Prediction
 
 __all__ = [
+    "COPIES_DIR",
     "CSV_FILES",
     "DOMAIN_NAMES",
+    "LEDGER_FILES",
     "STATUS_COLOURS",
     "TYPE_COLOURS",
     "TYPE_NAMES",
     "ReportSummary",
     "build_report",
+    "wilson_interval",
 ]
 
 DEFAULT_TITLE: Final = "NAIO execution report"
@@ -53,6 +63,11 @@ CSV_FILES: Final[tuple[str, ...]] = (
     "by_source.csv",
     "artifacts.csv",
 )
+
+#: The ledger beside the report: one row per output, and the whole ledger with its reports.
+LEDGER_FILES: Final[tuple[str, ...]] = ("ledger.csv", "ledger.json")
+#: The folder beside ``index.html`` holding each document's text, linked from the report.
+COPIES_DIR: Final = "texts"
 
 #: One colour per status, the same in every chart and on the page.
 STATUS_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
@@ -97,6 +112,8 @@ _STATUS_NAMES: Final = {"artifact": "Artifacts", "symbolic": "Symbolic", "unrela
 
 _NO_SOURCE: Final = "(no source)"
 _RECENT_MONTHS: Final = 6
+#: Below this many documents on either side, a change in share is called too few for a trend.
+_FEW_FOR_TREND: Final = 30
 _EVIDENCE_CHARS: Final = 260
 
 
@@ -128,6 +145,11 @@ class ReportSummary:
     months: int
     headline: str
     model_versions: tuple[str, ...] = field(default=())
+    outputs: int = 0
+    outputs_launched: int = 0
+    announced: int = 0
+    announced_launched: int = 0
+    median_lag_days: float | None = None
 
     @property
     def naio_related(self) -> int:
@@ -254,6 +276,117 @@ def _tabulate(rows: Iterable[tuple[Article, Prediction]]) -> _Tables:
     return t
 
 
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of ``k`` successes in ``n`` (95% by default); None when n=0.
+
+    Unlike ``k/n ± ...`` it stays inside [0, 1] and is honest for 1-3 documents:
+    1 of 1 gives 21%-100%, not a bare 100%.
+    """
+    if n <= 0:
+        return None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True, slots=True)
+class _Conversion:
+    announced: int  # entries with a dated announcement
+    launched: int  # of those, launched or operational on or after it
+    lags: tuple[int, ...]  # days from announcement to first launch report
+    launched_earlier: int  # reported launched before the announcement we have
+
+    @property
+    def share(self) -> float | None:
+        return self.launched / self.announced if self.announced else None
+
+    @property
+    def median_days(self) -> float | None:
+        return float(statistics.median(self.lags)) if self.lags else None
+
+
+@dataclass(frozen=True, slots=True)
+class _LedgerTables:
+    ledger: Ledger
+    launched: int
+    new_by_month: Mapping[str, int]
+    new_undated: int
+    conversion: _Conversion
+
+
+def _ledger_tables(ledger: Ledger) -> _LedgerTables:
+    new_by_month: Counter[str] = Counter()
+    launched = undated = 0
+    announced = converted = earlier = 0
+    lags: list[int] = []
+    for e in ledger.entries:
+        if e.was_launched:
+            launched += 1
+            when = e.launched_on
+            if when is None:
+                undated += 1
+            else:
+                new_by_month[f"{when.year:04d}-{when.month:02d}"] += 1
+        ann = e.announced_on
+        if ann is None:
+            continue
+        start = e.launched_on
+        if start is not None and start < ann:
+            earlier += 1  # an announcement of a later phase: not a conversion
+            continue
+        announced += 1
+        if e.was_launched:
+            converted += 1
+            if start is not None:
+                lags.append((start - ann).days)
+    return _LedgerTables(
+        ledger=ledger,
+        launched=launched,
+        new_by_month=dict(new_by_month),
+        new_undated=undated,
+        conversion=_Conversion(announced, converted, tuple(lags), earlier),
+    )
+
+
+_CONVERSION_LIMITS: Final = (
+    "How to read the conversion figure: the denominator is the outputs that a collected "
+    "document announced as an intention and named, so announcements never collected, or "
+    "too vague to name an output, are not in it. A launch is counted when any later report "
+    "shows the output launched or operating, and the lag runs from the first announcement "
+    "to the first such report, which may trail the real launch. Recent announcements have "
+    "had less time to convert, so the share is a lower bound that rises as the record grows."
+)
+
+
+def _conversion_sentences(lt: _LedgerTables) -> list[str]:
+    c = lt.conversion
+    if not c.announced:
+        return [
+            "No output has been announced as an intention in the collected documents yet, "
+            "so there is no announcement → launch conversion to report."
+        ]
+    first = (
+        f"Of {c.announced} output{'s' if c.announced != 1 else ''} NAIO announced as an "
+        f"intention, {c.launched} {'was' if c.launched == 1 else 'were'} later reported "
+        f"launched ({_pct(c.launched / c.announced)})"
+    )
+    if c.median_days is not None:
+        first += (
+            f", a median of {c.median_days:.0f} days after the first announcement"
+            f" (over {len(c.lags)} dated pair{'s' if len(c.lags) != 1 else ''})"
+        )
+    out = [first + "."]
+    ci = wilson_interval(c.launched, c.announced)
+    if ci is not None and c.announced < 20:
+        out.append(
+            f"That is {c.announced} announcement{'s' if c.announced != 1 else ''}: the 95% "
+            f"interval of the share runs from {_pct(ci[0])} to {_pct(ci[1])}."
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- headline
 
 
@@ -276,7 +409,7 @@ def _month_name(month: str) -> str:
     return date(int(month[:4]), int(month[5:]), 1).strftime("%b %Y")
 
 
-def _headline(t: _Tables) -> list[str]:
+def _headline(t: _Tables, lt: _LedgerTables | None = None) -> list[str]:
     """Sentences answering the product's question, computed from the tables."""
     n, a = t.naio, t.status["artifact"]
     if not t.docs:
@@ -287,6 +420,20 @@ def _headline(t: _Tables) -> list[str]:
             f"None of the {len(t.docs)} classified documents involves NAIO, "
             "so there is no artifact share to report yet."
         ]
+    sentences = []
+    if lt is not None:
+        k = lt.launched
+        lead = (
+            f"NAIO has {k} distinct output{'s' if k != 1 else ''} reported launched or operating"
+            f" (from {a} artifact report{'s' if a != 1 else ''})"
+        )
+        c = lt.conversion
+        if c.announced:
+            lead += (
+                f"; of {c.announced} it announced as intentions, {c.launched} "
+                f"{'was' if c.launched == 1 else 'were'} later launched"
+            )
+        sentences.append(lead + ".")
     noun = "document" if n == 1 else "documents"
     verb = "reports" if n == 1 else "report"
     first = f"{a} of {n} NAIO-related {noun} ({_pct(a / n)}) {verb} execution artifacts"
@@ -297,7 +444,7 @@ def _headline(t: _Tables) -> list[str]:
             first += f"; the most common type is {names[0]} ({k} of {a})"
         else:
             first += f"; the most common types are {_and(names)} ({k} each)"
-    sentences = [first + "."]
+    sentences.append(first + ".")
     if a:
         doms, k = _leaders({d: t.by_domain[d]["artifact"] for d in DOMAINS})
         if doms:
@@ -316,11 +463,14 @@ def _headline(t: _Tables) -> list[str]:
         if ra + rs and ea + es:
             now, before = ra / (ra + rs), ea / (ea + es)
             trend = "up from" if now > before else "down from" if now < before else "the same as"
-            sentences.append(
+            trend_text = (
                 f"In the latest {_RECENT_MONTHS} months ({_month_name(recent[0].month)} – "
-                f"{_month_name(recent[-1].month)}) the artifact share was {_pct(now)}, "
-                f"{trend} {_pct(before)} before."
+                f"{_month_name(recent[-1].month)}) the artifact share was {_pct(now)} "
+                f"({ra} of {ra + rs}), {trend} {_pct(before)} ({ea} of {ea + es}) before"
             )
+            if min(ra + rs, ea + es) < _FEW_FOR_TREND:
+                trend_text += "; that is too few documents to call a trend"
+            sentences.append(trend_text + ".")
     if unrelated == 1:
         sentences.append("1 further document was unrelated to NAIO and is not in the share.")
     elif unrelated:
@@ -486,7 +636,13 @@ def _style(ax: Any, *, grid_axis: str = "y") -> None:
     ax.tick_params(length=0)
 
 
-def _svg(fig: Any, label: str) -> str:
+def _svg(fig: Any, label: str, *, min_font_pt: float) -> str:
+    """The figure as inline SVG; ``data-min-font`` is its smallest text in viewBox units.
+
+    matplotlib's SVG is 72 units per inch, so a 10 pt font is 10 units. Text
+    is drawn as paths: the browser test reads its size from this and the
+    rendered width (it must stay >= 10 px on a 390 px phone).
+    """
     import matplotlib
 
     buf = io.StringIO()
@@ -496,7 +652,10 @@ def _svg(fig: Any, label: str) -> str:
     svg = text[text.index("<svg") :]
     svg = re.sub(r'<svg\s+width="[^"]*"\s+height="[^"]*"', "<svg", svg, count=1)
     return svg.replace(
-        "<svg", f'<svg role="img" aria-label="{html.escape(label)}" class="chart"', 1
+        "<svg",
+        f'<svg role="img" aria-label="{html.escape(label)}" class="chart" '
+        f'data-min-font="{min_font_pt:.2f}"',
+        1,
     )
 
 
@@ -508,9 +667,20 @@ def _figure(width: float, height: float) -> Any:
         return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _month_ticks(months: Sequence[str]) -> tuple[list[int], list[str]]:
+def _month_ticks(months: Sequence[str], *, narrow: bool = False) -> tuple[list[int], list[str]]:
+    ticks: list[int] = []
+    labels: list[str] = []
+    if narrow:  # a phone: about five ticks, the year under each tick where it changes
+        step = max(1, math.ceil(len(months) / 5))
+        year = ""
+        for i in range(0, len(months), step):
+            m = months[i]
+            name = date(int(m[:4]), int(m[5:]), 1).strftime("%b")
+            ticks.append(i)
+            labels.append(f"{name}\n{m[:4]}" if m[:4] != year else name)
+            year = m[:4]
+        return ticks, labels
     step = 1 if len(months) <= 24 else 3 if len(months) <= 60 else 12
-    ticks, labels = [], []
     for i, m in enumerate(months):
         if i % step and not m.endswith("-01"):
             continue
@@ -520,13 +690,19 @@ def _month_ticks(months: Sequence[str]) -> tuple[list[int], list[str]]:
     return ticks, labels
 
 
-def _chart_monthly(t: _Tables) -> str:
+def _chart_monthly(t: _Tables, lt: _LedgerTables, *, narrow: bool = False) -> str:
     import matplotlib
 
     months = [r.month for r in t.monthly]
-    art = [r.counts["artifact"] for r in t.monthly]
-    sym = [r.counts["symbolic"] for r in t.monthly]
+    new = [lt.new_by_month.get(m, 0) for m in months]
+    ns = [r.counts["artifact"] + r.counts["symbolic"] for r in t.monthly]
     shares = [float("nan") if r.share is None else 100 * r.share for r in t.monthly]
+    lo, hi = [], []
+    for r, n in zip(t.monthly, ns, strict=True):
+        ci = wilson_interval(r.counts["artifact"], n)
+        share = 0.0 if r.share is None else 100 * r.share
+        lo.append(0.0 if ci is None else share - 100 * ci[0])
+        hi.append(0.0 if ci is None else 100 * ci[1] - share)
     rolling = []
     for i in range(len(t.monthly)):
         window = t.monthly[max(0, i - 2) : i + 1]
@@ -534,63 +710,76 @@ def _chart_monthly(t: _Tables) -> str:
         rs = sum(r.counts["symbolic"] for r in window)
         rolling.append(float("nan") if ra + rs == 0 else 100 * ra / (ra + rs))
     x = list(range(len(months)))
-    with matplotlib.rc_context(_RC):
-        fig = _figure(10, 5.4)
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.7])
-        top.bar(x, art, color=STATUS_COLOURS["artifact"], width=0.72, label="Artifacts")
-        top.bar(x, sym, bottom=art, color=STATUS_COLOURS["symbolic"], width=0.72, label="Symbolic")
+    rc = {**_RC, "font.size": 11 if narrow else 10}
+    with matplotlib.rc_context(rc):
+        fig = _figure(3.7, 5.2) if narrow else _figure(10, 5.4)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+        top.bar(x, new, color=STATUS_COLOURS["artifact"], width=0.72, label="New outputs")
         _style(top)
-        top.set_ylabel("NAIO-related documents")
+        top.set_ylabel("Outputs launched" if narrow else "Distinct outputs first launched")
         top.yaxis.get_major_locator().set_params(integer=True)
-        top.set_ylim(0, max(a + b for a, b in zip(art, sym, strict=True)) * 1.12 + 0.5)
-        top.legend(loc="upper left", frameon=False, ncols=2)
-        bottom.plot(
-            x,
-            shares,
+        top.set_ylim(0, max(max(new, default=0), 1) * 1.15 + 0.3)
+        dated = [i for i, n in enumerate(ns) if n]
+        sizes = [12 + 10 * min(ns[i], 10) for i in dated]
+        bottom.errorbar(
+            [x[i] for i in dated],
+            [shares[i] for i in dated],
+            yerr=[[lo[i] for i in dated], [hi[i] for i in dated]],
+            fmt="none",
+            ecolor=STATUS_COLOURS["artifact"],
+            alpha=0.3,
+            linewidth=1,
+        )
+        bottom.scatter(
+            [x[i] for i in dated],
+            [shares[i] for i in dated],
+            s=sizes,
             color=STATUS_COLOURS["artifact"],
-            marker="o",
-            markersize=3.5,
-            linewidth=0,
-            alpha=0.45,
-            label="month",
+            alpha=0.55,
+            linewidths=0,
         )
-        bottom.plot(
-            x, rolling, color=STATUS_COLOURS["artifact"], linewidth=2.2, label="3-month rolling"
-        )
+        bottom.plot(x, rolling, color=STATUS_COLOURS["artifact"], linewidth=2.2)
         overall = 100 * t.status["artifact"] / t.naio if t.naio else 0.0
         bottom.axhline(overall, color=_MUTED, linewidth=1, linestyle=(0, (4, 3)))
-        bottom.annotate(
-            f"overall {overall:.0f}%",
-            xy=(1.0, overall),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-            color=_MUTED,
-        )
+        if not narrow:
+            bottom.annotate(
+                f"overall {overall:.0f}%",
+                xy=(1.0, overall),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=10,
+                color=_MUTED,
+            )
         bottom.set_ylim(-8, 108)
         bottom.set_yticks([0, 50, 100], ["0%", "50%", "100%"])
         bottom.set_ylabel("Artifact share")
         _style(bottom)
-        ticks, labels = _month_ticks(months)
+        ticks, labels = _month_ticks(months, narrow=narrow)
         bottom.set_xticks(ticks, labels)
         bottom.set_xlim(-0.6, len(months) - 0.4)
-        bottom.set_xlabel("Month (publication date; fetch date when unknown)")
-        return _svg(fig, "Artifacts and symbolic mentions per month, and the artifact share")
+        if not narrow:
+            bottom.set_xlabel("Month (publication date; fetch date when unknown)")
+        return _svg(
+            fig,
+            "Distinct outputs by month of first launch, and the artifact share of reports",
+            min_font_pt=rc["font.size"],
+        )
 
 
 def _hbar_height(n: int) -> float:
     return 0.9 + 0.42 * n
 
 
-def _chart_types(t: _Tables) -> str:
+def _chart_types(t: _Tables, *, narrow: bool = False) -> str:
     import matplotlib
 
     kinds = sorted(ARTIFACT_TYPES, key=lambda x: (t.by_type[x], x))
     counts = [t.by_type[x] for x in kinds]
-    with matplotlib.rc_context(_RC):
-        fig = _figure(5.2, _hbar_height(len(DOMAINS)) + 0.35)
+    font = 11 if narrow else 10
+    with matplotlib.rc_context({**_RC, "font.size": font}):
+        fig = _figure(3.7 if narrow else 5.2, _hbar_height(len(DOMAINS)) + 0.35)
         ax = fig.subplots()
         ax.barh(
             [_display(x, TYPE_NAMES) for x in kinds],
@@ -600,13 +789,18 @@ def _chart_types(t: _Tables) -> str:
         )
         for i, c in enumerate(counts):
             ax.annotate(
-                str(c), (c, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+                str(c),
+                (c, i),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=font - 1,
             )
         _style(ax, grid_axis="x")
         ax.set_xlabel("Artifacts")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlim(0, max(max(counts, default=0), 1) * 1.15)
-        return _svg(fig, "Artifacts by type")
+        return _svg(fig, "Artifacts by type", min_font_pt=font - 1)
 
 
 def _stacked_hbar(
@@ -617,11 +811,17 @@ def _stacked_hbar(
     aria: str,
     notes: Sequence[str] | None = None,
     width: float = 5.2,
+    narrow: bool = False,
 ) -> str:
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
-        fig = _figure(width, _hbar_height(len(labels)) + 0.35)
+    font = 11 if narrow else 10
+    with matplotlib.rc_context({**_RC, "font.size": font}):
+        height = _hbar_height(len(labels)) + 0.35
+        if narrow:  # a phone: room for the legend above, labels cut short
+            height = max(height + 0.4, 2.6)
+            labels = [x if len(x) <= 22 else x[:21] + "…" for x in labels]
+        fig = _figure(3.7 if narrow else width, height)
         ax = fig.subplots()
         left = [0] * len(labels)
         for name, colour, values in series:
@@ -635,7 +835,7 @@ def _stacked_hbar(
                     xytext=(4, 0),
                     textcoords="offset points",
                     va="center",
-                    fontsize=8.5,
+                    fontsize=font - 1,
                     color=_MUTED,
                 )
         _style(ax, grid_axis="x")
@@ -647,12 +847,12 @@ def _stacked_hbar(
             bbox_to_anchor=(0.5, 1.0),
             frameon=False,
             ncols=len(series),
-            fontsize=9,
+            fontsize=font - 1,
         )
-        return _svg(fig, aria)
+        return _svg(fig, aria, min_font_pt=font - 1)
 
 
-def _chart_domains(t: _Tables) -> str:
+def _chart_domains(t: _Tables, *, narrow: bool = False) -> str:
     doms = sorted(
         DOMAINS,
         key=lambda d: (t.by_domain[d]["artifact"], t.by_domain[d]["symbolic"], d),
@@ -670,10 +870,11 @@ def _chart_domains(t: _Tables) -> str:
         xlabel="NAIO-related documents",
         aria="Artifacts and symbolic mentions by working-group domain",
         notes=notes,
+        narrow=narrow,
     )
 
 
-def _chart_sources(t: _Tables) -> str:
+def _chart_sources(t: _Tables, *, narrow: bool = False) -> str:
     items = list(reversed(_sources_sorted(t)))
     return _stacked_hbar(
         [src for src, _ in items],
@@ -681,93 +882,25 @@ def _chart_sources(t: _Tables) -> str:
         xlabel="Documents",
         aria="Documents per source by status",
         width=10,
+        narrow=narrow,
     )
 
 
 # --------------------------------------------------------------------------- HTML
 
-_CSS: Final = """
-:root{--ink:#1f2933;--muted:#5f6b7a;--line:#e4e7eb;--bg:#f5f6f8;--card:#fff;
---artifact:#0f766e;--symbolic:#d97706;--unrelated:#a8a29e}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--ink);
-font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",
-Arial,sans-serif}
-main{max-width:1100px;margin:0 auto;padding:40px 24px 72px}
-header .kicker{text-transform:uppercase;letter-spacing:.08em;font-size:12px;font-weight:600;
-color:var(--artifact);margin:0}
-h1{font-size:32px;line-height:1.2;margin:4px 0 6px;letter-spacing:-.01em}
-h2{font-size:21px;margin:0 0 4px}
-h3{font-size:15px;margin:18px 0 6px;color:var(--muted)}
-.meta{color:var(--muted);font-size:14px;margin:0}
-.lede{font-size:20px;line-height:1.5;background:var(--card);border:1px solid var(--line);
-border-left:5px solid var(--artifact);border-radius:8px;padding:18px 22px;margin:24px 0 16px}
-.lede p{margin:0}.lede p+p{margin-top:8px;font-size:17px;color:#3e4c59}
-.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:0}
-.tile{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px}
-.tile .n{display:block;font-size:30px;font-weight:700;line-height:1.1;
-font-variant-numeric:tabular-nums}
-.tile .l{display:block;font-size:13px;color:var(--muted)}
-.tile.artifact .n{color:var(--artifact)}.tile.symbolic .n{color:var(--symbolic)}
-.tile.unrelated .n{color:#78716c}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;
-padding:22px 26px;margin-top:22px}
-section>p.note,.note{color:var(--muted);font-size:14px;margin:4px 0 12px}
-figure{margin:12px 0}
-figure svg.chart{display:block;width:100%;height:auto}
-figcaption{color:var(--muted);font-size:13px;margin-top:4px}
-.grid2{display:grid;grid-template-columns:1fr 1fr;gap:20px}
-@media (max-width:820px){.grid2{grid-template-columns:1fr}}
-.scroll{overflow-x:auto}
-table.domain-by-type th{white-space:normal;vertical-align:bottom;min-width:5.5em}
-table{border-collapse:collapse;width:100%;font-size:14px}
-th{text-align:left;font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);
-padding:6px 8px;white-space:nowrap;font-size:13px}
-td{padding:7px 8px;border-top:1px solid var(--line);vertical-align:top}
-tbody tr:first-child td{border-top:0}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.date{white-space:nowrap;font-variant-numeric:tabular-nums}
-td.ev{color:#3e4c59;font-size:13px;width:38%}
-td.title{width:30%}
-.src{color:var(--muted);font-size:12px;margin-top:2px}
-.doms{margin-top:4px}
-td .flag{margin-top:4px}
-td:first-child{white-space:nowrap}
-table.model th{white-space:normal;width:32%;border-bottom:0;border-top:1px solid var(--line);
-font-size:14px;padding:7px 8px}
-table.model tr:first-child th{border-top:0}
-code{white-space:nowrap}
-tr.undated td{color:var(--muted);font-style:italic}
-a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}
-.chip{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:600;
-color:#fff;white-space:nowrap}
-.dom{display:inline-block;padding:0 7px;margin:1px 2px 1px 0;border-radius:4px;font-size:12px;
-background:#eef2f6;color:#3e4c59;white-space:nowrap}
-.flag{display:inline-block;padding:0 7px;border-radius:4px;font-size:12px;font-weight:600;
-background:#fef3c7;color:#92400e}
-.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:0}
-details summary{cursor:pointer;color:#1d4ed8;font-size:14px;margin:8px 0}
-dl.labels{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;font-size:14px;
-margin:8px 0}
-dl.labels dt{font-weight:600}dl.labels dd{margin:0;color:#3e4c59}
-.empty{text-align:center;padding:48px 24px}
-.empty h2{font-size:26px}
-.empty p{color:var(--muted);max-width:560px;margin:8px auto}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em;
-background:#eef2f6;padding:1px 5px;border-radius:4px}
-footer{color:var(--muted);font-size:13px;margin-top:28px}
-footer a{margin-right:10px}
-"""
 
-_e = html.escape
+@cache
+def _environment() -> Any:
+    """The Jinja2 environment over the package's templates, autoescaping HTML."""
+    import jinja2
 
-
-def _num(x: object) -> str:
-    return f'<td class="num">{_e(str(x))}</td>'
-
-
-def _share_cell(x: float | None) -> str:
-    return _num("–" if x is None else _pct(x))
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("naio_nlp", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def _safe_href(url: str | None) -> str | None:
@@ -776,172 +909,22 @@ def _safe_href(url: str | None) -> str | None:
     return None
 
 
-def _type_chip(kind: str) -> str:
-    return (
-        f'<span class="chip" style="background:{_type_colour(kind)}" '
-        f'title="{_e(ARTIFACT_TYPES[kind].description) if kind in ARTIFACT_TYPES else ""}">'
-        f"{_e(_display(kind, TYPE_NAMES))}</span>"
-    )
+def _type_view(kind: str) -> dict[str, str]:
+    return {
+        "name": _display(kind, TYPE_NAMES),
+        "colour": _type_colour(kind),
+        "description": ARTIFACT_TYPES[kind].description if kind in ARTIFACT_TYPES else "",
+    }
 
 
-def _domain_tags(domains: Sequence[str]) -> str:
-    return "".join(
-        f'<span class="dom" title="{_e(DOMAINS[d].description)}">'
-        f"{_e(_display(d, DOMAIN_NAMES))}</span>"
+def _domain_views(domains: Sequence[str]) -> list[dict[str, str]]:
+    return [
+        {
+            "name": _display(d, DOMAIN_NAMES),
+            "description": DOMAINS[d].description if d in DOMAINS else "",
+        }
         for d in domains
-    )
-
-
-def _swatch(colour: str) -> str:
-    return f'<span class="swatch" style="background:{colour}"></span>'
-
-
-def _table(head: Sequence[tuple[str, bool]], body: Iterable[str], *, cls: str = "") -> str:
-    ths = "".join(
-        f'<th class="num">{_e(h)}</th>' if num else f"<th>{_e(h)}</th>" for h, num in head
-    )
-    rows = "\n".join(body)
-    return (
-        f'<div class="scroll"><table class="{cls}"><thead><tr>{ths}</tr></thead>'
-        f"<tbody>\n{rows}\n</tbody></table></div>"
-    )
-
-
-def _monthly_table(t: _Tables) -> str:
-    body = []
-    for r in reversed(t.monthly):
-        c = r.counts
-        body.append(
-            f'<tr><td class="date">{_e(_month_name(r.month))}</td>{_num(c["artifact"])}'
-            f"{_num(c['symbolic'])}{_share_cell(r.share)}{_num(c['unrelated'])}</tr>"
-        )
-    if t.undated:
-        u = t.undated
-        body.append(
-            f'<tr class="undated"><td>Undated</td>{_num(u["artifact"])}{_num(u["symbolic"])}'
-            f"{_share_cell(_share(u['artifact'], u['symbolic']))}{_num(u['unrelated'])}</tr>"
-        )
-    return _table(
-        [
-            ("Month", False),
-            ("Artifacts", True),
-            ("Symbolic", True),
-            ("Artifact share", True),
-            ("Unrelated", True),
-        ],
-        body,
-        cls="monthly",
-    )
-
-
-def _type_table(t: _Tables) -> str:
-    a = t.status["artifact"]
-    body = [
-        f'<tr><td>{_swatch(_type_colour(x))}<span title="{_e(ARTIFACT_TYPES[x].description)}">'
-        f"{_e(_display(x, TYPE_NAMES))}</span></td>{_num(t.by_type[x])}"
-        f"{_share_cell(t.by_type[x] / a if a else None)}</tr>"
-        for x in sorted(ARTIFACT_TYPES, key=lambda x: (-t.by_type[x], x))
     ]
-    return _table([("Type", False), ("Artifacts", True), ("Share", True)], body, cls="by-type")
-
-
-def _domain_table(t: _Tables) -> str:
-    body = []
-    for d in sorted(DOMAINS, key=lambda d: (-t.by_domain[d]["artifact"], d)):
-        c = t.by_domain[d]
-        body.append(
-            f'<tr><td title="{_e(DOMAINS[d].description)}">{_e(_display(d, DOMAIN_NAMES))}</td>'
-            f"{_num(c['artifact'])}{_num(c['symbolic'])}"
-            f"{_share_cell(_share(c['artifact'], c['symbolic']))}{_num(c['unrelated'])}</tr>"
-        )
-    return _table(
-        [
-            ("Domain", False),
-            ("Artifacts", True),
-            ("Symbolic", True),
-            ("Artifact share", True),
-            ("Unrelated", True),
-        ],
-        body,
-        cls="by-domain",
-    )
-
-
-def _cross_table(t: _Tables) -> str:
-    top = max((c for row in t.domain_by_type.values() for c in row.values()), default=0)
-    kinds = list(ARTIFACT_TYPES)
-    head = [("Domain \\ type", False)] + [(_display(x, TYPE_NAMES), True) for x in kinds]
-    head.append(("All artifacts", True))
-    body = []
-    for d in DOMAINS:
-        row = t.domain_by_type[d]
-        cells = []
-        for x in kinds:
-            v = row[x]
-            alpha = 0.0 if not top or not v else 0.10 + 0.5 * v / top
-            style = f' style="background:rgba(15,118,110,{alpha:.2f})"' if v else ""
-            cells.append(f'<td class="num"{style}>{v if v else "·"}</td>')
-        body.append(
-            f'<tr><td title="{_e(DOMAINS[d].description)}">{_e(_display(d, DOMAIN_NAMES))}</td>'
-            + "".join(cells)
-            + _num(t.by_domain[d]["artifact"])
-            + "</tr>"
-        )
-    return _table(head, body, cls="domain-by-type")
-
-
-def _source_table(t: _Tables) -> str:
-    body = [
-        f"<tr><td>{_e(src)}</td>{_num(c['artifact'])}{_num(c['symbolic'])}{_num(c['unrelated'])}"
-        f"{_num(sum(c.values()))}{_share_cell(_share(c['artifact'], c['symbolic']))}</tr>"
-        for src, c in _sources_sorted(t)
-    ]
-    return _table(
-        [
-            ("Source", False),
-            ("Artifacts", True),
-            ("Symbolic", True),
-            ("Unrelated", True),
-            ("Total", True),
-            ("Artifact share", True),
-        ],
-        body,
-        cls="by-source",
-    )
-
-
-def _artifact_table(t: _Tables) -> str:
-    body = []
-    for d in t.artifacts:
-        a, p = d.article, d.prediction
-        title = a.title.strip() or a.id
-        href = _safe_href(a.url)
-        link = f'<a href="{_e(href)}" rel="noopener">{_e(title)}</a>' if href else _e(title)
-        source = f'<div class="src">{_e(a.source)}</div>' if a.source else ""
-        when = "–" if d.day is None else d.day.isoformat()
-        if d.basis == "fetched":
-            when += '<div class="src" title="no publication date was found">fetched</div>'
-        ev = _top_evidence(p)
-        if len(ev) > _EVIDENCE_CHARS:
-            ev = ev[: _EVIDENCE_CHARS - 1].rstrip() + "…"
-        review = '<div><span class="flag">review</span></div>' if p.needs_review else ""
-        body.append(
-            f'<tr><td class="date">{when}</td><td class="title">{link}{source}</td>'
-            f"<td>{_type_chip(p.artifact_type or '')}"
-            f'<div class="doms">{_domain_tags(p.domains)}</div></td>'
-            f'<td class="num">{_pct(p.confidence)}{review}</td><td class="ev">{_e(ev)}</td></tr>'
-        )
-    return _table(
-        [
-            ("Date", False),
-            ("Title", False),
-            ("Type · domains", False),
-            ("Confidence", True),
-            ("Top evidence", False),
-        ],
-        body,
-        cls="artifacts",
-    )
 
 
 def _flatten(info: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -959,36 +942,143 @@ def _flatten(info: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]
     return out
 
 
-def _model_section(t: _Tables, model_info: Mapping[str, Any] | None) -> str:
+def _model_view(t: _Tables, model_info: Mapping[str, Any] | None) -> dict[str, Any]:
     rows = _flatten(model_info or {})
     if t.model_versions and not any(k in ("version", "model_version") for k, _ in rows):
         rows.append(("model version(s) in the data", ", ".join(t.model_versions)))
     if not rows:
         rows.append(("model", "not recorded"))
-    body = [f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows]
-    table = f'<div class="scroll"><table class="model"><tbody>{"".join(body)}</tbody></table></div>'
-    labels = "".join(
-        f"<dt>{_swatch(STATUS_COLOURS[s])}{_e(s.capitalize())}</dt>"
-        f"<dd>{_e(STATUSES[s].description)}</dd>"
+    labels = [
+        {
+            "name": s.capitalize(),
+            "colour": STATUS_COLOURS[s],
+            "description": STATUSES[s].description,
+        }
         for s in STATUSES
-    ) + "".join(
-        f"<dt>{_swatch(_type_colour(x))}{_e(_display(x, TYPE_NAMES))}</dt>"
-        f"<dd>{_e(ARTIFACT_TYPES[x].description)}</dd>"
+    ] + [
+        {
+            "name": _display(x, TYPE_NAMES),
+            "colour": _type_colour(x),
+            "description": ARTIFACT_TYPES[x].description,
+        }
         for x in ARTIFACT_TYPES
-    )
-    return (
-        '<section id="model"><h2>The model behind the labels</h2>'
-        '<p class="note">Every document was labelled by a classifier; the figures above are '
-        "its labels, not a person's. Rows flagged <em>review</em> were close calls.</p>"
-        f'{table}<h3>What the labels mean</h3><dl class="labels">{labels}</dl></section>'
-    )
+    ]
+    return {"rows": rows, "labels": labels}
 
 
-def _figure_html(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1].rstrip() + "…"
 
 
-def _page(title: str, t: _Tables, model_info: Mapping[str, Any] | None, headline: list[str]) -> str:
+def _doc_view(d: _Doc, copies: Mapping[str, str], led: Ledger) -> dict[str, Any]:
+    a, p = d.article, d.prediction
+    entry = led.entry_for(a.id)
+    return {
+        "date": "–" if d.day is None else d.day.isoformat(),
+        "fetched": d.basis == "fetched",
+        "title": a.title.strip() or a.id,
+        "href": _safe_href(a.url),
+        "text_href": copies.get(a.id),
+        "source": a.source or "",
+        "type": None if p.artifact_type is None else _type_view(p.artifact_type),
+        "domains": _domain_views(p.domains),
+        "confidence": _pct(p.confidence),
+        "review": p.needs_review,
+        "evidence": _clip(_top_evidence(p)),
+        "entry": None if entry is None else entry.artifact_id,
+    }
+
+
+def _ledger_view(lt: _LedgerTables, t: _Tables, copies: Mapping[str, str]) -> dict[str, Any]:
+    docs = {d.article.id: d for d in t.docs}
+    entries = []
+    for e in sorted(
+        lt.ledger.entries,
+        key=lambda e: (e.launched_on or e.announced_on or date.min, e.artifact_id),
+        reverse=True,
+    ):
+        stages = []
+        for rec in e.stages:
+            links = []
+            for aid in rec.article_ids:
+                doc = docs.get(aid)
+                report = next(r for r in e.reports if r.article_id == aid)
+                links.append(
+                    {
+                        "title": report.title or aid,
+                        "source": report.source or (doc.source if doc else "") or aid,
+                        "href": _safe_href(report.url),
+                        "text_href": copies.get(aid),
+                    }
+                )
+            stages.append(
+                {
+                    "stage": rec.stage,
+                    "date": "undated" if rec.date is None else rec.date.isoformat(),
+                    "docs": links,
+                }
+            )
+        entries.append(
+            {
+                "id": e.artifact_id,
+                "name": e.name,
+                "aliases": "; ".join(e.aliases),
+                "type": None if e.artifact_type is None else _type_view(e.artifact_type),
+                "domains": _domain_views(e.domains),
+                "current": e.current_stage,
+                "flags": ", ".join(f.replace("_", " ") for f in e.flags),
+                "reports": len(e.reports),
+                "stages": stages,
+            }
+        )
+    return {
+        "n": len(lt.ledger),
+        "entries": entries,
+        "flagged": sum(bool(e.flags) for e in lt.ledger.entries),
+        "conversion_text": _conversion_sentences(lt),
+        "conversion_limits": _CONVERSION_LIMITS,
+    }
+
+
+def _chart_pair(draw: Any, *args: Any) -> dict[str, Markup]:
+    """A chart drawn twice: wide for screens, narrow for phones (text stays >= 10 px)."""
+    return {"wide": Markup(draw(*args, narrow=False)), "narrow": Markup(draw(*args, narrow=True))}
+
+
+def _write_copies(t: _Tables, out_dir: Path) -> dict[str, str]:
+    """Each document's text as a UTF-8 file beside the report; article id -> relative path.
+
+    The report's links to sources then survive the source (or the demo's
+    loopback server) going away.
+    """
+    folder = out_dir / COPIES_DIR
+    folder.mkdir(exist_ok=True)
+    copies: dict[str, str] = {}
+    for d in t.docs:
+        a = d.article
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", a.id)[:60]
+        name = f"{safe}-{hashlib.sha256(a.id.encode()).hexdigest()[:8]}.txt"
+        head = [a.title, "", f"id: {a.id}"]
+        if a.url:
+            head.append(f"url: {a.url}")
+        if a.source:
+            head.append(f"source: {a.source}")
+        if d.day is not None:
+            head.append(f"date: {d.day.isoformat()} ({d.basis})")
+        (folder / name).write_text("\n".join(head) + "\n\n" + a.text + "\n", encoding="utf-8")
+        copies[a.id] = f"{COPIES_DIR}/{name}"
+    return copies
+
+
+def _page(
+    title: str,
+    t: _Tables,
+    lt: _LedgerTables,
+    model_info: Mapping[str, Any] | None,
+    headline: list[str],
+    copies: Mapping[str, str],
+) -> str:
     generated = datetime.now(UTC).strftime("%d %b %Y, %H:%M UTC")
     n_docs = len(t.docs)
     meta = (
@@ -997,46 +1087,44 @@ def _page(title: str, t: _Tables, model_info: Mapping[str, Any] | None, headline
     )
     if t.model_versions:
         meta += " · model " + ", ".join(t.model_versions)
-    lede = "".join(f"<p>{_e(s)}</p>" for s in headline)
-    parts = [
-        "<header>",
-        '<p class="kicker">Malaysia · National AI Office</p>',
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">{_e(meta)}</p>',
-        "</header>",
-    ]
-    if not t.docs:
-        parts.append(
-            '<section class="empty" id="nothing-yet"><h2>Nothing to report yet</h2>'
-            "<p>No classified documents were found, so there are no counts, charts or "
-            "artifacts to show.</p><p>Collect and classify some announcements first — for "
-            "example <code>naio-nlp run --demo</code> — then build the report again.</p>"
-            "</section>"
-        )
-        parts.append(_model_section(t, model_info))
-        return _wrap(title, "\n".join(parts))
+    ctx: dict[str, Any] = {
+        "version": __version__,
+        "title": title,
+        "meta": meta,
+        "empty": not t.docs,
+        "model": _model_view(t, model_info),
+        "csv_files": CSV_FILES,
+        "ledger_files": LEDGER_FILES,
+        "copies": COPIES_DIR if copies else None,
+    }
+    if t.docs:
+        ctx.update(_content_view(t, lt, headline, copies))
+    html_text: str = _environment().get_template("report.html").render(ctx)
+    return html_text
 
+
+def _content_view(
+    t: _Tables, lt: _LedgerTables, headline: list[str], copies: Mapping[str, str]
+) -> dict[str, Any]:
     a, s, u = t.status["artifact"], t.status["symbolic"], t.status["unrelated"]
-    undated = sum(t.undated.values())
-    parts.append(f'<div class="lede" id="headline">{lede}</div>')
+    conv = lt.conversion
     tiles = [
-        ("", t.naio, "NAIO-related documents"),
-        ("artifact", a, "execution artifacts"),
-        ("symbolic", s, "symbolic mentions"),
-        ("", "–" if not t.naio else _pct(a / t.naio), "artifact share"),
-        ("unrelated", u, "unrelated (not in share)"),
+        {"cls": "launched", "n": str(lt.launched), "label": "distinct outputs launched"},
+        {
+            "cls": "",
+            "n": "–" if conv.share is None else _pct(conv.share),
+            "label": f"announced → launched ({conv.launched} of {conv.announced})",
+        },
+        {
+            "cls": "",
+            "n": "–" if conv.median_days is None else f"{conv.median_days:.0f} d",
+            "label": "median announcement → launch",
+        },
+        {"cls": "artifact", "n": str(a), "label": "artifact reports"},
+        {"cls": "symbolic", "n": str(s), "label": "symbolic reports"},
+        {"cls": "unrelated", "n": str(u), "label": "unrelated (not in share)"},
     ]
-    parts.append(
-        '<div class="tiles">'
-        + "".join(
-            f'<div class="tile {cls}"><span class="n">{_e(str(n))}</span>'
-            f'<span class="l">{_e(label)}</span></div>'
-            for cls, n, label in tiles
-        )
-        + "</div>"
-    )
-
-    # 1. execution index over time
+    undated = sum(t.undated.values())
     notes = []
     if undated:
         notes.append(
@@ -1049,97 +1137,135 @@ def _page(title: str, t: _Tables, model_info: Mapping[str, Any] | None, headline
             f"{t.fetched_basis} document{'s are' if t.fetched_basis != 1 else ' is'} dated by "
             "when it was fetched because no publication date was found."
         )
-    sec = ['<section id="over-time"><h2>Execution index over time</h2>']
-    sec.append(
-        '<p class="note">Artifacts against symbolic mentions of NAIO per month, and the share '
-        "of NAIO-related documents that report an execution artifact. Unrelated documents "
-        "are not part of the share.</p>"
-    )
+    small = sum(1 for r in t.monthly if 0 < r.counts["artifact"] + r.counts["symbolic"] <= 3)
+    if small:
+        notes.append(
+            f"{small} month{'s have' if small != 1 else ' has'} only 1–3 NAIO-related documents: "
+            "its share is shown with its count and a 95% Wilson interval, and a single "
+            "document moves it by a third or more."
+        )
+    chart = None
     if t.naio and t.monthly:
-        sec.append(
-            _figure_html(
-                _chart_monthly(t),
-                "Top: NAIO-related documents per month. Bottom: artifact share — a dot per "
-                "month, the line a rolling three-month share, the dashed line the overall share.",
-            )
-        )
+        chart = _chart_pair(_chart_monthly, t, lt)
     elif not t.monthly:
-        sec.append('<p class="note">No document has a date, so there is no timeline to draw.</p>')
+        notes.insert(0, "No document has a date, so there is no timeline to draw.")
     else:
-        sec.append(
-            '<p class="note">No NAIO-related documents yet, so there is no index to draw.</p>'
+        notes.insert(0, "No NAIO-related documents yet, so there is no index to draw.")
+    rows = []
+    for r in reversed(t.monthly):
+        rows.append(_month_view(_month_name(r.month), r.counts, lt.new_by_month.get(r.month, 0)))
+    if t.undated:
+        rows.append(_month_view("Undated", t.undated, lt.new_undated, undated=True))
+    over_time = {
+        "chart": chart,
+        "caption": "Top: distinct outputs by the month of their first launch report. Bottom: "
+        "artifact share of NAIO-related reports — a dot per month (larger with more "
+        "documents) with its 95% interval, the line a rolling three-month share, the dashed "
+        "line the overall share.",
+        "notes": notes,
+        "rows": rows,
+        "open": len(t.monthly) <= 12,
+    }
+    by_type = [
+        {
+            **_type_view(x),
+            "n": t.by_type[x],
+            "share": "–" if not a else _pct(t.by_type[x] / a),
+        }
+        for x in sorted(ARTIFACT_TYPES, key=lambda x: (-t.by_type[x], x))
+    ]
+    domain_rows = []
+    for d in sorted(DOMAINS, key=lambda d: (-t.by_domain[d]["artifact"], d)):
+        c = t.by_domain[d]
+        sh = _share(c["artifact"], c["symbolic"])
+        domain_rows.append(
+            {
+                "name": _display(d, DOMAIN_NAMES),
+                "description": DOMAINS[d].description,
+                "artifact": c["artifact"],
+                "symbolic": c["symbolic"],
+                "unrelated": c["unrelated"],
+                "share": "–" if sh is None else _pct(sh),
+            }
         )
-    sec.extend(f'<p class="note">{_e(n)}</p>' for n in notes)
-    sec.append("<details><summary>Monthly table</summary>")
-    sec.append(_monthly_table(t))
-    sec.append("</details></section>")
-    parts.append("".join(sec))
-
-    # 2. types and domains
-    sec = ['<section id="types-domains"><h2>What kind of artifacts, in which domains</h2>']
-    sec.append(
-        '<p class="note">Artifact types follow the codebook; domains are NAIO\'s seven '
-        "working groups. A document can cover several domains.</p>"
-    )
-    if a:
-        sec.append('<div class="grid2">')
-        sec.append(
-            _figure_html(_chart_types(t), "Artifacts by type.")
-            + _figure_html(
-                _chart_domains(t),
-                "NAIO-related documents by working-group domain; label: share that are artifacts.",
-            )
+    top = max((c for row in t.domain_by_type.values() for c in row.values()), default=0)
+    cross_rows = []
+    for d in DOMAINS:
+        row = t.domain_by_type[d]
+        cells = []
+        for x in ARTIFACT_TYPES:
+            v = row[x]
+            alpha = "" if not top or not v else f"{0.10 + 0.5 * v / top:.2f}"
+            cells.append({"v": v if v else "·", "alpha": alpha})
+        cross_rows.append(
+            {
+                "name": _display(d, DOMAIN_NAMES),
+                "description": DOMAINS[d].description,
+                "cells": cells,
+                "total": t.by_domain[d]["artifact"],
+            }
         )
-        sec.append("</div>")
-    elif t.naio:
-        sec.append(
-            _figure_html(_chart_domains(t), "NAIO-related documents by working-group domain.")
+    types = {
+        "types_chart": _chart_pair(_chart_types, t) if a else None,
+        "domains_chart": _chart_pair(_chart_domains, t) if t.naio else None,
+        "type_rows": by_type,
+        "domain_rows": domain_rows,
+        "cross_head": [("Domain \\ type", False)]
+        + [(_display(x, TYPE_NAMES), True) for x in ARTIFACT_TYPES]
+        + [("All artifacts", True)],
+        "cross_rows": cross_rows,
+    }
+    sources = {
+        "chart": _chart_pair(_chart_sources, t),
+        "rows": [
+            {
+                "source": src,
+                "artifact": c["artifact"],
+                "symbolic": c["symbolic"],
+                "unrelated": c["unrelated"],
+                "total": sum(c.values()),
+                "share": "–" if (sh := _share(c["artifact"], c["symbolic"])) is None else _pct(sh),
+            }
+            for src, c in _sources_sorted(t)
+        ],
+    }
+    symbolic = [
+        _doc_view(d, copies, lt.ledger)
+        for d in sorted(
+            (d for d in t.docs if d.status == "symbolic"),
+            key=lambda d: (d.day is not None, d.day or date.min, d.article.title),
+            reverse=True,
         )
-        sec.append('<p class="note">No artifacts yet, so there are no types to count.</p>')
-    sec.append('<div class="grid2"><div><h3>By type</h3>')
-    sec.append(_type_table(t))
-    sec.append("</div><div><h3>By domain</h3>")
-    sec.append(_domain_table(t))
-    sec.append("</div></div><h3>Artifacts: domain × type</h3>")
-    sec.append(_cross_table(t))
-    sec.append("</section>")
-    parts.append("".join(sec))
-
-    # 3. sources
-    sec = ['<section id="sources"><h2>Where the documents come from</h2>']
-    sec.append(_figure_html(_chart_sources(t), "Documents per source, by status."))
-    sec.append(_source_table(t))
-    sec.append("</section>")
-    parts.append("".join(sec))
-
-    # 4. artifacts
-    sec = [f'<section id="artifacts"><h2>The artifacts, newest first ({a})</h2>']
-    if a:
-        sec.append(
-            '<p class="note">Each row is a document the classifier labelled an execution '
-            "artifact, with the sentence that weighed most in that decision.</p>"
-        )
-        sec.append(_artifact_table(t))
-    else:
-        sec.append('<p class="note">No document has been labelled an artifact yet.</p>')
-    sec.append("</section>")
-    parts.append("".join(sec))
-
-    parts.append(_model_section(t, model_info))
-    return _wrap(title, "\n".join(parts))
+    ]
+    return {
+        "headline": headline,
+        "tiles": tiles,
+        "over_time": over_time,
+        "ledger": _ledger_view(lt, t, copies),
+        "types": types,
+        "sources": sources,
+        "artifacts": [_doc_view(d, copies, lt.ledger) for d in t.artifacts],
+        "symbolic": symbolic,
+    }
 
 
-def _wrap(title: str, body: str) -> str:
-    links = "".join(f'<a href="{name}">{name}</a>' for name in CSV_FILES)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="naio-nlp {__version__}">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n"
-        f"<body><main>\n{body}\n"
-        f"<footer>The tables as CSV: {links}</footer>\n</main></body></html>\n"
-    )
+def _month_view(
+    name: str, counts: Mapping[str, int], new_outputs: int, *, undated: bool = False
+) -> dict[str, Any]:
+    k, n = counts["artifact"], counts["artifact"] + counts["symbolic"]
+    ci = wilson_interval(k, n)
+    return {
+        "month": name,
+        "undated": undated,
+        "new_outputs": new_outputs,
+        "artifact": k,
+        "symbolic": counts["symbolic"],
+        "unrelated": counts["unrelated"],
+        "n": n,
+        "share": "–" if not n else _pct(k / n),
+        "ci": "" if ci is None else f"{_pct(ci[0])}–{_pct(ci[1])}",
+        "small": 0 < n <= 3,
+    }
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1151,25 +1277,35 @@ def build_report(
     out_dir: Path,
     model_info: Mapping[str, Any] | None = None,
     title: str = DEFAULT_TITLE,
+    ledger: Ledger | None = None,
 ) -> ReportSummary:
-    """Write ``out_dir/index.html`` and one CSV per table; return what was written.
+    """Write ``out_dir/index.html``, one CSV per table, the ledger and the documents' texts.
 
-    ``rows`` are classified documents. ``model_info`` (name, version, trained
-    date, test metrics — any mapping, nested mappings are flattened) is shown
-    as the report's model table. An empty ``rows`` gives a report that says
-    there is nothing yet.
+    ``rows`` are classified documents. ``ledger`` is the artifact ledger of
+    those documents (built from ``rows`` when None). ``model_info`` (name,
+    version, trained date, test metrics — any mapping, nested mappings are
+    flattened) is shown as the report's model table. An empty ``rows`` gives a
+    report that says there is nothing yet.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    rows = list(rows)
     t = _tabulate(rows)
-    headline = _headline(t)
+    if ledger is None:
+        ledger = build(rows)
+    lt = _ledger_tables(ledger)
+    headline = _headline(t, lt)
     csvs: dict[str, Path] = {}
     for name, (header, body) in _csv_tables(t).items():
         path = out_dir / name
         _write_csv(path, header, body)
         csvs[name] = path
+    ledger.write_csv(out_dir / "ledger.csv")
+    ledger.write_json(out_dir / "ledger.json")
+    copies = _write_copies(t, out_dir) if t.docs else {}
     page = out_dir / "index.html"
-    page.write_text(_page(title, t, model_info, headline), encoding="utf-8")
+    page.write_text(_page(title, t, lt, model_info, headline, copies), encoding="utf-8")
+    c = lt.conversion
     return ReportSummary(
         out_dir=out_dir,
         html=page,
@@ -1182,4 +1318,9 @@ def build_report(
         months=len(t.monthly),
         headline=" ".join(headline),
         model_versions=t.model_versions,
+        outputs=len(ledger),
+        outputs_launched=lt.launched,
+        announced=c.announced,
+        announced_launched=c.launched,
+        median_lag_days=c.median_days,
     )

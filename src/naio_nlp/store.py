@@ -24,9 +24,12 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
 from .extract import ExtractedPage
 from .labels import LANGUAGES
 from .schema import Article, Prediction, content_hash
@@ -45,7 +48,7 @@ __all__ = [
 ]
 
 #: Bump when the tables change, and add the step to ``_MIGRATIONS``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SaveOutcome = Literal["new", "updated", "unchanged", "duplicate"]
 Kind = Literal["html", "pdf", "given"]
@@ -127,8 +130,26 @@ CREATE TABLE predictions (
 CREATE INDEX predictions_version ON predictions (model_version);
 """
 
+_LEDGER_TABLES = """
+CREATE TABLE ledger_entries (          -- the artifact ledger, one row per entry and model version
+    model_version TEXT NOT NULL,
+    artifact_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    current_stage TEXT NOT NULL,
+    data TEXT NOT NULL,                -- LedgerEntry.to_dict() as JSON, reports included
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (model_version, artifact_id)
+);
+CREATE TABLE ledger_state (            -- the next free id, so ids never get reused
+    model_version TEXT PRIMARY KEY,
+    next_id INTEGER NOT NULL,
+    read TEXT NOT NULL,                -- JSON list: documents read that named no output
+    saved_at TEXT NOT NULL
+);
+"""
+
 #: version -> SQL that upgrades a store from ``version - 1``.
-_MIGRATIONS: dict[int, str] = {}
+_MIGRATIONS: dict[int, str] = {2: _LEDGER_TABLES}
 
 _ARTICLE_COLUMNS = (
     "id, url, source, kind, title, text, published, published_raw, language, content_hash, "
@@ -316,8 +337,10 @@ class Store:
         if not tables:
             # One transaction under the write lock: a kill leaves no half-made schema, and two
             # processes opening a new file at once (a crawl and a reader) both find it whole.
-            script = _SCHEMA_V1.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ").replace(
-                "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "
+            script = (
+                (_SCHEMA_V1 + _LEDGER_TABLES)
+                .replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ")
+                .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ")
             )
             try:
                 self._conn.executescript(
@@ -900,6 +923,68 @@ class Store:
         )
         for row in rows:
             yield _article(row), Prediction.from_dict(json.loads(row["prediction"]))
+
+    # -------------------------------------------------------------- ledger
+
+    def save_ledger(self, ledger: Ledger, *, model_version: str) -> int:
+        """Store ``ledger`` as the one built from ``model_version``'s labels; return its size.
+
+        The previous ledger of that version is replaced in the same transaction.
+        """
+        if not model_version:
+            raise InputError("save_ledger", "model_version must be a non-empty string")
+        data = ledger.to_dict()
+        now = _now()
+        rows = [
+            (
+                model_version,
+                e["artifact_id"],
+                e["name"],
+                e["current_stage"],
+                json.dumps(e, ensure_ascii=False),
+                now,
+            )
+            for e in data["entries"]
+        ]
+        with self._conn:
+            self._conn.execute(
+                "DELETE FROM ledger_entries WHERE model_version = ?", (model_version,)
+            )
+            self._conn.executemany("INSERT INTO ledger_entries VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._conn.execute(
+                "INSERT OR REPLACE INTO ledger_state VALUES (?, ?, ?, ?)",
+                (model_version, data["next_id"], json.dumps(data["read"]), now),
+            )
+        return len(rows)
+
+    def ledger(self, *, model_version: str | None = None) -> Ledger | None:
+        """The ledger saved for ``model_version`` (None = the latest saved), or None."""
+        from .ledger import Ledger
+
+        if model_version is None:
+            row = self._conn.execute(
+                "SELECT model_version FROM ledger_state ORDER BY saved_at DESC, rowid DESC"
+            ).fetchone()
+            if row is None:
+                return None
+            model_version = row[0]
+        state = self._conn.execute(
+            "SELECT next_id, read FROM ledger_state WHERE model_version = ?", (model_version,)
+        ).fetchone()
+        if state is None:
+            return None
+        entries = [
+            json.loads(r[0])
+            for r in self._conn.execute(
+                "SELECT data FROM ledger_entries WHERE model_version = ? "
+                "ORDER BY length(artifact_id), artifact_id",
+                (model_version,),
+            )
+        ]
+        return Ledger.from_dict(
+            {"next_id": state[0], "read": json.loads(state[1]), "entries": entries},
+            where=f"{self.path} (ledger)",
+        )
 
 
 # ------------------------------------------------------------------ export

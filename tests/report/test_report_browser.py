@@ -35,30 +35,70 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
-    "--window-size=1280,3200",
 )
+#: Desktop and phone widths the report must read well at.
+WIDTHS = (1280, 390)
 
 PROBE = """<script>
 (function () {
-  var out = {charts: [], tables: [], text: document.body.innerText.length};
+  var out = {charts: [], tables: [], text: document.body.innerText.length,
+             viewport: window.innerWidth, page: document.documentElement.scrollWidth,
+             clipped: []};
   document.querySelectorAll("svg.chart, img").forEach(function (el) {
     var r = el.getBoundingClientRect();
+    var vb = el.viewBox && el.viewBox.baseVal ? el.viewBox.baseVal.width : 0;
+    var font = parseFloat(el.getAttribute("data-min-font") || "0");
     out.charts.push({tag: el.tagName.toLowerCase(), w: r.width, h: r.height,
+                     visible: r.width > 0 && r.height > 0,
+                     font_px: vb ? font * r.width / vb : 0,
+                     right: r.right, left: r.left,
                      shapes: el.querySelectorAll("path, rect, use").length});
   });
   document.querySelectorAll("table").forEach(function (t) {
     var cells = t.querySelectorAll("tbody td");
     var filled = 0;
     cells.forEach(function (c) { if (c.textContent.trim()) { filled += 1; } });
+    var box = t.closest(".scroll");
+    var hint = box && box.previousElementSibling;
+    var shown = t.getBoundingClientRect().width > 0;
     out.tables.push({cls: t.className, rows: t.tBodies[0] ? t.tBodies[0].rows.length : 0,
-                     filled: filled});
+                     filled: filled, shown: shown,
+                     overflows: box ? box.scrollWidth > box.clientWidth + 1 : false,
+                     scrolls: box ? getComputedStyle(box).overflowX === "auto" : false,
+                     shadow: box ? getComputedStyle(box).backgroundImage.indexOf("gradient") >= 0
+                                 : false,
+                     hint: !!(hint && hint.classList.contains("scroll-hint") &&
+                              hint.getBoundingClientRect().height > 0)});
   });
+  document.querySelectorAll("main *").forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > window.innerWidth + 1 && !el.closest(".scroll")) {
+      out.clipped.push(el.tagName + "." + el.className);
+    }
+  });
+  if (window.parent !== window) {
+    window.parent.postMessage(JSON.stringify(out), "*");
+    return;
+  }
   var pre = document.createElement("pre");
   pre.id = "probe";
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 })();
 </script>"""
+
+#: Headless Chromium's window is at least 500 px wide, so a phone is an iframe
+#: of the phone's width: its viewport, media queries included, is that wide.
+PHONE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="probed.html" width="{width}" height="3000" style="border:0"></iframe>
+<script>
+window.addEventListener("message", function (e) {{
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = e.data;
+  document.body.appendChild(pre);
+}});
+</script></body></html>"""
 
 
 def find_chromium() -> str:
@@ -73,9 +113,15 @@ def find_chromium() -> str:
     return found
 
 
-def chromium(args: list[str], tmp: Path) -> str:
+def chromium(args: list[str], tmp: Path, width: int = 1280, height: int = 3200) -> str:
     done = subprocess.run(
-        [find_chromium(), *FLAGS, f"--user-data-dir={tmp / 'profile'}", *args],
+        [
+            find_chromium(),
+            *FLAGS,
+            f"--window-size={width},{height}",
+            f"--user-data-dir={tmp / 'profile'}",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=180,
@@ -86,12 +132,16 @@ def chromium(args: list[str], tmp: Path) -> str:
     return done.stdout
 
 
-def probe(page: Path, tmp: Path) -> dict[str, Any]:
+def probe(page: Path, tmp: Path, width: int = 1280) -> dict[str, Any]:
     probed = page.with_name("probed.html")
     probed.write_text(
         page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8"
     )
-    dom = chromium(["--dump-dom", probed.as_uri()], tmp)
+    target = probed
+    if width < 500:
+        target = page.with_name("phone.html")
+        target.write_text(PHONE.format(width=width), encoding="utf-8")
+    dom = chromium(["--virtual-time-budget=5000", "--dump-dom", target.as_uri()], tmp)
     start = dom.index('<pre id="probe">') + len('<pre id="probe">')
     raw = dom[start : dom.index("</pre>", start)]
     result: dict[str, Any] = json.loads(raw.replace("&quot;", '"').replace("&amp;", "&"))
@@ -109,24 +159,50 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory, make_rows: Callable[...
     return out
 
 
-def test_charts_and_tables_render(report_dir: Path, tmp_path: Path) -> None:
-    found = probe(report_dir / "index.html", tmp_path)
-    charts = found["charts"]
-    assert len(charts) >= 4, charts
+@pytest.mark.parametrize("width", WIDTHS)
+def test_charts_and_tables_render(report_dir: Path, tmp_path: Path, width: int) -> None:
+    found = probe(report_dir / "index.html", tmp_path, width)
+    assert found["viewport"] == width, found["viewport"]
+    charts = [c for c in found["charts"] if c["visible"]]
+    assert len(charts) >= 4, found["charts"]
+    assert len(charts) == len(found["charts"]) // 2, "one of each chart's two drawings shows"
     for chart in charts:
-        assert chart["w"] > 200 and chart["h"] > 100, chart
+        assert chart["w"] > 200 * min(1, width / 1280) and chart["h"] > 100, chart
         assert chart["shapes"] > 10, chart
+        assert chart["font_px"] >= 10, f"chart text {chart['font_px']:.1f} px at {width} px"
+        assert chart["left"] >= 0 and chart["right"] <= width, chart
     tables = {t["cls"]: t for t in found["tables"]}
-    for name in ("monthly", "by-type", "by-domain", "domain-by-type", "by-source", "artifacts"):
+    for name in (
+        "monthly",
+        "ledger",
+        "by-type",
+        "by-domain",
+        "domain-by-type",
+        "by-source",
+        "artifacts",
+        "symbolic",
+    ):
         assert tables[name]["rows"] > 0 and tables[name]["filled"] > 0, (name, tables.get(name))
     assert tables["model"]["rows"] >= 3
+    # nothing sticks out of the page; a table too wide for it scrolls and says so
+    assert found["page"] <= width, found["page"]
+    assert found["clipped"] == [], found["clipped"][:10]
+    wide = [t for t in found["tables"] if t["overflows"]]
+    for t in wide:
+        # scroll shadows (CSS only) mark an edge with more table beyond it
+        assert t["scrolls"] and t["shadow"], t
+        if width < 500 and t["shown"] and t["cls"] != "model":
+            assert t["hint"], f"table {t['cls']} scrolls at {width} px without saying so"
+    if width < 500:
+        assert any(t["overflows"] for t in found["tables"]), "no table needed to scroll?"
 
 
 def test_screenshot_shows_the_charts(report_dir: Path, tmp_path: Path) -> None:
     from PIL import Image
 
     shot = tmp_path / "shot.png"
-    chromium([f"--screenshot={shot}", (report_dir / "index.html").as_uri()], tmp_path)
+    # tall enough for the whole page: the status colours are in the lower charts
+    chromium([f"--screenshot={shot}", (report_dir / "index.html").as_uri()], tmp_path, height=9000)
     with Image.open(shot) as image:
         rgb = image.convert("RGB")
         colours = colour_counts(rgb)

@@ -44,12 +44,28 @@ def test_demo_run_twice_then_a_new_model(
         labelled = list(store.predictions(model_version=first_version))
     assert len(labelled) >= 50
     assert "classified 0 new articles" not in err
+    # the ledger: in the store, beside the report, and on the page
+    assert "The artifact ledger" in html and 'id="conversion"' in html
+    with Store(db) as store:
+        ledger = store.ledger(model_version=first_version)
+    assert ledger is not None and len(ledger) >= 10
+    assert any(len(e.reports) > 1 for e in ledger), "some output is reported more than once"
+    assert (report / "ledger.csv").is_file() and (report / "ledger.json").is_file()
+    copies = sorted((report / "texts").glob("*.txt"))
+    assert len(copies) == len(labelled)
+    linked = [c for c in copies if f'href="texts/{c.name}"' in html]
+    shown = [a for a, p in labelled if p.status != "unrelated"]  # listed on the page
+    assert len(linked) == len(shown), "every listed document links to its stored text"
 
     code, _, err = cli(*args, "--model", str(trained_model_path))
     assert code == 0, err
     assert "classified 0 new articles" in err
+    assert "linked 0 new documents" in err
     with Store(db) as store:
         assert len(list(store.predictions(model_version=first_version))) == len(labelled)
+        again = store.ledger(model_version=first_version)
+    assert again is not None
+    assert [e.to_dict() for e in again] == [e.to_dict() for e in ledger]
 
     code, _, err = cli(*args, "--model", str(second_model))
     assert code == 0, err
@@ -60,6 +76,13 @@ def test_demo_run_twice_then_a_new_model(
         old = list(store.predictions(model_version=first_version))
         new = list(store.predictions(model_version=new_version))
     assert len(old) == len(new) == len(labelled)
+    with Store(db) as store:
+        retrained = store.ledger(model_version=new_version)
+    assert retrained is not None, "the new model version has its own ledger"
+    # same weights, same labels: the same outputs, under the same ids
+    assert [(e.artifact_id, e.article_ids) for e in retrained] == [
+        (e.artifact_id, e.article_ids) for e in ledger
+    ]
 
 
 def test_report_on_an_empty_database_says_nothing_yet(cli: Cli, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError, ModelError
+from ..ledger import Ledger, update
 from ..report import DEFAULT_TITLE, ReportSummary, build_report
 from ..store import Store
 from ._console import console
@@ -96,7 +97,11 @@ def report_from_store(
                 str(db), f"no predictions by model version {model_version!r} (stored: {known})"
             )
         rows = list(store.predictions(model_version=model_version))
-    return build_report(rows, out_dir=out, model_info=model_info, title=title)
+        version = model_version or next(iter(reversed(store.model_versions())), None)
+        saved = None if version is None else store.ledger(model_version=version)
+    # the saved ledger keeps its ids; documents it has not read are linked in memory only
+    ledger = update(saved or Ledger(), rows)
+    return build_report(rows, out_dir=out, model_info=model_info, title=title, ledger=ledger)
 
 
 def tell(summary: ReportSummary) -> None:
@@ -174,12 +179,14 @@ def run_command(
     max_pages: MaxPagesOption = None,
     delay: DelayOption = None,
 ) -> None:
-    """Crawl → classify → report, doing only the new work on every run.
+    """Crawl → classify → ledger → report, doing only the new work on every run.
 
     Crawls the sources (unchanged pages cost a 304), labels every stored
     article that this model version has not labelled yet (predictions are
     stored per model version, so a new model re-labels and old labels stay
-    queryable), and writes the HTML report.
+    queryable), links the new documents into the artifact ledger (ids never
+    change), and writes the HTML report with the ledger's CSV and JSON.
+    The same job is ``naio_nlp.run()`` in Python.
 
     Examples:
 
@@ -190,9 +197,10 @@ def run_command(
     from dataclasses import replace
 
     from .. import classifier as classifier_module
+    from ..crawl import CrawlReport
     from ..fetch import CrawlSettings
-    from ..runner import classify_new
-    from ..sources import load_sources
+    from ..runner import run
+    from ..sources import Source
     from .collect import crawl_with_progress, show_crawl_report
 
     if demo and sources_file is not None:
@@ -201,49 +209,40 @@ def run_command(
             param_hint="--sources",
         )
     err = console(stderr=True)
-    base_dir = Path("naio-demo") if demo else Path(".")
-    db = db or base_dir / "naio.db"
-    report_dir = report_dir or base_dir / "report"
-    db.parent.mkdir(parents=True, exist_ok=True)
     model_path = model or classifier_module.default_model_path()
-    classifier = classifier_module.load(model)
     settings = CrawlSettings()
     if demo and delay is None:
         delay = 0.0  # the snapshot server is our own, on loopback
     if delay is not None:
         settings = replace(settings, per_host_delay=delay)
+    codes: list[int] = []
+    base_dir = Path("naio-demo") if demo else Path(".")
+    db = db or base_dir / "naio.db"
 
-    def crawl_and_classify(sources_path: Path | None, base: str | None) -> int:
-        sources = load_sources(sources_path, base=base)
-        err.print(f"[bold]1/3 crawl[/] {len(sources)} sources → {db}", highlight=False)
-        with Store(db) as store:
-            crawl_report = crawl_with_progress(
-                sources, store, since=None, max_pages=max_pages, settings=settings
-            )
-            code = show_crawl_report(crawl_report, db, console=err)
-            err.print(f"[bold]2/3 classify[/] with {classifier.version}", highlight=False)
-            n = classify_new(store, classifier)
-            err.print(f"classified {n} new articles", highlight=False)
-        return code
+    def crawler(sources: list[Source], store: Store) -> CrawlReport:
+        report = crawl_with_progress(
+            sources, store, since=None, max_pages=max_pages, settings=settings
+        )
+        codes.append(show_crawl_report(report, db, console=err))
+        return report
 
-    if demo:
-        from ..demo import serve_snapshot, sources_path
-
-        with serve_snapshot(port=DEMO_PORT) as base:
-            err.print(f"serving the offline snapshot at {base}", highlight=False)
-            code = crawl_and_classify(sources_path(), base)
-    else:
-        code = crawl_and_classify(sources_file, None)
-    err.print(f"[bold]3/3 report[/] → {report_dir}", highlight=False)
-    summary = report_from_store(
-        db,
-        report_dir,
-        model_version=classifier.version,
-        model=model_path if (model_path / MODEL_CARD).is_file() else None,
+    result = run(
+        demo=demo,
+        sources=sources_file,
+        db=db,
+        report_dir=report_dir,
+        model=model,
+        model_info=load_model_info(
+            model_path if (model_path / MODEL_CARD).is_file() else None, None
+        ),
+        settings=settings,
+        crawler=crawler,
+        on_step=lambda line: err.print(line, highlight=False, markup=False),
+        demo_port=DEMO_PORT,
     )
-    tell(summary)
-    if code:
-        raise typer.Exit(code)
+    tell(result.report)
+    if codes and codes[0]:
+        raise typer.Exit(codes[0])
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,1294 @@
+"""The artifact ledger: many reports of one output become one entry, tracked through its life.
+
+The classifier labels documents; an analyst asks about *outputs*. One
+sandbox is reported when applications open, again when its second cohort is
+admitted, again in Malay. :func:`build` reads classified documents —
+``(Article, Prediction)`` pairs — and groups the reports of one output into
+one :class:`LedgerEntry`, whose stages (``announced`` → ``launched`` →
+``operational``) carry their dates and their reports.
+
+Which documents enter: artifacts (each names an output that happened), and
+symbolic documents whose sentence naming an output also states an intention
+("sedang dirangka", "will be launched") — those are announcements.
+
+How reports are linked: an output's name is read from the classifier's
+``evidence.artifact.name`` when it has one, else from the text (a capitalised
+phrase holding a head noun such as "Plan" or "Garis Panduan"). Names are
+compared as sets of English words, Malay translated word by word from
+``ledger_terms.toml`` (Malay puts the head first, English last: word order is
+ignored), words weighted by how much identity they carry ("AI" and "national"
+little, "ethics" much), with rapidfuzz for spelling variants. Candidates come
+from an index on the distinctive words (blocking), never from all pairs.
+Different years ("2021-2025" against "2026-2030") never link, nor do two
+generic names ("AI Guidelines") whose reports name different agencies.
+
+Entries keep their ids: :func:`update` adds new documents to existing
+entries or opens new ones, and never renumbers. A report's stage is read from
+its own words; when an ``operational`` report is dated before every
+``launched`` one the entry is flagged (``operational_before_launch``), not
+reordered: the reader decides which report is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import json
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from rapidfuzz import fuzz, process
+
+from ._version import __version__
+from .dates import parse_date
+from .errors import ConfigError, InputError
+from .labels import DOMAINS, NAIO_NAMES
+from .schema import Article, Prediction
+
+__all__ = [
+    "CSV_COLUMNS",
+    "STAGES",
+    "Ledger",
+    "LedgerEntry",
+    "Report",
+    "Stage",
+    "StageRecord",
+    "build",
+    "read_report",
+    "update",
+]
+
+Stage = Literal["announced", "launched", "operational"]
+#: The stages in the order an output lives them.
+STAGES: Final[tuple[Stage, ...]] = ("announced", "launched", "operational")
+_STAGE_RANK: Final = {s: i for i, s in enumerate(STAGES)}
+
+#: Two names link when their weighted word overlap reaches this.
+LINK_THRESHOLD: Final = 0.6
+#: At most this many candidate entries are scored per report (the best by shared words).
+_MAX_CANDIDATES: Final = 25
+_ID_FORMAT: Final = "A{:04d}"
+#: A name inside another counts as the same output only when it carries this much
+#: weight ("AI ethics council" does; "data centre" is too little to tell).
+_MIN_CONTAINED_WEIGHT: Final = 1.3
+#: A report names at most this many outputs worth trying when it is linked.
+_MAX_ALTERNATIVES: Final = 6
+#: A report with no stage words this long after a launch report is about operation.
+_OPERATING_AFTER_DAYS: Final = 45
+_FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
+
+#: Columns of :meth:`Ledger.write_csv`, one row per entry.
+CSV_COLUMNS: Final[tuple[str, ...]] = (
+    "artifact_id",
+    "name",
+    "aliases",
+    "artifact_type",
+    "domains",
+    "naio_role",
+    "partners",
+    "current_stage",
+    "announced_date",
+    "launched_date",
+    "operational_date",
+    "reports",
+    "article_ids",
+    "flags",
+)
+
+
+# --------------------------------------------------------------------------- the terms
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    heads_en: frozenset[str]
+    heads_ms: frozenset[str]
+    ms_en: tuple[tuple[re.Pattern[str], str], ...]
+    en_fold: Mapping[str, str]
+    stopwords: frozenset[str]
+    generic: frozenset[str]
+    head_words: frozenset[str]  # English head words after folding, for weights
+    stage_res: Mapping[str, re.Pattern[str]]
+    cue_words: frozenset[str]
+    not_names: frozenset[str]
+    head_starts: frozenset[str]  # first words of head nouns, to skip sentences naming nothing
+
+
+def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w-])")
+
+
+def _strings(data: Mapping[str, Any], *path: str) -> list[str]:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, Mapping) or key not in node:
+            raise ConfigError(f"ledger_terms.toml: missing [{'.'.join(path)}]")
+        node = node[key]
+    if not isinstance(node, list) or not all(isinstance(x, str) and x.strip() for x in node):
+        raise ConfigError(f"ledger_terms.toml: {'.'.join(path)} must be a list of phrases")
+    return [x.strip().lower() for x in node]
+
+
+def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
+    node = data.get(key)
+    if not isinstance(node, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in node.items()
+    ):
+        raise ConfigError(f"ledger_terms.toml: [{key}] must map phrases to words")
+    return {k.lower(): v.lower() for k, v in node.items()}
+
+
+@cache
+def _terms() -> _Terms:
+    """The ledger's word lists, read once from the package data file and checked."""
+    raw = resources.files("naio_nlp").joinpath("ledger_terms.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"naio_nlp/ledger_terms.toml: {exc}") from exc
+    ms_en = _table(data, "ms_en")
+    en_fold = _table(data, "en_fold")
+    heads_en = frozenset(_strings(data, "heads", "en"))
+    heads_ms = frozenset(_strings(data, "heads", "ms"))
+    stage_res: dict[str, re.Pattern[str]] = {}
+    cue_words: set[str] = set()
+    for stage in STAGES:
+        cues = _strings(data, "stages", stage, "en") + _strings(data, "stages", stage, "ms")
+        stage_res[stage] = _phrase_re(cues)
+        cue_words.update(w for c in cues for w in c.split())
+    ordered = sorted(ms_en.items(), key=lambda kv: -len(kv[0]))
+    head_words = set()  # the last word of each head phrase ("action plan" -> "plan")
+    for h in heads_en:
+        w = h.split()[-1]
+        head_words.add(en_fold.get(w, w))
+    for h in heads_ms:
+        w = ms_en.get(h, h).split()[-1]
+        head_words.add(en_fold.get(w, w))
+    return _Terms(
+        heads_en=heads_en,
+        heads_ms=heads_ms,
+        ms_en=tuple((re.compile(rf"(?<![\w-]){re.escape(k)}(?![\w-])"), v) for k, v in ordered),
+        en_fold=en_fold,
+        stopwords=frozenset(_strings(data, "stopwords", "words")),
+        generic=frozenset(_strings(data, "generic", "words")),
+        head_words=frozenset(head_words),
+        stage_res=stage_res,
+        cue_words=frozenset(cue_words),
+        not_names=frozenset(_strings(data, "not_names", "phrases")),
+        head_starts=frozenset(h.split()[0] for h in heads_en | heads_ms),
+    )
+
+
+# --------------------------------------------------------------------------- names
+
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)\b")
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:-(?:19|20)\d\d)?$")
+_LOWER_WORD = re.compile(r"[\w'’]+")
+_WORD = re.compile(r"[\w][\w'’]*(?:-[\w]+)*|&", re.UNICODE)
+_NAIO_WORDS: Final = frozenset(w.lower() for n in NAIO_NAMES for w in n.split()) | {"naio's"}
+#: NAIO's own names, in words: a name that starts with one drops it ("NAIO AI Sandbox").
+_NAIO_PREFIXES: Final = tuple(
+    sorted({tuple(n.lower().split()) for n in NAIO_NAMES} | {("naio's",)}, key=len, reverse=True)
+)
+_MAX_NAME_WORDS: Final = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """A name as compared: its English words, its years, its head noun, its distinctive words."""
+
+    words: frozenset[str]
+    years: frozenset[str]
+    head: str | None = None
+    distinctive: frozenset[str] = frozenset()
+    weight: float = 0.0
+
+
+def _normalise_years(text: str) -> str:
+    def full(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        if len(b) == 2:
+            b = a[:2] + b
+        return f"{a}-{b}"
+
+    return _YEAR_RANGE.sub(full, text)
+
+
+@cache
+def _key(name: str) -> _Key:
+    """The comparable form of a name: lower case, Malay in English, variants folded.
+
+    The head is the last head noun of an English name and the first of a
+    Malay one (Malay puts the head first: "Kotak Pasir Kawal Selia AI").
+    """
+    t = _terms()
+    low = _normalise_years(name.lower().replace("’", "'"))
+    first = next((m.group(0) for m in _WORD.finditer(low) if m.group(0) not in _NAIO_WORDS), "")
+    second = low.split(first, 1)[1].split()[:1] if first else []
+    malay_head = first in t.heads_ms or f"{first} {''.join(second)}".strip() in t.heads_ms
+    text = low
+    for pattern, english in t.ms_en:
+        text = pattern.sub(english, text)
+    words: dict[str, None] = {}
+    years: set[str] = set()
+    heads: list[str] = []
+    for m in _WORD.finditer(text):
+        w = m.group(0).strip("'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if not w or w in t.stopwords:
+            continue
+        if _YEAR.match(w):
+            years.add(w)
+            continue
+        w = t.en_fold.get(w, w)
+        if w in t.stopwords or w.isdigit():
+            continue
+        words[w] = None
+        if w in t.head_words:
+            heads.append(w)
+    head = (heads[0] if malay_head else heads[-1]) if heads else None
+    ws = frozenset(words)
+    return _Key(
+        ws,
+        frozenset(years),
+        head,
+        frozenset(w for w in ws if w not in t.generic and w not in t.head_words),
+        sum(_weight(w) for w in ws),
+    )
+
+
+def _weight(word: str) -> float:
+    t = _terms()
+    if word in t.generic:
+        return 0.25
+    if word in t.head_words:
+        return 0.6
+    return 1.0
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two output names are, 0..1, across English and Malay.
+
+    Weighted word overlap (Jaccard), spelling variants matched by rapidfuzz;
+    0 when both carry years and the years differ.
+    """
+    return _key_similarity(_key(a), _key(b))
+
+
+@lru_cache(maxsize=1 << 18)
+def _key_similarity(a: _Key, b: _Key) -> float:
+    if a.years and b.years and a.years != b.years:
+        return 0.0
+    if not a.words or not b.words:
+        return 0.0
+    # a council is not a sandbox: different head nouns, neither in the other name
+    if a.head and b.head and a.head != b.head and a.head not in b.words and b.head not in a.words:
+        return 0.0
+    shared = a.words & b.words
+    only_a = sorted(a.words - b.words)
+    only_b = list(b.words - a.words)
+    matched = sum(_weight(w) for w in shared)
+    n_matched_b: set[str] = set()
+    for w in only_a:
+        if len(w) < 5 or not only_b:
+            continue
+        hit = process.extractOne(w, only_b, scorer=fuzz.ratio, score_cutoff=85)
+        if hit is not None and hit[0] not in n_matched_b:
+            n_matched_b.add(hit[0])
+            matched += min(_weight(w), _weight(hit[0]))
+    wa, wb = a.weight, b.weight
+    extra = 0.0
+    if a.years and a.years == b.years:
+        matched += 1.0
+        extra = 1.0
+    union = wa + wb + 2 * extra - matched
+    score = matched / union if union else 0.0
+    # "the AI Ethics Framework" against "the National AI Ethics Framework":
+    # one name inside the other, with a distinctive word in common.
+    small = a if wa <= wb else b
+    covered = matched - extra
+    if (
+        small.distinctive
+        and small.weight >= _MIN_CONTAINED_WEIGHT
+        and (a.distinctive & b.distinctive)
+        and covered >= min(wa, wb) - 1e-9
+        and (not (a.distinctive - b.distinctive) or not (b.distinctive - a.distinctive))
+    ):
+        score = max(score, 0.75)
+    return score
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for part in re.split(r"(?<=[.!?])\s+|\n+", text):
+        start = text.find(part, pos) if part else pos
+        if part.strip():
+            out.append((max(start, 0), part))
+        pos = max(pos, start + len(part))
+    return out
+
+
+_MONTH_DAY = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "januari",
+        "februari",
+        "mac",
+        "mei",
+        "julai",
+        "ogos",
+        "oktober",
+        "disember",
+        "isnin",
+        "selasa",
+        "rabu",
+        "khamis",
+        "jumaat",
+        "sabtu",
+        "ahad",
+        "today",
+        "yesterday",
+        "semalam",
+    ]
+)
+_CONNECT = frozenset({"of", "for", "on", "and", "&", "untuk", "bagi", "dan", "in", "di", "-"})
+_LEAD_DROP = frozenset(
+    {"the", "a", "an", "its", "new", "malaysia's", "opinion", "published", "under", "kerajaan"}
+)
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or bool(_YEAR.match(tok))
+
+
+def _drop_naio_prefix(run: list[str]) -> list[str]:
+    low = [w.lower() for w in run]
+    for prefix in _NAIO_PREFIXES:
+        if tuple(low[: len(prefix)]) == prefix:
+            return run[len(prefix) :]
+    return run
+
+
+def _head_at(words: Sequence[str], i: int, heads: frozenset[str]) -> int:
+    """Length (1 or 2) of the head phrase starting at ``words[i]``, or 0."""
+    if i + 1 < len(words) and f"{words[i]} {words[i + 1]}".lower() in heads:
+        return 2
+    return 1 if words[i].lower() in heads else 0
+
+
+def _capitalised_names(sentence: str) -> list[str]:
+    """Capitalised phrases holding a head noun: "AI Technology Action Plan 2026-2030".
+
+    A run never crosses punctuation, so a dateline ("KOTA BHARU: Perintis ...")
+    stays out of the name.
+    """
+    t = _terms()
+    if t.head_starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
+        return []
+    heads = t.heads_en | t.heads_ms
+    text = _normalise_years(sentence)
+    matches = list(_WORD.finditer(text))
+    toks = [m.group(0) for m in matches]
+    joined = [
+        not text[matches[k].end() : matches[k + 1].start()].strip(" -–")
+        for k in range(len(matches) - 1)
+    ]
+    names = []
+    i = 0
+    while i < len(toks):
+        if not _is_cap(toks[i]):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(toks)
+            and joined[j]
+            and (
+                _is_cap(toks[j + 1])
+                or (
+                    toks[j + 1].lower() in _CONNECT
+                    and j + 2 < len(toks)
+                    and joined[j + 1]
+                    and _is_cap(toks[j + 2])
+                )
+            )
+        ):
+            j += 1
+        first, last = i, j + 1  # the run is toks[first:last]
+        i = j + 1
+        # drop leading NAIO names and filler, trailing dates and connectors
+        while first < last:
+            run = toks[first:last]
+            shorter = _drop_naio_prefix(run)
+            if shorter is run and run[0].lower() in _LEAD_DROP:
+                shorter = run[1:]
+            if shorter is run:
+                break
+            first += len(run) - len(shorter)
+        cut = next((k for k in range(first + 1, last) if toks[k].lower() in _MONTH_DAY), None)
+        if cut is not None:
+            last = cut
+        while last > first and toks[last - 1].lower() in _CONNECT:
+            last -= 1
+        run = toks[first:last]
+        if not 2 <= len(run) <= _MAX_NAME_WORDS:
+            continue
+        if not any(_head_at(run, k, heads) for k in range(len(run))):
+            continue
+        if all(w.lower() in _NAIO_WORDS | {"ai", "national", "office"} for w in run):
+            continue
+        name = text[matches[first].start() : matches[last - 1].end()]
+        if name.lower() in t.not_names:
+            continue
+        names.append(name)
+    return names
+
+
+def _gap_ok(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
+    """Two words belong to one phrase: only spaces or a hyphen between them, or a
+    comma inside a number ("2,000")."""
+    gap = text[left.end() : right.start()]
+    if not gap.strip(" -–"):
+        return True
+    return gap == "," and left.group(0)[-1:].isdigit() and right.group(0)[:1].isdigit()
+
+
+_EN_STOP_BEFORE = frozenset(
+    {"a", "an", "the", "its", "their", "his", "her", "to", "of", "that", "this", "will", "and"}
+)
+_MS_STOP_AFTER = frozenset(
+    [
+        "yang",
+        "pada",
+        "menjelang",
+        "sebelum",
+        "selepas",
+        "hujung",
+        "awal",
+        "akhir",
+        "tahun",
+        "bulan",
+        "ini",
+        "itu",
+        "dan",
+        "atau",
+        "bagi",
+        "dengan",
+        "oleh",
+        "kerana",
+        "supaya",
+        "agar",
+        "sebagai",
+        "di",
+        "ke",
+        "dari",
+        "daripada",
+        "dalam",
+        "tidak",
+        "akan",
+        "sedang",
+        "telah",
+        "masih",
+    ]
+)
+
+
+def _lowercase_names(sentence: str, language: str | None) -> list[str]:
+    """Head-noun phrases in lower case, for intentions: "kerangka etika AI", "an AI ethics
+    framework". Malay modifiers follow the head, English ones precede it."""
+    t = _terms()
+    if t.head_starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
+        return []
+    text = _normalise_years(sentence)
+    matches = list(_WORD.finditer(text))
+    toks = [m.group(0) for m in matches]
+    low = [w.lower() for w in toks]
+    names = []
+    for i in range(len(toks)):
+        n_ms = _head_at(low, i, t.heads_ms)
+        n_en = _head_at(low, i, t.heads_en)
+        if n_ms and (language == "ms" or not n_en):
+            j = i + n_ms
+            while (
+                j < len(toks)
+                and j - i < n_ms + 4
+                and _gap_ok(text, matches[j - 1], matches[j])
+                and low[j] not in _MS_STOP_AFTER
+                and low[j] not in t.cue_words
+                and low[j] not in _MONTH_DAY
+            ):
+                j += 1
+            if j > i + n_ms:
+                names.append(text[matches[i].start() : matches[j - 1].end()])
+        elif n_en:
+            k = i
+            while (
+                k > 0
+                and i - k < 4
+                and _gap_ok(text, matches[k - 1], matches[k])
+                and low[k - 1] not in _EN_STOP_BEFORE
+                and low[k - 1] not in t.cue_words
+                and low[k - 1] not in {"naio", "naio's"}
+            ):
+                k -= 1
+            end = i + n_en  # "guidelines on generative AI for civil servants"
+            if end < len(toks) and low[end] in ("on", "for", "of") and low[end] != low[k - 1]:
+                j = end + 1
+                while (
+                    j < len(toks)
+                    and j - end <= 5
+                    and _gap_ok(text, matches[j - 1], matches[j])
+                    and low[j] not in t.cue_words
+                    and low[j] not in _MS_STOP_AFTER
+                    and low[j] not in _EN_STOP_BEFORE - {"of"}
+                    and low[j] not in {"being", "is", "are", "was", "were", "by", "said", "says"}
+                ):
+                    j += 1
+                if j > end + 1:
+                    end = j
+            if k < i or end > i + n_en:
+                names.append(text[matches[k].start() : matches[end - 1].end()])
+    return names
+
+
+def _clean_slot_name(name: str) -> str | None:
+    """The classifier's name, without a trailing date or weekday ("… on Tuesday")."""
+    found = _capitalised_names(name)
+    return max(found, key=len) if found else None
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What one document says about one output: its name as written, the stage, the date."""
+
+    article_id: str
+    name: str
+    stage: Stage
+    date: date | None
+    status: str
+    artifact_type: str | None = None
+    domains: tuple[str, ...] = ()
+    naio_role: str = "absent"
+    partners: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    language: str | None = None
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
+    sentence: str = ""
+    linkable: bool = True
+    #: Other names the document gives; the one that links best becomes ``name``.
+    alternatives: tuple[str, ...] = ()
+    #: "cue" when the report's own words set the stage; "default" when an artifact
+    #: showed no cue (then "launched", or "operational" months after a launch).
+    stage_basis: str = "cue"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (the date as ISO)."""
+        return {
+            "article_id": self.article_id,
+            "name": self.name,
+            "stage": self.stage,
+            "date": None if self.date is None else self.date.isoformat(),
+            "status": self.status,
+            "artifact_type": self.artifact_type,
+            "domains": list(self.domains),
+            "naio_role": self.naio_role,
+            "partners": list(self.partners),
+            "agencies": list(self.agencies),
+            "language": self.language,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "sentence": self.sentence,
+            "linkable": self.linkable,
+            "alternatives": list(self.alternatives),
+            "stage_basis": self.stage_basis,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, where: str = "ledger") -> Report:
+        """Inverse of :meth:`to_dict`; a bad field raises :class:`InputError` naming it."""
+        try:
+            stage = d["stage"]
+            if stage not in _STAGE_RANK:
+                raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+            raw_date = d.get("date")
+            return cls(
+                article_id=str(d["article_id"]),
+                name=str(d["name"]),
+                stage=stage,
+                date=None if raw_date is None else date.fromisoformat(raw_date),
+                status=str(d.get("status", "artifact")),
+                artifact_type=d.get("artifact_type"),
+                domains=tuple(d.get("domains", ())),
+                naio_role=str(d.get("naio_role", "absent")),
+                partners=tuple(d.get("partners", ())),
+                agencies=tuple(d.get("agencies", ())),
+                language=d.get("language"),
+                title=str(d.get("title", "")),
+                url=d.get("url"),
+                source=d.get("source"),
+                sentence=str(d.get("sentence", "")),
+                linkable=bool(d.get("linkable", True)),
+                alternatives=tuple(d.get("alternatives", ())),
+                stage_basis=str(d.get("stage_basis", "cue")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
+
+
+def _doc_date(article: Article, slot_date: str | None) -> date | None:
+    if article.published is not None:
+        return article.published
+    if article.fetched_at is not None:
+        return article.fetched_at.date()
+    return parse_date(slot_date) if slot_date else None
+
+
+def _stage_hits(text: str, stage: str) -> int:
+    return len(_terms().stage_res[stage].findall(text.lower()))
+
+
+def read_report(article: Article, prediction: Prediction) -> Report | None:
+    """The ledger's reading of one classified document, or None when it names no output.
+
+    Artifacts always enter (a nameless one as its own, unlinkable entry named
+    by its title); symbolic documents enter when a sentence naming an output
+    states an intention; unrelated documents never do.
+    """
+    if prediction.status == "unrelated":
+        return None
+    slots = prediction.evidence.artifact
+    text = article.text
+    sents = _sentences(text)
+    lead = [s for _, s in sents[:3]]
+    status_sents = [
+        s.text for s in prediction.evidence.sentences if s.supports.startswith("status")
+    ]
+    lang = article.language
+    if prediction.status == "symbolic":
+        announce = _terms().stage_res["announced"]
+        stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]
+        # the first capitalised name in a sentence that states an intention (the
+        # title first), else the first lower-case one; no alternatives: an
+        # announcement is usually of something new, and its other names are context
+        for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
+            for sentence in stated:
+                names = finder(sentence)
+                if names:
+                    return _report(article, prediction, names[0], "announced", sentence)
+        return None
+    # an artifact: the classifier's name, then the named outputs of title, lead and the rest
+    found: list[tuple[str, str]] = []
+    preferred = None
+    if slots is not None and slots.name and (cleaned := _clean_slot_name(slots.name)):
+        preferred = cleaned
+        found.append((cleaned, next((s for _, s in sents if cleaned in s), "")))
+    for sentence in [article.title, *lead, *status_sents, *(s for _, s in sents[3:])]:
+        found.extend((n, sentence) for n in _capitalised_names(sentence))
+    if not found:  # "launches a 2,000-place AI upskilling pilot"
+        for sentence in [article.title, *lead[:1]]:
+            found.extend((n, sentence) for n in _lowercase_names(sentence, lang))
+    linkable = bool(found)
+    if found:
+        names, where = _rank_names(found, article, preferred=preferred)
+        name = names[0]
+    else:
+        name = article.title.strip() or article.id
+        where = status_sents[0] if status_sents else ""
+        names = [name]
+    naming = [s for _, s in sents if linkable and name in s]
+    focus = " \n ".join([article.title, *lead, *naming[:3], *status_sents[:2]])
+    stage: Stage = "launched"
+    basis = "default"
+    if _stage_hits(focus, "operational"):
+        stage, basis = "operational", "cue"
+    elif _stage_hits(" \n ".join([article.title, *lead[:2]]), "launched"):
+        basis = "cue"
+    return _report(
+        article,
+        prediction,
+        name,
+        stage,
+        where,
+        linkable=linkable,
+        alternatives=tuple(names[1:]),
+        stage_basis=basis,
+    )
+
+
+def _rank_names(
+    found: Sequence[tuple[str, str]], article: Article, *, preferred: str | None
+) -> tuple[list[str], str]:
+    """The names a document gives, the one it is about first, and where that one was read.
+
+    The classifier's name comes first when there is one; otherwise the name
+    mentioned most often (a newsletter's masthead is named once, its subject
+    several times), the earlier on ties. Alternatives are the other names
+    mentioned as often as the first: linking tries them when the first finds
+    no entry.
+    """
+    haystack = f"{article.title}\n{article.text}".lower()
+    order = list(dict.fromkeys(n for n, _ in found))
+    raw = {n: haystack.count(n.lower()) for n in order}
+    # a name inside a longer one ("AI Procurement Guidelines" in "... for GLCs") counts
+    # only where it stands alone
+    counts = {
+        n: raw[n] - sum(raw[m] for m in order if len(m) > len(n) and n.lower() in m.lower())
+        for n in order
+    }
+    ranked = sorted(order, key=lambda n: (n != preferred, -counts[n], order.index(n)))
+    first = ranked[0]
+    alternatives = [n for n in ranked[1:] if counts[n] >= counts[first]][: _MAX_ALTERNATIVES - 1]
+    where = next(w for n, w in found if n == first)
+    return [first, *alternatives], where
+
+
+def _report(
+    article: Article,
+    prediction: Prediction,
+    name: str,
+    stage: Stage,
+    sentence: str,
+    *,
+    linkable: bool = True,
+    alternatives: tuple[str, ...] = (),
+    stage_basis: str = "cue",
+) -> Report:
+    slots = prediction.evidence.artifact
+    return Report(
+        article_id=article.id,
+        name=name.strip(),
+        stage=stage,
+        date=_doc_date(article, slots.date if slots else None),
+        status=prediction.status,
+        artifact_type=prediction.artifact_type,
+        domains=tuple(prediction.domains),
+        naio_role=prediction.evidence.naio_role,
+        partners=tuple(slots.partners) if slots else (),
+        agencies=tuple(slots.agencies) if slots else (),
+        language=article.language,
+        title=article.title,
+        url=article.url,
+        source=article.source,
+        sentence=" ".join(sentence.split())[:400],
+        linkable=linkable,
+        alternatives=tuple(a.strip() for a in alternatives if a.strip() != name.strip()),
+        stage_basis=stage_basis,
+    )
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True, slots=True)
+class StageRecord:
+    """One stage of an entry: its first date and the reports that evidence it."""
+
+    stage: Stage
+    date: date | None
+    article_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "stage": self.stage,
+            "date": None if self.date is None else self.date.isoformat(),
+            "article_ids": list(self.article_ids),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One output of NAIO with every report of it, stage by stage."""
+
+    artifact_id: str
+    name: str
+    aliases: tuple[str, ...]
+    artifact_type: str | None
+    domains: tuple[str, ...]
+    naio_role: str
+    partners: tuple[str, ...]
+    stages: tuple[StageRecord, ...]
+    current_stage: Stage
+    article_ids: tuple[str, ...]
+    reports: tuple[Report, ...] = field(repr=False)
+    flags: tuple[str, ...] = ()
+
+    def stage(self, name: Stage) -> StageRecord | None:
+        """The record of one stage, or None when no report evidences it."""
+        return next((s for s in self.stages if s.stage == name), None)
+
+    @property
+    def launched_on(self) -> date | None:
+        """When the output was first reported launched or operational (its launch, as known)."""
+        dates = [s.date for s in self.stages if s.stage != "announced" and s.date is not None]
+        return min(dates) if dates else None
+
+    @property
+    def announced_on(self) -> date | None:
+        """When the output was first reported as an intention."""
+        rec = self.stage("announced")
+        return None if rec is None else rec.date
+
+    @property
+    def was_launched(self) -> bool:
+        """True when a report shows it launched or operating."""
+        return any(s.stage != "announced" for s in self.stages)
+
+    def to_dict(self, *, reports: bool = True) -> dict[str, Any]:
+        """JSON-ready dict: the documented entry fields, then ``flags`` and ``reports``."""
+        d: dict[str, Any] = {
+            "artifact_id": self.artifact_id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "artifact_type": self.artifact_type,
+            "domains": list(self.domains),
+            "naio_role": self.naio_role,
+            "partners": list(self.partners),
+            "stages": [s.to_dict() for s in self.stages],
+            "current_stage": self.current_stage,
+            "article_ids": list(self.article_ids),
+            "flags": list(self.flags),
+        }
+        if reports:
+            d["reports"] = [r.to_dict() for r in self.reports]
+        return d
+
+
+def _by_date(r: Report) -> tuple[bool, date, str]:
+    return (r.date is None, r.date or date.max, r.article_id)
+
+
+def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
+    rs = sorted(reports, key=_by_date)
+    linkable = [r for r in rs if r.linkable] or rs
+    keys = Counter(_key(r.name) for r in linkable if r.status == "artifact") or Counter(
+        _key(r.name) for r in linkable
+    )
+    top = max(keys.values())
+    best_key = next(k for k in (_key(r.name) for r in linkable) if keys.get(k) == top)
+    with_key = [r for r in linkable if _key(r.name) == best_key]
+    english = [r for r in with_key if r.language == "en"]
+    name = (english or with_key)[0].name
+    aliases: list[str] = []
+    seen = {name.lower()}
+    for r in rs:
+        if r.name.lower() not in seen:
+            seen.add(r.name.lower())
+            aliases.append(r.name)
+    typed = [r.artifact_type for r in rs if r.artifact_type]
+    types = Counter(typed)
+    artifact_type = None
+    if types:
+        most = max(types.values())
+        artifact_type = next(x for x in typed if types[x] == most)
+    doms = Counter(d for r in rs for d in r.domains)
+    order = list(DOMAINS)
+    domains = tuple(
+        sorted(doms, key=lambda d: (-doms[d], order.index(d) if d in order else len(order)))
+    )
+    roles = {r.naio_role for r in rs}
+    naio_role = next((x for x in ("operative", "cited", "absent") if x in roles), "absent")
+    partners = tuple(dict.fromkeys(p for r in rs for p in r.partners))
+    stages = []
+    for s in STAGES:
+        mine = [r for r in rs if r.stage == s]
+        if mine:
+            dated = [r.date for r in mine if r.date is not None]
+            stages.append(
+                StageRecord(s, min(dated) if dated else None, tuple(r.article_id for r in mine))
+            )
+    current = max((rec.stage for rec in stages), key=_STAGE_RANK.__getitem__)
+    flags = []
+    launched = next((x for x in stages if x.stage == "launched"), None)
+    operational = next((x for x in stages if x.stage == "operational"), None)
+    if (
+        launched is not None
+        and operational is not None
+        and launched.date is not None
+        and operational.date is not None
+        and operational.date < launched.date
+    ):
+        flags.append(_FLAG_OP_BEFORE_LAUNCH)
+    return LedgerEntry(
+        artifact_id=artifact_id,
+        name=name,
+        aliases=tuple(aliases),
+        artifact_type=artifact_type,
+        domains=domains,
+        naio_role=naio_role,
+        partners=partners,
+        stages=tuple(stages),
+        current_stage=current,
+        article_ids=tuple(r.article_id for r in rs),
+        reports=tuple(rs),
+        flags=tuple(flags),
+    )
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def _id_number(artifact_id: str) -> int:
+    m = re.fullmatch(r"A(\d+)", artifact_id)
+    return int(m.group(1)) if m else 0
+
+
+def _block_keys(k: _Key) -> set[str]:
+    """Index keys of a name: the first five letters of each distinctive word, else the
+    whole generic name (so "AI Guidelines" meets only names made of the same words)."""
+    keys = {w[:5] for w in k.distinctive if len(w) >= 3}
+    if not keys:
+        keys = {"=" + " ".join(sorted(k.words))}
+    return keys
+
+
+class Ledger:
+    """Entries in id order, with an index for linking new reports to them.
+
+    Build one with :func:`build`, extend it with :func:`update`, save it with
+    :meth:`to_dict` / :meth:`write_json` and read it back with :meth:`from_dict`.
+    """
+
+    def __init__(self) -> None:
+        self._reports: dict[str, list[Report]] = {}
+        self._entry_of: dict[str, str] = {}
+        self._keys: dict[str, dict[_Key, None]] = {}
+        self._index: dict[str, set[str]] = {}
+        self._next = 1
+        self._cache: dict[str, LedgerEntry] = {}
+        self._read: set[str] = set()  # every document read, in an entry or not
+
+    # -- reading
+
+    def __len__(self) -> int:
+        return len(self._reports)
+
+    def __iter__(self) -> Iterator[LedgerEntry]:
+        return iter(self.entries)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._entry_of
+
+    @property
+    def entries(self) -> tuple[LedgerEntry, ...]:
+        """Every entry, in id order (oldest first)."""
+        return tuple(self.entry(i) for i in self._reports)
+
+    def entry(self, artifact_id: str) -> LedgerEntry:
+        """One entry by id (KeyError when unknown)."""
+        cached = self._cache.get(artifact_id)
+        if cached is None:
+            cached = _summarise(artifact_id, self._reports[artifact_id])
+            self._cache[artifact_id] = cached
+        return cached
+
+    def entry_for(self, article_id: str) -> LedgerEntry | None:
+        """The entry a document was linked to, or None."""
+        eid = self._entry_of.get(article_id)
+        return None if eid is None else self.entry(eid)
+
+    @property
+    def article_ids(self) -> frozenset[str]:
+        """The documents in the ledger's entries."""
+        return frozenset(self._entry_of)
+
+    def has_read(self, article_id: str) -> bool:
+        """True when the document was read before, whether or not it named an output."""
+        return article_id in self._read or article_id in self._entry_of
+
+    # -- linking
+
+    def _copy(self) -> Ledger:
+        new = Ledger()
+        new._reports = {k: list(v) for k, v in self._reports.items()}
+        new._entry_of = dict(self._entry_of)
+        new._keys = {k: dict(v) for k, v in self._keys.items()}
+        new._index = {k: set(v) for k, v in self._index.items()}
+        new._next = self._next
+        new._cache = dict(self._cache)
+        new._read = set(self._read)
+        return new
+
+    def _candidates(self, k: _Key) -> list[str]:
+        counts: Counter[str] = Counter()
+        for bk in _block_keys(k):
+            counts.update(self._index.get(bk, ()))
+        # most shared keys first, then the oldest entry: the same in every process
+        return heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
+
+    def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
+        """Two generic names ("AI Guidelines") whose reports name different agencies."""
+        if k.distinctive or not report.agencies:
+            return False
+        theirs = {a for r in self._reports[eid] for a in r.agencies}
+        return bool(theirs) and not (theirs & set(report.agencies))
+
+    def _years_clash(self, eid: str, k: _Key) -> bool:
+        """The entry's names carry years and none of them is this name's ("Challenge 2025")."""
+        if not k.years:
+            return False
+        theirs = {y for other in self._keys[eid] for y in other.years}
+        return bool(theirs) and not (theirs & k.years)
+
+    def _best(self, report: Report, name: str) -> tuple[str | None, float]:
+        k = _key(name)
+        best, best_score = None, 0.0
+        for eid in self._candidates(k):
+            if self._years_clash(eid, k) or self._agencies_clash(report, eid, k):
+                continue
+            score = max(_key_similarity(k, other) for other in self._keys[eid])
+            if score > best_score:
+                best, best_score = eid, score
+        return best, best_score
+
+    def _link(self, report: Report) -> str:
+        best, best_score = None, 0.0
+        if report.linkable:
+            # the first name that links; the others only when it finds no entry
+            for name in (report.name, *report.alternatives):
+                eid, score = self._best(report, name)
+                if eid is not None and score >= LINK_THRESHOLD:
+                    best, best_score = eid, score
+                    if name != report.name:
+                        others = (report.name, *report.alternatives)
+                        report = replace(
+                            report, name=name, alternatives=tuple(n for n in others if n != name)
+                        )
+                    break
+        if best is None or best_score < LINK_THRESHOLD:
+            best = _ID_FORMAT.format(self._next)
+            self._next += 1
+            self._reports[best] = []
+            self._keys[best] = {}
+        elif report.stage_basis == "default" and report.stage == "launched":
+            report = self._after_launch(best, report)
+        self._reports[best].append(report)
+        self._entry_of[report.article_id] = best
+        self._cache.pop(best, None)
+        k = _key(report.name)
+        if report.linkable and k not in self._keys[best]:
+            self._keys[best][k] = None
+            for bk in _block_keys(k):
+                self._index.setdefault(bk, set()).add(best)
+        return best
+
+    def _after_launch(self, eid: str, report: Report) -> Report:
+        """A report with no stage words, well after the entry's launch, is about its operation."""
+        launches = [
+            r.date
+            for r in self._reports[eid]
+            if r.stage != "announced" and r.date is not None and r.stage_basis == "cue"
+        ]
+        if (
+            report.date is not None
+            and launches
+            and (report.date - min(launches)).days >= _OPERATING_AFTER_DAYS
+        ):
+            return replace(report, stage="operational", stage_basis="after_launch")
+        return report
+
+    def _add(self, reports: Iterable[Report]) -> None:
+        for r in sorted(reports, key=_by_date):
+            if r.article_id not in self._entry_of:
+                self._link(r)
+
+    def _ids_like(self, old: Ledger) -> Ledger:
+        """This ledger with its entries renamed after ``old``'s by shared documents."""
+        overlaps: list[tuple[int, str, str]] = []
+        for eid, reports in self._reports.items():
+            shared = Counter(old._entry_of[r.article_id] for r in reports if r.article_id in old)
+            overlaps.extend((n, eid, oid) for oid, n in shared.items())
+        rename: dict[str, str] = {}
+        taken: set[str] = set()
+        for _n, eid, oid in sorted(overlaps, key=lambda x: (-x[0], x[1], x[2])):
+            if eid not in rename and oid not in taken:
+                rename[eid] = oid
+                taken.add(oid)
+        next_id = old._next
+        for eid in self._reports:  # in the new ledger's own (date) order
+            if eid not in rename:
+                rename[eid] = _ID_FORMAT.format(next_id)
+                next_id += 1
+        new = Ledger()
+        order = sorted(self._reports, key=lambda e: _id_number(rename[e]))
+        for eid in order:
+            nid = rename[eid]
+            new._reports[nid] = list(self._reports[eid])
+            new._keys[nid] = dict(self._keys[eid])
+        new._entry_of = {a: rename[e] for a, e in self._entry_of.items()}
+        new._index = {k: {rename[e] for e in v} for k, v in self._index.items()}
+        new._next = next_id
+        new._read = set(self._read)
+        return new
+
+    # -- saving
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict holding everything :meth:`from_dict` needs to resume linking."""
+        return {
+            "naio_nlp_version": __version__,
+            "next_id": self._next,
+            "read": sorted(self._read - self._entry_of.keys()),
+            "entries": [e.to_dict() for e in self.entries],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "ledger") -> Ledger:
+        """A ledger saved by :meth:`to_dict`; ids and links are kept as they were."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("entries"), list):
+            raise InputError(where, "not a naio-nlp ledger (no 'entries' list)")
+        ledger = cls()
+        for e in data["entries"]:
+            eid = e.get("artifact_id") if isinstance(e, Mapping) else None
+            if not isinstance(eid, str) or not isinstance(e.get("reports"), list):
+                raise InputError(where, f"ledger entry {eid!r} has no id or no reports")
+            ledger._reports[eid] = []
+            ledger._keys[eid] = {}
+            for rd in e["reports"]:
+                r = Report.from_dict(rd, where=where)
+                ledger._reports[eid].append(r)
+                ledger._entry_of[r.article_id] = eid
+                if r.linkable:
+                    k = _key(r.name)
+                    if k not in ledger._keys[eid]:
+                        ledger._keys[eid][k] = None
+                        for bk in _block_keys(k):
+                            ledger._index.setdefault(bk, set()).add(eid)
+            m = re.fullmatch(r"A(\d+)", eid)
+            if m:
+                ledger._next = max(ledger._next, int(m.group(1)) + 1)
+        ledger._next = max(ledger._next, int(data.get("next_id", 1)))
+        ledger._read = {str(x) for x in data.get("read", ())} | set(ledger._entry_of)
+        return ledger
+
+    def write_json(self, path: Path) -> Path:
+        """Write :meth:`to_dict` as indented UTF-8 JSON."""
+        path.write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        return path
+
+    @classmethod
+    def read_json(cls, path: Path) -> Ledger:
+        """A ledger written by :meth:`write_json`."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(str(path), f"cannot read the ledger: {exc}") from exc
+        return cls.from_dict(data, where=str(path))
+
+    def csv_rows(self) -> list[list[str]]:
+        """One row per entry, in :data:`CSV_COLUMNS` order."""
+        rows = []
+        for e in self.entries:
+            dates = {s.stage: "" if s.date is None else s.date.isoformat() for s in e.stages}
+            rows.append(
+                [
+                    e.artifact_id,
+                    e.name,
+                    "; ".join(e.aliases),
+                    e.artifact_type or "",
+                    ";".join(e.domains),
+                    e.naio_role,
+                    "; ".join(e.partners),
+                    e.current_stage,
+                    dates.get("announced", ""),
+                    dates.get("launched", ""),
+                    dates.get("operational", ""),
+                    str(len(e.reports)),
+                    ";".join(e.article_ids),
+                    ";".join(e.flags),
+                ]
+            )
+        return rows
+
+    def write_csv(self, path: Path) -> Path:
+        """Write one row per entry (stage dates in columns) as UTF-8 CSV."""
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(CSV_COLUMNS)
+            writer.writerows(self.csv_rows())
+        return path
+
+
+def _reports(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Iterator[Report]:
+    for article, prediction in pairs:
+        if ledger.has_read(article.id):
+            continue
+        ledger._read.add(article.id)
+        r = read_report(article, prediction)
+        if r is not None:
+            yield r
+
+
+def build(pairs: Iterable[tuple[Article, Prediction]], *, ids_from: Ledger | None = None) -> Ledger:
+    """A ledger of the outputs that classified documents report.
+
+    Documents are linked in date order (undated last, then by id), so the
+    same documents give the same ledger whatever order they come in.
+    ``ids_from`` is an earlier ledger of the same documents (a previous model
+    version's): an entry that shares documents with one of its entries takes
+    that entry's id (most shared documents first, each id once), and new
+    outputs get ids after its last, so a retrained model does not renumber.
+    """
+    ledger = update(Ledger(), pairs)
+    return ledger if ids_from is None else ledger._ids_like(ids_from)
+
+
+def update(ledger: Ledger, pairs: Iterable[tuple[Article, Prediction]]) -> Ledger:
+    """``ledger`` with new documents linked in; the given ledger is left unchanged.
+
+    New documents join existing entries or open new ones with the next free
+    ids; no entry is renumbered. Documents read before (see
+    :meth:`Ledger.has_read`) are skipped, whether or not they named an output.
+    """
+    new = ledger._copy()
+    new._add(list(_reports(new, pairs)))
+    return new

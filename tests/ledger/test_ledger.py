@@ -1,0 +1,289 @@
+"""The ledger links reports of one output, keeps look-alikes apart, tracks stages, keeps ids."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from naio_nlp.ledger import Ledger, build, read_report, similarity, update
+from naio_nlp.schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
+from naio_nlp.store import Store
+
+Pair = tuple[Article, Prediction]
+
+
+def doc(
+    aid: str,
+    text: str,
+    *,
+    status: str = "artifact",
+    kind: str | None = "action_plan",
+    name: str | None = None,
+    day: date | None = date(2025, 5, 1),
+    lang: str = "en",
+    agencies: tuple[str, ...] = (),
+    title: str = "",
+    source: str = "wire",
+) -> Pair:
+    article = Article(
+        id=aid,
+        text=text,
+        title=title,
+        url=f"https://example.org/{aid}",
+        source=source,
+        published=day,
+        language=lang,
+    )
+    first = text.split(". ")[0]
+    evidence = Evidence(
+        sentences=(EvidenceSentence(first, 0, len(first), 2.0, "status"),),
+        naio_role="operative" if status == "artifact" else "cited",
+        artifact=ArtifactSlots(name=name, agencies=agencies) if status == "artifact" else None,
+    )
+    pred = Prediction(
+        article_id=aid,
+        status=status,
+        artifact_type=kind if status == "artifact" else None,
+        domains=("talent",),
+        status_probs={status: 0.9},
+        evidence=evidence,
+    )
+    return article, pred
+
+
+PLAN_EN = doc(
+    "en-1",
+    "PUTRAJAYA — The National AI Office released the AI Technology Action Plan 2026-2030 "
+    "today. The plan sets out 42 initiatives.",
+    name="AI Technology Action Plan 2026-2030",
+    day=date(2025, 11, 18),
+)
+PLAN_MS = doc(
+    "ms-1",
+    "KUALA LUMPUR — Pejabat AI Negara melancarkan Pelan Tindakan Teknologi AI 2026-2030 "
+    "semalam. Pelan itu mengandungi 42 inisiatif.",
+    name="Pelan Tindakan Teknologi AI 2026-2030",
+    day=date(2025, 11, 19),
+    lang="ms",
+    source="berita",
+)
+PLAN_ANNOUNCED = doc(
+    "ms-0",
+    "Pejabat AI Negara berkata Pelan Tindakan Teknologi AI 2026-2030 sedang dirangka dan "
+    "dijangka siap hujung tahun. Menurut kenyataan itu, rundingan awam akan diadakan.",
+    status="symbolic",
+    day=date(2025, 3, 19),
+    lang="ms",
+)
+OLD_PLAN = doc(
+    "en-old",
+    "The ministry reviewed the AI Technology Action Plan 2021-2025 last week. It found gaps.",
+    name="AI Technology Action Plan 2021-2025",
+    day=date(2025, 1, 10),
+)
+
+
+def test_english_and_malay_reports_of_one_plan_share_an_entry() -> None:
+    assert (
+        similarity("AI Technology Action Plan 2026-2030", "Pelan Tindakan Teknologi AI 2026–2030")
+        == 1.0
+    )
+    assert similarity("Garis Panduan Etika AI", "AI Ethics Guidelines") == 1.0
+    assert similarity("Kotak Pasir Kawal Selia AI", "AI Regulatory Sandbox") == 1.0
+    ledger = build([PLAN_EN, PLAN_MS, PLAN_ANNOUNCED, OLD_PLAN])
+    entry = ledger.entry_for("en-1")
+    assert entry is not None
+    assert set(entry.article_ids) == {"ms-0", "en-1", "ms-1"}
+    assert entry.name == "AI Technology Action Plan 2026-2030"
+    assert "Pelan Tindakan Teknologi AI 2026-2030" in entry.aliases
+    assert [s.stage for s in entry.stages] == ["announced", "launched"]
+    assert entry.announced_on == date(2025, 3, 19) and entry.launched_on == date(2025, 11, 18)
+    assert entry.current_stage == "launched"
+    # a different plan period is a different output
+    old = ledger.entry_for("en-old")
+    assert old is not None and old.artifact_id != entry.artifact_id
+
+
+def test_look_alikes_stay_apart() -> None:
+    councils = [
+        doc(
+            "c1",
+            "NAIO convened the National AI Ethics Council on Monday. It has 11 members.",
+            name="National AI Ethics Council",
+            kind="multi_agency_program",
+        ),
+        doc(
+            "c2",
+            "NAIO convened the National AI Talent Council on Tuesday. It has 9 members.",
+            name="National AI Talent Council",
+            kind="multi_agency_program",
+        ),
+        doc(
+            "c3",
+            "Majlis Etika AI Kebangsaan bersidang buat kali pertama. Ia dianggotai 11 ahli.",
+            name="Majlis Etika AI Kebangsaan",
+            kind="multi_agency_program",
+            lang="ms",
+        ),
+    ]
+    guides = [
+        doc(
+            "g1",
+            "The Ministry of Health and NAIO published AI Guidelines for clinics.",
+            name="AI Guidelines",
+            kind="public_guidance",
+            agencies=("Ministry of Health",),
+        ),
+        doc(
+            "g2",
+            "The Ministry of Education and NAIO published AI Guidelines for schools.",
+            name="AI Guidelines",
+            kind="public_guidance",
+            agencies=("Ministry of Education",),
+        ),
+    ]
+    ledger = build(councils + guides)
+    ids = {aid: ledger.entry_for(aid).artifact_id for aid in ("c1", "c2", "c3", "g1", "g2")}  # type: ignore[union-attr]
+    assert ids["c1"] == ids["c3"], "the Malay name of the ethics council is the same council"
+    assert ids["c1"] != ids["c2"]
+    assert ids["g1"] != ids["g2"]
+    assert len(ledger) == 4
+
+
+def test_operational_before_launch_is_flagged_not_reordered() -> None:
+    launch = doc(
+        "s-launch",
+        "NAIO opened applications for the AI Regulatory Sandbox today. Up to 15 firms qualify.",
+        name="AI Regulatory Sandbox",
+        kind="commercialization_pathway",
+        day=date(2025, 8, 12),
+    )
+    later = doc(
+        "s-op",
+        "NAIO has admitted 12 startups to the second cohort of its AI Regulatory Sandbox.",
+        name="AI Regulatory Sandbox",
+        kind="commercialization_pathway",
+        day=date(2025, 6, 1),  # dated before the launch report: one of them is wrong
+    )
+    entry = build([launch, later]).entry_for("s-op")
+    assert entry is not None
+    assert [(s.stage, s.date) for s in entry.stages] == [
+        ("launched", date(2025, 8, 12)),
+        ("operational", date(2025, 6, 1)),
+    ]
+    assert entry.flags == ("operational_before_launch",)
+    assert entry.current_stage == "operational"
+    fine = build(
+        [
+            launch,
+            doc(
+                "s-op2",
+                later[0].text,
+                name="AI Regulatory Sandbox",
+                kind="commercialization_pathway",
+                day=date(2026, 5, 12),
+            ),
+        ]
+    )
+    assert fine.entry_for("s-op2").flags == ()  # type: ignore[union-attr]
+
+
+def test_ids_are_stable_across_updates_and_saves(tmp_path: Path) -> None:
+    first = build([PLAN_EN, OLD_PLAN])
+    before = {e.artifact_id: e.article_ids for e in first}
+    sandbox = doc(
+        "sb",
+        "NAIO launched the AI Regulatory Sandbox today with five regulators.",
+        name="AI Regulatory Sandbox",
+        kind="commercialization_pathway",
+        day=date(2024, 12, 30),
+    )  # older than everything: still gets a new id
+    second = update(first, [PLAN_MS, sandbox, PLAN_EN])
+    assert {e.artifact_id: e.article_ids for e in first} == before, "update leaves its input alone"
+    plan_id = first.entry_for("en-1").artifact_id  # type: ignore[union-attr]
+    assert second.entry_for("ms-1").artifact_id == plan_id  # type: ignore[union-attr]
+    new_id = second.entry_for("sb").artifact_id  # type: ignore[union-attr]
+    assert new_id not in before and new_id == "A0003"
+    # saved and read back (JSON file and store table), then updated again: same ids
+    path = second.write_json(tmp_path / "ledger.json")
+    again = Ledger.read_json(path)
+    assert [e.to_dict() for e in again] == [e.to_dict() for e in second]
+    with Store(tmp_path / "s.db") as store:
+        store.save_ledger(second, model_version="m1")
+        loaded = store.ledger(model_version="m1")
+    assert loaded is not None
+    third = update(loaded, [PLAN_ANNOUNCED])
+    assert third.entry_for("ms-0").artifact_id == plan_id  # type: ignore[union-attr]
+    assert json.loads(json.dumps(third.to_dict()))["next_id"] == 4
+
+
+def test_what_enters_the_ledger() -> None:
+    unrelated = doc("u", "Telcos expand 5G.", status="unrelated")
+    vague = doc("v", "NAIO officials attended a forum on AI in Kuching.", status="symbolic")
+    intention = doc(
+        "i",
+        "NAIO will launch a national AI ethics framework by year-end, the minister said.",
+        status="symbolic",
+    )
+    assert read_report(*unrelated) is None
+    assert read_report(*vague) is None
+    r = read_report(*intention)
+    assert r is not None and r.stage == "announced" and "ethics framework" in r.name
+    nameless = doc(
+        "n",
+        "NAIO and three firms signed an agreement on compute.",
+        name=None,
+        title="NAIO signs compute agreement",
+    )
+    r2 = read_report(*nameless)
+    assert r2 is not None and not r2.linkable and r2.name == "NAIO signs compute agreement"
+
+
+def test_build_is_order_independent() -> None:
+    pairs = [PLAN_EN, PLAN_MS, PLAN_ANNOUNCED, OLD_PLAN]
+    a = build(pairs).to_dict()
+    b = build(list(reversed(pairs))).to_dict()
+    assert a["entries"] == b["entries"]
+
+
+def test_documents_read_are_not_read_again(tmp_path: Path) -> None:
+    vague = doc("v", "NAIO officials attended a forum on AI in Kuching.", status="symbolic")
+    ledger = build([PLAN_EN, vague])
+    assert ledger.has_read("v") and "v" not in ledger and len(ledger) == 1
+    with Store(tmp_path / "s.db") as store:
+        store.save_ledger(ledger, model_version="m")
+        loaded = store.ledger(model_version="m")
+    assert loaded is not None and loaded.has_read("v") and loaded.has_read("en-1")
+    # the same id again, even with new text, is not re-read
+    renamed = doc("v", "NAIO launched the AI Regulatory Sandbox.", name="AI Regulatory Sandbox")
+    assert len(update(loaded, [renamed])) == 1
+
+
+def test_a_rebuild_for_a_new_model_keeps_the_old_ids() -> None:
+    sandbox = doc(
+        "sb",
+        "NAIO launched the AI Regulatory Sandbox today with five regulators.",
+        name="AI Regulatory Sandbox",
+        kind="commercialization_pathway",
+        day=date(2024, 12, 30),
+    )
+    old = build([PLAN_EN, OLD_PLAN, sandbox])  # sandbox A0001, old plan A0002, plan A0003
+    council = doc(
+        "c1",
+        "NAIO convened the National AI Ethics Council on Monday. It has 11 members.",
+        name="National AI Ethics Council",
+        kind="multi_agency_program",
+        day=date(2024, 12, 1),  # the earliest: a fresh build would call it A0001
+    )
+    fresh = build([council, OLD_PLAN, PLAN_EN, PLAN_MS])
+    assert fresh.entry_for("c1").artifact_id == "A0001"  # type: ignore[union-attr]
+    kept = build([council, OLD_PLAN, PLAN_EN, PLAN_MS], ids_from=old)
+    for aid in ("en-old", "en-1"):
+        assert kept.entry_for(aid).artifact_id == old.entry_for(aid).artifact_id  # type: ignore[union-attr]
+    assert kept.entry_for("ms-1").artifact_id == old.entry_for("en-1").artifact_id  # type: ignore[union-attr]
+    assert kept.entry_for("c1").artifact_id == "A0004", "new outputs come after the old ids"
+    assert [e.artifact_id for e in kept] == ["A0002", "A0003", "A0004"]
+    # and it goes on linking as usual
+    later = update(kept, [PLAN_ANNOUNCED])
+    assert later.entry_for("ms-0").artifact_id == old.entry_for("en-1").artifact_id  # type: ignore[union-attr]

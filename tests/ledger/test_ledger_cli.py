@@ -1,0 +1,93 @@
+"""``naio-nlp ledger`` from files and from a store, and ``naio_nlp.run`` without the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import naio_nlp
+from naio_nlp.store import Store
+
+Cli = Callable[..., tuple[int, str, str]]
+
+RECORDS = [
+    {
+        "id": "a1",
+        "title": "NAIO releases AI Technology Action Plan 2026-2030",
+        "text": "PUTRAJAYA, 18 November 2025 — The National AI Office (NAIO) today released "
+        "the AI Technology Action Plan 2026-2030, with 42 initiatives across six thrusts and "
+        "a RM1.2 billion allocation, together with the Ministry of Digital.",
+        "date": "2025-11-18",
+        "url": "https://example.org/a1",
+        "source": "wire",
+        "lang": "en",
+    },
+    {
+        "id": "a2",
+        "title": "Pelan Tindakan Teknologi AI 2026-2030 dilancarkan",
+        "text": "KUALA LUMPUR, 19 November 2025 — Pejabat Kecerdasan Buatan Negara (NAIO) "
+        "melancarkan Pelan Tindakan Teknologi AI 2026-2030 yang mengandungi 42 inisiatif "
+        "dengan peruntukan RM1.2 bilion bersama Kementerian Digital.",
+        "date": "2025-11-19",
+        "url": "https://example.org/a2",
+        "source": "berita",
+        "lang": "ms",
+    },
+]
+
+
+def test_ledger_from_files_as_json_and_csv(cli: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "articles.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n", encoding="utf-8")
+    code, _, err = cli("ledger", str(src), "-o", str(tmp_path / "l.json"))
+    assert code == 0, err
+    data = json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))
+    named = [e for e in data["entries"] if "2026-2030" in e["name"]]
+    assert named, data
+    assert {"a1", "a2"} <= set(named[0]["article_ids"])
+    for key in (
+        "artifact_id",
+        "name",
+        "aliases",
+        "artifact_type",
+        "domains",
+        "naio_role",
+        "partners",
+        "stages",
+        "current_stage",
+        "article_ids",
+    ):
+        assert key in named[0]
+    assert named[0]["stages"][0]["date"] == "2025-11-18"
+    code, _, err = cli("ledger", str(src), "--format", "csv", "-o", str(tmp_path / "l.csv"))
+    assert code == 0, err
+    with (tmp_path / "l.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert any(r["launched_date"] == "2025-11-18" for r in rows)
+
+
+def test_bad_input_names_the_line(cli: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps({**RECORDS[1], "date": "19/11"}))
+    code, _, err = cli("ledger", str(src))
+    assert code == 1
+    assert "bad.jsonl:2:" in err and "ISO date" in err
+
+
+def test_run_as_a_library_then_ledger_from_the_store(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        for r in RECORDS:
+            store.upsert_article(
+                naio_nlp.Article(
+                    id=r["id"], text=r["text"], title=r["title"], url=r["url"], source=r["source"]
+                )
+            )
+    result = naio_nlp.run(db=db, report_dir=tmp_path / "report", crawl=False)
+    assert result.crawl is None and result.classified == 2
+    assert result.report.html.is_file()
+    code, out, err = cli("ledger", "--db", str(db))
+    assert code == 0, err
+    assert json.loads(out)["entries"] == result.ledger.to_dict()["entries"]
