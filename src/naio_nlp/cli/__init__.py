@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from .._version import __version__
 from ..errors import NaioError
-from . import classify, collect, corpus, model, report
+from . import classify, collect, corpus, model, report, review
 
 app = typer.Typer(
     name="naio-nlp",
@@ -67,7 +67,7 @@ def _root(
     )
 
 
-for _module in (report, collect, classify, model, corpus):
+for _module in (report, collect, classify, model, corpus, review):
     _module.register(app)
 
 
