@@ -108,6 +108,7 @@ def review_command(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(128)  # connections queue from now on: the printed URL works at once
     except OSError as exc:
         sock.close()
         raise ConfigError(

@@ -92,6 +92,7 @@ class QueueItem:
     margin: float | None = None
     p_given: float | None = None  # suspects: out-of-fold probability of the given label
     suggested: str | None = None  # suspects: the out-of-fold model's status
+    confident: bool = False  # suspects: confidently another class (ranked first)
 
     @property
     def why(self) -> str:
@@ -181,7 +182,11 @@ def label_issue_items(
     issues = find_label_issues(texts, given, seed=seed)
     items: list[QueueItem] = []
     for i in issues.suspects:
-        common = {"p_given": issues.p_given(i), "suggested": issues.suggested(i)}
+        common = {
+            "p_given": issues.p_given(i),
+            "suggested": issues.suggested(i),
+            "confident": i in issues.confident,
+        }
         if i < len(corpus):
             r = corpus[i]
             items.append(
