@@ -92,3 +92,25 @@ def test_corpus_suspects_join_the_queue(review_db: tuple[Path, list[str]]) -> No
     assert suspects and all(i.is_corpus and i.p_given is not None for i in suspects)
     assert f"corpus:{bad.id}" in [i.key for i in suspects]
     assert queue.index(suspects[0]) == 5  # after the abstentions and close calls
+
+
+def test_highlight_cuts_the_text_by_evidence() -> None:
+    from naio_nlp.review.app import highlight
+    from naio_nlp.schema import EvidenceSentence
+
+    text = "One. Two. Three."
+    chunks = highlight(
+        text,
+        [
+            EvidenceSentence("Two.", 5, 9, 1.0, "domain:talent"),
+            EvidenceSentence("Two.", 5, 9, 1.0, "type:action_plan"),  # same sentence: merged
+            EvidenceSentence("One.", 0, 4, 2.0, "status:artifact"),
+            EvidenceSentence("e. Tw", 3, 7, 0.5, "status:symbolic"),  # overlaps: dropped
+            EvidenceSentence("x", 10, 99, 0.5, "status:symbolic"),  # past the end: dropped
+        ],
+    )
+    assert "".join(c for c, _, _ in chunks) == text
+    assert [(c, kind, label) for c, kind, label in chunks if kind] == [
+        ("One.", "status", "status:artifact"),
+        ("Two.", "type", "domain:talent, type:action_plan"),
+    ]

@@ -88,20 +88,27 @@ class ReviewState:
 def highlight(
     text: str, sentences: Sequence[EvidenceSentence]
 ) -> list[tuple[str, str | None, str | None]]:
-    """The text cut into (chunk, kind, label): ``kind`` is status/type/domain for evidence.
+    """The text cut into (chunk, kind, labels): ``kind`` is status/type/domain for evidence.
 
-    Overlapping or out-of-range sentences are dropped (the first by position wins).
+    A sentence that supports several labels is one chunk naming them all, its
+    kind the first of status, type, domain. Sentences overlapping an earlier
+    one, or out of range, are dropped.
     """
+    spans: dict[tuple[int, int], list[str]] = {}
+    for s in sentences:
+        if 0 <= s.start < s.end <= len(text):
+            spans.setdefault((s.start, s.end), []).append(s.supports)
     chunks: list[tuple[str, str | None, str | None]] = []
     pos = 0
-    for s in sorted(sentences, key=lambda s: (s.start, -s.end)):
-        if s.start < pos or s.end > len(text) or s.end <= s.start:
+    for (start, end), supports in sorted(spans.items()):
+        if start < pos:
             continue
-        if s.start > pos:
-            chunks.append((text[pos : s.start], None, None))
-        kind = s.supports.split(":", 1)[0]
-        chunks.append((text[s.start : s.end], kind if kind in _KINDS else "status", s.supports))
-        pos = s.end
+        if start > pos:
+            chunks.append((text[pos:start], None, None))
+        kinds = {label.split(":", 1)[0] for label in supports}
+        kind = next((k for k in _KINDS if k in kinds), "status")
+        chunks.append((text[start:end], kind, ", ".join(supports)))
+        pos = end
     if pos < len(text):
         chunks.append((text[pos:], None, None))
     return chunks
