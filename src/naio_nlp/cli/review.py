@@ -89,7 +89,7 @@ def review_command(
             records = read_corpus(path)
         else:
             err.print(f"note: no {path}; the queue has no corpus label issues", highlight=False)
-    name = reviewer or getpass.getuser()
+    name = reviewer or _login()
     exposed = host not in (LOOPBACK, "localhost", "::1")
     token = secrets.token_urlsafe(24) if exposed else None
     err.print("ranking the review queue ...", highlight=False)
@@ -135,6 +135,13 @@ def review_command(
         server.run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "analyst"
 
 
 def register(app: typer.Typer) -> None:
