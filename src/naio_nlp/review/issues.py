@@ -61,6 +61,7 @@ def oof_probabilities(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
+    from threadpoolctl import threadpool_limits
 
     classes = tuple(sorted(set(labels)))
     smallest = min(Counter(labels).values())
@@ -70,7 +71,10 @@ def oof_probabilities(
         LogisticRegression(C=10.0, max_iter=2000),
     )
     cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    probs = cross_val_predict(model, list(texts), list(labels), cv=cv, method="predict_proba")
+    # one BLAS thread: these matrices are small, and on a busy machine a thread
+    # pool spinning for cores it cannot get made each fit about ten times slower
+    with threadpool_limits(limits=1):
+        probs = cross_val_predict(model, list(texts), list(labels), cv=cv, method="predict_proba")
     return classes, np.asarray(probs, dtype=np.float64)
 
 
