@@ -225,11 +225,14 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     records = read_corpus(args.corpus)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with threadpool_limits(limits=1):  # small matrices: one BLAS thread is the fastest
         active_learning(records, args)
         label_issues(records, args)
-    print(f"took {time.perf_counter() - started:.0f} s")
+    print(
+        f"took {time.perf_counter() - started:.0f} s wall, "
+        f"{time.process_time() - cpu:.0f} s CPU of this process"
+    )
 
 
 if __name__ == "__main__":
