@@ -1,8 +1,10 @@
-"""Install Debian's headless Chromium for the report's browser test, when we can.
+"""Install Debian's headless Chromium (and its WebDriver) for the browser tests, when we can.
 
-The report test renders the HTML report as a person would see it. On a fresh
-Debian machine where we are root, install `chromium` with apt; elsewhere say
-what is missing and let the browser test skip itself with that reason.
+The report test renders the HTML report as a person would see it, and the
+review app's test drives it through `chromedriver` (Debian's
+`chromium-driver`). On a fresh Debian machine where we are root, install both
+with apt; elsewhere say what is missing and let the browser tests skip
+themselves with that reason.
 """
 
 from __future__ import annotations
@@ -15,20 +17,28 @@ import time
 
 
 def main() -> int:
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
+    if (shutil.which("chromium") or shutil.which("chromium-browser")) and shutil.which(
+        "chromedriver"
+    ):
         return 0
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("note: chromium not found and cannot be installed here; browser tests will skip")
+        print(
+            "note: chromium or chromedriver not found and cannot be installed here; "
+            "browser tests will skip"
+        )
         return 0
     print(
-        "installing Debian's chromium for the report's browser test (once per machine; "
-        "about 100 MB, a minute or two) ...",
+        "installing Debian's chromium and chromium-driver for the browser tests (once per "
+        "machine; about 100 MB, a minute or two) ...",
         flush=True,
     )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     steps = (
         ("reading the package lists", ["apt-get", "update", "-q"]),
-        ("downloading and unpacking chromium", ["apt-get", "install", "-y", "-q", "chromium"]),
+        (
+            "downloading and unpacking chromium",
+            ["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"],
+        ),
     )
     started = time.monotonic()
     for n, (what, cmd) in enumerate(steps, start=1):

@@ -51,7 +51,9 @@ GENRES = (
     "newsletter",
 )
 REQUIRED = ("id", "title", "text", "lang", "genre", "status", "artifact_type", "domains")
-OPTIONAL = ("date", "source")
+OPTIONAL = ("date", "source", "provenance")
+#: What ``provenance`` may hold: where a reviewed record came from (``corpus add-reviewed``).
+PROVENANCE = ("url", "reviewer", "reviewed_at", "model_version", "model_labels", "note")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: The minimums the corpus issue sets; ``corpus stats`` checks them.
@@ -80,6 +82,7 @@ class CorpusRecord:
     source: str | None = None
     path: str = ""
     line: int = 0
+    provenance: dict[str, Any] | None = None
 
     @property
     def group(self) -> str:
@@ -91,7 +94,7 @@ class CorpusRecord:
         return len(self.text.split())
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "text": self.text,
@@ -103,6 +106,9 @@ class CorpusRecord:
             "artifact_type": self.artifact_type,
             "domains": list(self.domains),
         }
+        if self.provenance is not None:  # only reviewed records: other hashes stay as they were
+            d["provenance"] = self.provenance
+        return d
 
 
 @dataclass
@@ -200,6 +206,17 @@ def _check_record(obj: Any, where: str, line: int) -> tuple[CorpusRecord | None,
     src = obj.get("source")
     if src is not None and not isinstance(src, str):
         err("source", "must be a string or null")
+    prov = obj.get("provenance")
+    if prov is not None:
+        if not isinstance(prov, dict):
+            err("provenance", f"must be an object, got {type(prov).__name__}")
+        else:
+            for key in prov:
+                if key not in PROVENANCE:
+                    err("provenance", f"unknown key {key!r} (known: {', '.join(PROVENANCE)})")
+            for key in ("url", "reviewer", "reviewed_at"):
+                if not isinstance(prov.get(key), str) or not prov[key].strip():
+                    err("provenance", f"{key!r} must be a non-empty string")
     if errors:
         return None, errors
     return (
@@ -216,6 +233,7 @@ def _check_record(obj: Any, where: str, line: int) -> tuple[CorpusRecord | None,
             source=src,
             path=where,
             line=line,
+            provenance=prov,
         ),
         [],
     )

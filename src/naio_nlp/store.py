@@ -1,4 +1,4 @@
-"""The SQLite store: articles, their revisions, the fetch log, source health, predictions.
+"""The SQLite store: articles, their revisions, the fetch log, source health, predictions, reviews.
 
 One file, WAL mode, and every write is its own committed transaction, so a
 crawl killed at any instant (SIGKILL included) keeps every article it had
@@ -40,6 +40,8 @@ __all__ = [
     "ArticleInfo",
     "FetchRecord",
     "FetchState",
+    "Review",
+    "ReviewedLabels",
     "Revision",
     "SaveOutcome",
     "SourceHealth",
@@ -148,6 +150,26 @@ CREATE TABLE ledger_state (            -- the next free id, so ids never get reu
 );
 """
 
+#: An analyst's reviews (``naio-nlp review``). Created on open in any store, old or new:
+#: adding a table changes nothing an older naio-nlp reads. A review never replaces a
+#: prediction, and undo marks a review undone rather than deleting it.
+_REVIEWS_TABLE = """
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    model_version TEXT,                -- the prediction the reviewer saw
+    model_labels TEXT,                 -- its {status, artifact_type, domains} as JSON
+    status TEXT NOT NULL,              -- the human labels
+    artifact_type TEXT,
+    domains TEXT NOT NULL,             -- JSON list
+    note TEXT,
+    undone_at TEXT                     -- set by undo; the row stays
+);
+CREATE INDEX IF NOT EXISTS reviews_article ON reviews (article_id, id);
+"""
+
 #: version -> SQL that upgrades a store from ``version - 1``.
 _MIGRATIONS: dict[int, str] = {2: _LEDGER_TABLES}
 
@@ -248,6 +270,73 @@ class ArticleInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewedLabels:
+    """The labels a person gave one document (the report's reviewed label)."""
+
+    status: str
+    artifact_type: str | None
+    domains: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "artifact_type": self.artifact_type,
+            "domains": list(self.domains),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One analyst's verdict on one document, beside (never instead of) the model's call."""
+
+    article_id: str
+    reviewer: str
+    labels: ReviewedLabels
+    model_version: str | None = None
+    model_labels: ReviewedLabels | None = None
+    note: str | None = None
+    reviewed_at: str = ""
+    id: int | None = None
+    undone_at: str | None = None
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the person kept the model's labels (None when no model call was shown)."""
+        return None if self.model_labels is None else self.model_labels == self.labels
+
+
+def _labels(status: str, artifact_type: str | None, domains: Iterable[str]) -> ReviewedLabels:
+    """Checked labels: the same rules as a :class:`Prediction` (raises InvalidFieldError)."""
+    p = Prediction(
+        article_id="review",
+        status=status,
+        artifact_type=artifact_type,
+        domains=tuple(domains),
+        status_probs={},
+    )
+    return ReviewedLabels(p.status, p.artifact_type, p.domains)
+
+
+def _review(row: sqlite3.Row) -> Review:
+    model = json.loads(row["model_labels"]) if row["model_labels"] else None
+    return Review(
+        id=int(row["id"]),
+        article_id=row["article_id"],
+        reviewer=row["reviewer"],
+        reviewed_at=row["reviewed_at"],
+        model_version=row["model_version"],
+        model_labels=None
+        if model is None
+        else ReviewedLabels(model["status"], model["artifact_type"], tuple(model["domains"])),
+        labels=ReviewedLabels(
+            row["status"], row["artifact_type"], tuple(json.loads(row["domains"]))
+        ),
+        note=row["note"],
+        undone_at=row["undone_at"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SourceHealth:
     """How a source has been doing across runs; ``empty_runs`` > 0 needs a look."""
 
@@ -328,7 +417,7 @@ class Store:
     def _prepare_schema(self) -> None:
         self._migrate()
         with self._conn:
-            self._conn.executescript(_READ_INDEXES)
+            self._conn.executescript(_REVIEWS_TABLE + _READ_INDEXES)
 
     def _migrate(self) -> None:
         tables = {
@@ -985,6 +1074,114 @@ class Store:
             {"next_id": state[0], "read": json.loads(state[1]), "entries": entries},
             where=f"{self.path} (ledger)",
         )
+
+    # -------------------------------------------------------------- reviews
+
+    def save_review(self, review: Review) -> Review:
+        """Store a person's labels for a document; returns it with its id and time.
+
+        Labels are checked like a prediction's (an artifact needs a type, only an
+        artifact has one, domains from the codebook). Earlier reviews stay.
+        """
+        if not review.reviewer.strip():
+            raise InputError("review", "reviewer must be a non-empty name")
+        labels = _labels(review.labels.status, review.labels.artifact_type, review.labels.domains)
+        model = review.model_labels
+        if model is not None:
+            model = _labels(model.status, model.artifact_type, model.domains)
+        at = review.reviewed_at or _now()
+        with self._conn:
+            cur = self._conn.execute(
+                "INSERT INTO reviews (article_id, reviewer, reviewed_at, model_version, "
+                "model_labels, status, artifact_type, domains, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.article_id,
+                    review.reviewer.strip(),
+                    at,
+                    review.model_version,
+                    None if model is None else json.dumps(model.to_dict()),
+                    labels.status,
+                    labels.artifact_type,
+                    json.dumps(list(labels.domains)),
+                    review.note or None,
+                ),
+            )
+        row_id = cur.lastrowid
+        assert row_id is not None
+        saved = self.review(row_id)
+        assert saved is not None
+        return saved
+
+    def review(self, review_id: int) -> Review | None:
+        """One review by id (undone or not), or None."""
+        row = self._conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        return None if row is None else _review(row)
+
+    def reviews(
+        self,
+        *,
+        article_id: str | None = None,
+        reviewer: str | None = None,
+        include_undone: bool = False,
+    ) -> list[Review]:
+        """Reviews, oldest first; undone ones only when asked."""
+        sql = "SELECT * FROM reviews WHERE 1 = 1"
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " AND article_id = ?"
+            params.append(article_id)
+        if reviewer is not None:
+            sql += " AND reviewer = ?"
+            params.append(reviewer)
+        if not include_undone:
+            sql += " AND undone_at IS NULL"
+        rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+        return [_review(r) for r in rows]
+
+    def undo_review(self, *, reviewer: str, review_id: int | None = None) -> Review | None:
+        """Mark ``reviewer``'s last live review (or ``review_id``) undone; returns it, or None.
+
+        The row stays in the table with its ``undone_at`` time: nothing is deleted.
+        """
+        sql = "SELECT * FROM reviews WHERE reviewer = ? AND undone_at IS NULL"
+        params: list[Any] = [reviewer]
+        if review_id is not None:
+            sql += " AND id = ?"
+            params.append(review_id)
+        row = self._conn.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+        if row is None:
+            return None
+        now = _now()
+        with self._conn:
+            self._conn.execute("UPDATE reviews SET undone_at = ? WHERE id = ?", (now, row["id"]))
+        return self.review(int(row["id"]))
+
+    def reviewed_labels(self) -> dict[str, ReviewedLabels]:
+        """Article id -> the labels of its latest live review.
+
+        This is what the report and the ledger use in place of the model's call
+        where a person has looked; ``len()`` of it is how many were reviewed.
+        """
+        return {r.article_id: r.labels for r in self.latest_reviews()}
+
+    def latest_reviews(self) -> list[Review]:
+        """The latest live review of each reviewed document, oldest first."""
+        rows = self._conn.execute(
+            "SELECT * FROM reviews WHERE id IN (SELECT MAX(id) FROM reviews "
+            "WHERE undone_at IS NULL GROUP BY article_id) ORDER BY id"
+        ).fetchall()
+        return [_review(r) for r in rows]
+
+    def prediction(self, article_id: str, *, model_version: str | None = None) -> Prediction | None:
+        """One article's prediction by ``model_version`` (None = the latest saved for it)."""
+        sql = "SELECT data FROM predictions WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if model_version is not None:
+            sql += " AND model_version = ?"
+            params.append(model_version)
+        row = self._conn.execute(sql + " ORDER BY rowid DESC LIMIT 1", params).fetchone()
+        return None if row is None else Prediction.from_dict(json.loads(row["data"]))
 
 
 # ------------------------------------------------------------------ export

@@ -210,6 +210,60 @@ def agreement(
         err.print(f"{len(result['unmatched_ids'])} ids in {second} are not in {first}")
 
 
+@corpus_app.command("add-reviewed")
+def add_reviewed(
+    db: Annotated[Path, typer.Option(help="The store holding the reviews (naio-nlp review).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Corpus file to write (replaced).")
+    ] = Path("corpus/reviewed.jsonl"),
+    genre: Annotated[
+        str,
+        typer.Option(help=f"Genre of every exported record: {', '.join(corpus_mod.GENRES)}."),
+    ] = "news",
+) -> None:
+    """Export the analysts' reviews as corpus records, with provenance, for `naio-nlp train`.
+
+    Each reviewed article's latest review (undone ones excluded) becomes one
+    record with the reviewer's labels and a `provenance` object (source URL,
+    reviewer, time, the model version and labels it reviewed, the note).
+    `naio-nlp train --corpus corpus/` reads corpus/reviewed.jsonl beside
+    train.jsonl; `naio-nlp corpus validate corpus/` checks it.
+
+    Example:
+
+        naio-nlp corpus add-reviewed --db naio.db -o corpus/reviewed.jsonl
+    """
+    from ..review.export import export_reviewed
+    from ..store import Store
+
+    if genre not in corpus_mod.GENRES:
+        raise CorpusError(
+            "--genre", 0, None, f"{genre!r} is not one of {', '.join(corpus_mod.GENRES)}"
+        )
+    if not db.is_file():
+        raise CorpusError(str(db), 0, None, "no such store")
+    with Store(db) as store:
+        summary = export_reviewed(store, output, genre=genre)
+    out.print(
+        f"wrote {summary.written} reviewed documents ({summary.changed} corrected the model) "
+        f"→ {output}",
+        highlight=False,
+    )
+    for review in summary.corpus_corrections:
+        err.print(
+            f"corpus record {escape(review.article_id)} reviewed as {review.labels.status}"
+            f"{'/' + review.labels.artifact_type if review.labels.artifact_type else ''} "
+            f"by {escape(review.reviewer)}: edit the corpus file by hand",
+            highlight=False,
+        )
+    if summary.missing_articles:
+        err.print(
+            f"[yellow]warning[/] {len(summary.missing_articles)} reviews name articles no "
+            "longer in the store; skipped",
+            highlight=False,
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``naio-nlp corpus …``."""
     app.add_typer(corpus_app, name="corpus")

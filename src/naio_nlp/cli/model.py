@@ -19,10 +19,13 @@ out = console()
 
 
 def _training_files(corpus: Path) -> tuple[list[Path], Path | None]:
-    """``corpus/`` means train.jsonl for training and test.jsonl for reporting only."""
+    """``corpus/`` means train.jsonl (plus reviewed.jsonl, the analysts' reviews exported
+    by ``corpus add-reviewed``, when present) for training and test.jsonl for reporting only."""
     if corpus.is_dir() and (corpus / "train.jsonl").is_file():
         test = corpus / "test.jsonl"
-        return [corpus / "train.jsonl"], test if test.is_file() else None
+        reviewed = corpus / "reviewed.jsonl"
+        train = [corpus / "train.jsonl"] + ([reviewed] if reviewed.is_file() else [])
+        return train, test if test.is_file() else None
     return [corpus], None
 
 
@@ -38,7 +41,8 @@ def train_command(
     corpus: Annotated[
         Path,
         typer.Option(
-            help="Labelled corpus: a folder with train.jsonl (test.jsonl is only scored), "
+            help="Labelled corpus: a folder with train.jsonl (and reviewed.jsonl if present; "
+            "test.jsonl is only scored), "
             "or one .jsonl file.",
         ),
     ] = Path("corpus"),

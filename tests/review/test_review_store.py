@@ -1,0 +1,96 @@
+"""Reviews in the store, their export to the corpus, and training reading them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from naio_nlp.cli.model import _training_files
+from naio_nlp.corpus import read_corpus, validate_corpus
+from naio_nlp.errors import InputError, InvalidFieldError
+from naio_nlp.review.export import export_reviewed
+from naio_nlp.store import Review, ReviewedLabels, Store
+
+ART = ReviewedLabels("artifact", "public_guidance", ("safety",))
+
+
+def test_reviews_are_added_never_replaced(review_db: tuple[Path, list[str]]) -> None:
+    db, _ = review_db
+    with Store(db) as store:
+        first = store.save_review(Review("a01", "aisyah", ART, note="clear release"))
+        second = store.save_review(Review("a01", "ben", ReviewedLabels("symbolic", None, ())))
+        assert first.id is not None and second.id is not None and first.id < second.id
+        assert [r.reviewer for r in store.reviews(article_id="a01")] == ["aisyah", "ben"]
+        assert store.reviewed_labels() == {"a01": ReviewedLabels("symbolic", None, ())}
+        # undo is per reviewer and keeps the row
+        undone = store.undo_review(reviewer="ben")
+        assert undone is not None and undone.undone_at is not None
+        assert store.reviewed_labels() == {"a01": ART}
+        assert len(store.reviews(include_undone=True)) == 2
+        assert store.undo_review(reviewer="nobody") is None
+        assert store.prediction("a01") is not None  # the model's call is still there
+    with Store(db) as store:  # reopened: same rows, table not recreated
+        assert [r.note for r in store.reviews()] == ["clear release"]
+
+
+def test_bad_reviews_are_refused(review_db: tuple[Path, list[str]]) -> None:
+    db, _ = review_db
+    with Store(db) as store:
+        with pytest.raises(InvalidFieldError, match="artifact_type"):
+            store.save_review(Review("a01", "x", ReviewedLabels("artifact", None, ())))
+        with pytest.raises(InvalidFieldError, match="domains"):
+            store.save_review(Review("a01", "x", ReviewedLabels("symbolic", None, ("ai",))))
+        with pytest.raises(InputError, match="reviewer"):
+            store.save_review(Review("a01", " ", ART))
+        assert store.reviews(include_undone=True) == []
+
+
+def test_an_older_store_gains_the_table_without_a_version_bump(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with Store(db):
+        pass
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE reviews")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        store.save_review(Review("x", "aisyah", ART))
+        assert len(store.reviews()) == 1
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_export_validate_and_train_files(
+    review_db: tuple[Path, list[str]], tmp_path: Path, cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    db, _ = review_db
+    with Store(db) as store:
+        store.save_review(Review("a02", "aisyah", ART, model_version="m"))
+        store.save_review(Review("corpus:b1-0001", "aisyah", ReviewedLabels("symbolic", None, ())))
+        summary = export_reviewed(store, tmp_path / "corpus" / "reviewed.jsonl")
+    assert summary.written == 1
+    assert [r.article_id for r in summary.corpus_corrections] == ["corpus:b1-0001"]
+    (record,) = read_corpus(tmp_path / "corpus" / "reviewed.jsonl")
+    assert record.id == "rv_berita-a02" and record.group == "rv_berita"
+    assert record.lang == "ms" and record.status == "artifact"
+    assert record.provenance is not None and record.provenance["reviewer"] == "aisyah"
+    # train picks reviewed.jsonl up beside train.jsonl
+    (tmp_path / "corpus" / "train.jsonl").write_text("", encoding="utf-8")
+    files, _ = _training_files(tmp_path / "corpus")
+    assert [f.name for f in files] == ["train.jsonl", "reviewed.jsonl"]
+    # validate names a broken provenance field
+    bad = json.loads((tmp_path / "corpus" / "reviewed.jsonl").read_text(encoding="utf-8"))
+    bad["provenance"] = {"url": "https://x", "reviewer": "", "reviewed_at": "t", "colour": 1}
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    report = validate_corpus(path)
+    messages = [str(e) for e in report.errors]
+    assert any("unknown key 'colour'" in m for m in messages), messages
+    assert any("'reviewer' must be a non-empty string" in m for m in messages), messages
+    code, _, err = cli("corpus", "add-reviewed", "--db", str(db), "-o", str(path), "--genre", "x")
+    assert code == 1 and "'x' is not one of" in err
