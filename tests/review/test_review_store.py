@@ -13,7 +13,7 @@ from naio_nlp.cli.model import _training_files
 from naio_nlp.corpus import read_corpus, validate_corpus
 from naio_nlp.errors import InputError, InvalidFieldError
 from naio_nlp.review.export import export_reviewed
-from naio_nlp.store import Review, ReviewedLabels, Store
+from naio_nlp.store import SCHEMA_VERSION, Review, ReviewedLabels, Store
 
 ART = ReviewedLabels("artifact", "public_guidance", ("safety",))
 
@@ -61,7 +61,7 @@ def test_an_older_store_gains_the_table_without_a_version_bump(tmp_path: Path) -
         store.save_review(Review("x", "aisyah", ART))
         assert len(store.reviews()) == 1
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
 
 
