@@ -46,6 +46,8 @@ __all__ = [
     "Classifier",
     "ConfigError",
     "CorpusError",
+    "CrawlReport",
+    "CrawlSettings",
     "EmptyPageError",
     "Evidence",
     "EvidenceSentence",
@@ -62,31 +64,62 @@ __all__ = [
     "NaioError",
     "NotTextError",
     "Prediction",
+    "ReportSummary",
     "RobotsBlockedError",
     "RunResult",
+    "Source",
+    "Store",
     "TooLargeError",
     "TruncatedInput",
     "UnsupportedContentError",
     "__version__",
+    "build_report",
+    "check_sources",
     "classify_files",
+    "export_articles",
     "load",
+    "load_settings",
+    "load_sources",
     "run",
     "train",
 ]
 
 if typing.TYPE_CHECKING:
+    from .crawl import CrawlReport, check_sources
+    from .fetch import CrawlSettings
+    from .report import ReportSummary, build_report
     from .runner import RunResult, run
+    from .settings import load_settings
+    from .sources import Source, load_sources
+    from .store import Store, export_articles
 
-_LAZY = ("RunResult", "run")
+# The collector, the store, the report and the main job (feeds, PDF, plotting) load when
+# first asked for, so `import naio_nlp` costs what the classifier needs. The crawl itself
+# is `naio_nlp.crawl.crawl`: the stage module's name, so it cannot also be a function here.
+# name -> the module that defines it.
+_LAZY = {
+    "CrawlReport": "crawl",
+    "check_sources": "crawl",
+    "CrawlSettings": "fetch",
+    "ReportSummary": "report",
+    "build_report": "report",
+    "RunResult": "runner",
+    "run": "runner",
+    "load_settings": "settings",
+    "Source": "sources",
+    "load_sources": "sources",
+    "Store": "store",
+    "export_articles": "store",
+}
 
 
 def __getattr__(name: str) -> typing.Any:
-    # the main job pulls in the collector (httpx, feeds, PDF): load it when asked for
-    if name in _LAZY:
-        from . import runner
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'naio_nlp' has no attribute {name!r}")
+    import importlib
 
-        return getattr(runner, name)
-    raise AttributeError(f"module 'naio_nlp' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
 def __dir__() -> list[str]:
