@@ -1,0 +1,273 @@
+"""The codebook's three tests, read passage by passage.
+
+Real reporting buries the output in paragraph six of a story about something
+else, names NAIO as one of several leads, drafts plans in the passive ("is
+being drafted") and sprinkles numbers that belong to rankings and budgets. A
+decision over a whole document's words cannot tell which sentence carries
+what, so each sentence, read with its neighbours, is scored for:
+
+* **O**: a named output is in the passage;
+* **S**: it happened, with specifics tied to that output;
+* **R**: NAIO is an agent or co-agent of the act;
+* **A**: all three hold in this passage (the codebook's ``artifact`` test).
+
+A sentence's row is its hashed word 1-2-grams beside its cue counts (those of
+:mod:`naio_nlp.features`, pattern cues included: coordination lists,
+"together with", "bersama", passive and progressive intentions, numbers given
+to something else), the largest of its two neighbours' counts, and where it
+sits in the document. The artifact type is read off the best passage too, so
+the type, the evidence shown and NAIO's role all come from one place.
+
+The document-level decision reads :data:`AGGREGATES`, a few numbers per
+document built from the passage scores (best A, best O+S+R, best R, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from .features import AnalysisBatch
+
+__all__ = ["AGGREGATES", "CONTEXT", "TESTS", "aggregates", "cue_rows", "passage_rows"]
+
+Float = npt.NDArray[np.float64]
+Int = npt.NDArray[np.int64]
+
+#: The passage scores, in column order.
+TESTS = ("O", "S", "R", "A")
+#: Where a sentence sits, appended to its cue counts.
+CONTEXT = (
+    "ctx:title",
+    "ctx:lead",
+    "ctx:position",
+    "ctx:doc_naio",
+    "ctx:prev_naio",
+    "ctx:next_naio",
+    "ctx:title_naio",
+    "ctx:naio_or_ref",
+    "ctx:footer_after",
+)
+#: What the document-level status decision reads, per document.
+AGGREGATES = (
+    "agg:max_A",
+    "agg:max_OSR",
+    "agg:max_R",
+    "agg:max_O",
+    "agg:max_S",
+    "agg:lead_A",
+    "agg:second_A",
+    "agg:has_naio",
+    "agg:only_footer",
+    "agg:title_naio",
+    "agg:log_naio_sentences",
+)
+_LEAD = 4  # sentences, title included, that make a report's lead
+_CLIP = 12.0  # logits are clipped here before they are aggregated
+
+
+def sentence_docs(b: AnalysisBatch) -> tuple[Int, Int]:
+    """The document of each sentence and its position within that document."""
+    sent_doc = b.sent_doc()
+    local = np.arange(sent_doc.size) - b.sent_off[sent_doc]
+    return sent_doc, local
+
+
+def _shift(x: Float, same: npt.NDArray[np.bool_], by: int) -> Float:
+    """``x`` moved by one sentence (by=1: the previous one's), zero across documents."""
+    out = np.zeros_like(x)
+    if by == 1:
+        out[1:] = x[:-1]
+    else:
+        out[:-1] = x[1:]
+    out[~same] = 0
+    return out
+
+
+def cue_rows(b: AnalysisBatch, cols: Mapping[str, int]) -> Float:
+    """Each sentence's dense part: its log cue counts, its neighbours' largest, its place."""
+    c = b.sent_counts
+    n_sent = c.shape[0]
+    if n_sent == 0:
+        return np.zeros((0, 2 * c.shape[1] + len(CONTEXT)))
+    sent_doc, local = sentence_docs(b)
+    n_in_doc = np.diff(b.sent_off)[sent_doc]
+    own = np.log1p(c)
+    has_prev = local > 0
+    has_next = local < n_in_doc - 1
+    prev = _shift(own, has_prev, 1)
+    nxt = _shift(own, has_next, -1)
+    neighbours = np.maximum(prev, nxt)
+    naio = c[:, cols["cue:naio"]] > 0
+    body_naio = np.bincount(sent_doc, weights=naio, minlength=len(b)) > 0
+    titled = b.body_starts > 0
+    is_title = titled[sent_doc] & (local == 0)
+    ref = c[:, cols["cue:naio_ref"]] > 0
+    prev_naio = _shift(naio.astype(np.float64), has_prev, 1) > 0
+    next_naio = _shift(naio.astype(np.float64), has_next, -1) > 0
+    # a sentence at or after the document's first footer cue ("About NAIO", "-END-")
+    footer = c[:, cols["cue:footer"]] > 0
+    first_footer = np.full(len(b), np.iinfo(np.int64).max)
+    if footer.any():
+        np.minimum.at(first_footer, sent_doc[footer], local[footer])
+    context = np.stack(
+        [
+            is_title,
+            (local < _LEAD) & ~is_title,
+            local / np.maximum(n_in_doc - 1, 1),
+            body_naio[sent_doc],
+            prev_naio,
+            next_naio,
+            b.title_naio[sent_doc],
+            naio | (ref & (body_naio[sent_doc] | prev_naio)),
+            local >= first_footer[sent_doc],
+        ],
+        axis=1,
+    ).astype(np.float64)
+    out: Float = np.concatenate([own, neighbours, context], axis=1)
+    return out
+
+
+def passage_rows(
+    b: AnalysisBatch,
+    cols: Mapping[str, int],
+    row_of_bucket: Int | None = None,
+    n_rows: int | None = None,
+) -> sp.csr_matrix:
+    """Every sentence's feature row: hashed 1-2-grams (scaled by 1/sqrt(length)), then cues.
+
+    With ``row_of_bucket`` (a row per hash bucket, -1 for a bucket no weight
+    reads) the n-gram columns are those rows, so the matrix multiplies a
+    compact weight copy; without it the columns are the hash buckets.
+    """
+    from .features import N_HASH
+
+    n_sent = b.sent_bounds.shape[0]
+    bucket = b.ngram_ids[b.occ_inverse]
+    occ_sent = b.occ_sent
+    if row_of_bucket is None:
+        col, width = bucket, N_HASH
+    else:
+        col = np.take(row_of_bucket, bucket)
+        keep = col >= 0
+        col, occ_sent = col[keep], occ_sent[keep]
+        width = int(n_rows if n_rows is not None else row_of_bucket.max(initial=-1) + 1)
+    per_sent = np.bincount(b.occ_sent, minlength=n_sent).astype(np.float64)
+    order = np.argsort(occ_sent, kind="stable")
+    values = 1.0 / np.sqrt(np.maximum(per_sent, 1.0))[occ_sent[order]]
+    text = sp.csr_matrix(
+        (
+            values,
+            col[order],
+            np.concatenate([[0], np.cumsum(np.bincount(occ_sent, minlength=n_sent))]),
+        ),
+        shape=(n_sent, width),
+    )
+    text.sum_duplicates()
+    dense = sp.csr_matrix(cue_rows(b, cols))
+    return sp.hstack([text, dense], format="csr")
+
+
+def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Float, Int]:
+    """Per document, :data:`AGGREGATES` from its sentences' O, S, R, A logits, and its best passage.
+
+    ``z`` is (sentences, 4) in :data:`TESTS` order. The best passage is the
+    sentence with the highest A (-1 for a document without sentences).
+    """
+    n = len(b)
+    out = np.zeros((n, len(AGGREGATES)))
+    best = np.full(n, -1, dtype=np.int64)
+    n_sent = z.shape[0]
+    if n_sent == 0:
+        return out, best
+    sent_doc, local = sentence_docs(b)
+    zc = np.clip(z, -_CLIP, _CLIP)
+    log_p = -np.logaddexp(0.0, -zc)  # log sigmoid
+    has = np.diff(b.sent_off) > 0
+    starts = b.sent_off[:-1][has]
+
+    def seg_max(values: Float) -> Float:
+        full = np.full(n, -_CLIP)
+        full[has] = np.maximum.reduceat(values, starts)
+        return full
+
+    a = zc[:, 3]
+    max_a = seg_max(a)
+    lead_a = seg_max(np.where(local < _LEAD, a, -_CLIP))
+    # the second-best passage: A with each document's best masked out
+    is_best = a == max_a[sent_doc]
+    first_best = np.zeros(n_sent, dtype=bool)
+    idx = np.flatnonzero(is_best)
+    _, first = np.unique(sent_doc[idx], return_index=True)
+    first_best[idx[first]] = True
+    best[sent_doc[idx[first]]] = idx[first]
+    second_a = seg_max(np.where(first_best, -_CLIP, a))
+    c = b.sent_counts
+    naio = c[:, cols["cue:naio"]] > 0
+    footer = c[:, cols["cue:footer"]] > 0
+    n_naio = np.bincount(sent_doc, weights=naio, minlength=n)
+    n_naio_body = np.bincount(sent_doc, weights=naio & ~footer, minlength=n)
+    out[:, 0] = max_a
+    out[:, 1] = seg_max(log_p[:, 0] + log_p[:, 1] + log_p[:, 2])
+    out[:, 2] = seg_max(log_p[:, 2])
+    out[:, 3] = seg_max(log_p[:, 0])
+    out[:, 4] = seg_max(log_p[:, 1])
+    out[:, 5] = lead_a
+    out[:, 6] = second_a
+    out[:, 7] = (n_naio > 0) | b.title_naio
+    out[:, 8] = (n_naio > 0) & (n_naio_body == 0)
+    out[:, 9] = b.title_naio
+    out[:, 10] = np.log1p(n_naio)
+    return out, best
+
+
+def window_rows(
+    X: sp.csr_matrix, b: AnalysisBatch, centre: Int, weight: float = 0.5
+) -> sp.csr_matrix:
+    """Rows for each chosen passage: its sentence, plus ``weight`` times its neighbours and title.
+
+    ``centre`` holds a sentence index per document (-1: none, an empty row).
+    Linear in the rows, so scoring this equals combining per-sentence scores
+    with :func:`window_logits`.
+    """
+    n = centre.size
+    rows, cols_, vals = [], [], []
+    for d, s in enumerate(centre.tolist()):
+        if s < 0:
+            continue
+        for t, w in _window(b, d, s, weight):
+            r = X.getrow(t)
+            rows.append(np.full(r.nnz, d))
+            cols_.append(r.indices)
+            vals.append(r.data * w)
+    if not rows:
+        return sp.csr_matrix((n, X.shape[1]))
+    out = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols_))),
+        shape=(n, X.shape[1]),
+    )
+    out.sum_duplicates()
+    return out
+
+
+def _window(b: AnalysisBatch, d: int, s: int, weight: float) -> list[tuple[int, float]]:
+    lo, hi = int(b.sent_off[d]), int(b.sent_off[d + 1])
+    out = [(s, 1.0)]
+    out += [(t, weight) for t in (s - 1, s + 1) if lo <= t < hi]
+    if b.body_starts[d] > 0 and s - 1 > lo:  # the title, when not already a neighbour
+        out.append((lo, weight))
+    return out
+
+
+def window_logits(t: Float, b: AnalysisBatch, centre: Int, weight: float = 0.5) -> Float:
+    """Per document, the sum of per-sentence logits ``t`` over the chosen passage's window."""
+    out = np.zeros((centre.size, t.shape[1]))
+    for d, s in enumerate(centre.tolist()):
+        if s < 0:
+            continue
+        for u, w in _window(b, d, s, weight):
+            out[d] += w * t[u]
+    return out
