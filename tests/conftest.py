@@ -37,5 +37,13 @@ def trained_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     records = read_corpus(ROOT / "corpus" / "train.jsonl")
     sample = [r for i, r in enumerate(sorted(records, key=lambda r: r.id)) if i % 2 == 0]
-    clf, _ = train(sample, seed=0, name="test-model", c_grid=(4.0,), scale_grid=(0.5,))
+    clf, _ = train(
+        sample,
+        seed=0,
+        name="test-model",
+        c_grid=(4.0,),
+        scale_grid=(0.5,),
+        domain_c_grid=(16.0,),
+        status_text_grid=(0.5,),
+    )
     return clf.to_disk(tmp_path_factory.mktemp("model") / "test-model")

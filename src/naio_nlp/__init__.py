@@ -24,7 +24,7 @@ from .errors import (
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
-from .training import train
+from .training import NaioClassifier, train
 
 __all__ = [
     "ARTIFACT_TYPES",
@@ -44,6 +44,7 @@ __all__ = [
     "InvalidFieldError",
     "Label",
     "ModelError",
+    "NaioClassifier",
     "NaioError",
     "Prediction",
     "__version__",

@@ -534,7 +534,9 @@ class _Compact:
         width = X.shape[1]
         z = np.asarray(X @ self.weights[:width]) + self.intercepts
         if extra is not None and extra.shape[1]:
-            z += extra @ self.weights[width : width + extra.shape[1]]
+            # a sparse product, as above: each row's sum runs in the same order whatever
+            # the batch (BLAS may block a dense product by batch size, changing last bits)
+            z += sp.csr_matrix(extra) @ self.weights[width : width + extra.shape[1]]
         out: Float = z
         return out
 

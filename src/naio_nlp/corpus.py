@@ -13,7 +13,7 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,7 @@ __all__ = [
     "corpus_stats",
     "find_near_duplicates",
     "read_corpus",
+    "record_from_mapping",
     "split_corpus",
     "validate_corpus",
 ]
@@ -348,6 +349,15 @@ def _check_spans(
                 continue
             out.append(DomainRationale(str(domain), start, end))
     return out
+
+
+def record_from_mapping(obj: Mapping[str, Any], where: str) -> CorpusRecord:
+    """One record from a mapping in the corpus format; the first problem as a CorpusError."""
+    record, errors = _check_record(dict(obj), where, 0)
+    if record is None:
+        first = errors[0]
+        raise CorpusError(first.path, first.line, first.field, first.message)
+    return record
 
 
 def _read_file(path: Path, report: ValidationReport) -> None:

@@ -65,6 +65,7 @@ AGGREGATES = (
     "agg:title_naio",
     "agg:log_naio_sentences",
 )
+_N_SCORES = 7  # the aggregates that are scores (the rest are facts about NAIO's mentions)
 _LEAD = 4  # sentences, title included, that make a report's lead
 _CLIP = 12.0  # logits are clipped here before they are aggregated
 
@@ -179,6 +180,8 @@ def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Flo
     """
     n = len(b)
     out = np.zeros((n, len(AGGREGATES)))
+    out[:, :_N_SCORES] = -_CLIP  # a document without sentences: no passage passes anything
+    out[:, _N_SCORES + 2] = b.title_naio
     best = np.full(n, -1, dtype=np.int64)
     n_sent = z.shape[0]
     if n_sent == 0:

@@ -23,7 +23,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +32,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 import spacy
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from ._version import __version__
 from .classifier import (
@@ -54,7 +56,7 @@ from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .lexicon import lexicon_dict
 from .passages import AGGREGATES, TESTS, aggregates, passage_rows, window_rows
 
-__all__ = ["TrainReport", "head_features", "train"]
+__all__ = ["NaioClassifier", "TrainReport", "fit_classifier", "head_features", "train"]
 
 Folds = list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]
 _O, _S, _R, _A = range(4)
@@ -132,7 +134,7 @@ def _fit_lr(
     """
     from sklearn.linear_model import LogisticRegression
 
-    used = np.unique(X.indices)
+    used = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
     if allowed is not None:
         used = used[allowed[used]]
     binary = len(np.unique(y)) == 2
@@ -179,8 +181,6 @@ def _oof_logits(
 
 def _fit_temperature(logits: Float, y_idx: npt.NDArray[np.int64]) -> float:
     from scipy.optimize import minimize_scalar
-
-    from .classifier import _softmax
 
     def nll(log_t: float) -> float:
         p = _softmax(logits / math.exp(log_t))
@@ -341,7 +341,12 @@ def sentence_labels(
 
 
 def _fit_passage_heads(
-    XS: sp.csr_matrix, Y: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], C: float, seed: int
+    XS: sp.csr_matrix,
+    Y: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int64],
+    C: float,
+    seed: int,
+    allowed: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[Float, Float]:
     """Four binary heads on the labelled sentences among ``rows``: (coef (4, width), intercepts)."""
     coef = np.zeros((4, XS.shape[1]))
@@ -352,7 +357,7 @@ def _fit_passage_heads(
         if sel.size < 4 or len(np.unique(y)) < 2:
             intercept[k] = 5.0 if (y.size and y.mean() > 0.5) else -5.0
             continue
-        m = _fit_lr(XS[sel], y, C, seed, balanced=True)
+        m = _fit_lr(XS[sel], y, C, seed, allowed, balanced=True)
         coef[k] = m.coef_[0]
         intercept[k] = float(m.intercept_[0])
     return coef, intercept
@@ -361,14 +366,133 @@ def _fit_passage_heads(
 # ----------------------------------------------------------------------------- training
 
 
+class NaioClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
+    """The classifier as a scikit-learn estimator: ``fit``, ``predict``, ``predict_proba``.
+
+    ``fit`` takes labelled records (:class:`~naio_nlp.corpus.CorpusRecord`, or
+    mappings in the corpus format) and leaves the trained
+    :class:`~naio_nlp.Classifier` in ``classifier_``; ``predict`` gives each
+    document's status, ``predict_proba`` the calibrated status probabilities
+    in ``classes_`` order. Documents to label are strings, :class:`Article`
+    objects or mappings with ``text``. Parameters are those of :func:`train`;
+    ``clone`` and ``get_params``/``set_params`` work as for any estimator.
+
+        est = NaioClassifier(seed=0).fit(records)
+        est.predict(["NAIO today published ..."]), est.classifier_.to_disk("m")
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        name: str = DEFAULT_MODEL_NAME,
+        c_grid: Sequence[float] = (4.0, 16.0, 64.0),
+        scale_grid: Sequence[float] = (0.25, 0.5),
+        domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+        passage_c_grid: Sequence[float] = (0.5,),
+        status_text_grid: Sequence[float] = (0.0, 0.5),
+    ) -> None:
+        self.seed = seed
+        self.name = name
+        self.c_grid = c_grid
+        self.scale_grid = scale_grid
+        self.domain_c_grid = domain_c_grid
+        self.passage_c_grid = passage_c_grid
+        self.status_text_grid = status_text_grid
+
+    def fit(
+        self,
+        X: Sequence[CorpusRecord | Mapping[str, Any]],
+        y: Sequence[str] | None = None,
+        *,
+        progress: ProgressFn | None = None,
+    ) -> NaioClassifier:
+        """Train on labelled records; ``y``, if given, must be their statuses."""
+        records = _as_records(X)
+        if y is not None and list(y) != [r.status for r in records]:
+            raise ValueError("y must be the records' own statuses (labels come with the records)")
+        self.classifier_, self.report_ = fit_classifier(
+            records,
+            seed=self.seed,
+            name=self.name,
+            progress=progress,
+            c_grid=self.c_grid,
+            scale_grid=self.scale_grid,
+            domain_c_grid=self.domain_c_grid,
+            passage_c_grid=self.passage_c_grid,
+            status_text_grid=self.status_text_grid,
+        )
+        self.classes_ = np.array(self.classifier_.status_head.classes)
+        return self
+
+    def predict(self, X: Sequence[Any]) -> npt.NDArray[np.str_]:
+        """Each document's status."""
+        check_is_fitted(self, "classifier_")
+        return np.array([p.status for p in self.classifier_.classify_many(_as_items(X))])
+
+    def predict_proba(self, X: Sequence[Any]) -> Float:
+        """Calibrated status probabilities, one column per class of ``classes_``."""
+        check_is_fitted(self, "classifier_")
+        preds = self.classifier_.classify_many(_as_items(X))
+        return np.array([[p.status_probs[c] for c in self.classes_] for p in preds])
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "classifier_")
+
+
+def _as_records(X: Sequence[CorpusRecord | Mapping[str, Any]]) -> list[CorpusRecord]:
+    from .corpus import record_from_mapping
+
+    return [
+        x if isinstance(x, CorpusRecord) else record_from_mapping(x, f"item {i}")
+        for i, x in enumerate(X)
+    ]
+
+
+def _as_items(X: Sequence[Any]) -> list[Any]:
+    """Documents to label: a CorpusRecord becomes the mapping ``classify_many`` reads."""
+    return [
+        {"id": x.id, "title": x.title, "text": x.text, "lang": x.lang}
+        if isinstance(x, CorpusRecord)
+        else x
+        for x in X
+    ]
+
+
 def train(
     records: Sequence[CorpusRecord],
     *,
     seed: int = 0,
     name: str = DEFAULT_MODEL_NAME,
     progress: ProgressFn | None = None,
-    c_grid: Sequence[float] = (1.0, 4.0, 16.0, 64.0),
+    c_grid: Sequence[float] = (4.0, 16.0, 64.0),
     scale_grid: Sequence[float] = (0.25, 0.5),
+    domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+    passage_c_grid: Sequence[float] = (0.5,),
+    status_text_grid: Sequence[float] = (0.0, 0.5),
+) -> tuple[Classifier, TrainReport]:
+    """Train a classifier on labelled records: :class:`NaioClassifier` ``.fit``, unwrapped."""
+    est = NaioClassifier(
+        seed=seed,
+        name=name,
+        c_grid=c_grid,
+        scale_grid=scale_grid,
+        domain_c_grid=domain_c_grid,
+        passage_c_grid=passage_c_grid,
+        status_text_grid=status_text_grid,
+    ).fit(records, progress=progress)
+    return est.classifier_, est.report_
+
+
+def fit_classifier(
+    records: Sequence[CorpusRecord],
+    *,
+    seed: int = 0,
+    name: str = DEFAULT_MODEL_NAME,
+    progress: ProgressFn | None = None,
+    c_grid: Sequence[float] = (4.0, 16.0, 64.0),
+    scale_grid: Sequence[float] = (0.25, 0.5),
+    domain_c_grid: Sequence[float] | None = (16.0, 64.0),
     passage_c_grid: Sequence[float] = (0.5,),
     status_text_grid: Sequence[float] = (0.0, 0.5),
 ) -> tuple[Classifier, TrainReport]:
@@ -415,7 +539,13 @@ def train(
     if len(status_classes) < 2:
         raise ModelError("the corpus needs at least two different statuses to train")
     folds = _folds(groups, y_status.tolist(), seed)
+    # n-gram buckets seen in one training document only are left out of every head:
+    # they cannot generalise, and dropping them makes each fit several times faster
+    common = df >= 2
     masks = head_features(analyzer.feature_names)
+    for mask in masks.values():
+        mask[:N_HASH] &= common
+    passage_allowed = np.concatenate([common, np.ones(XS.shape[1] - N_HASH, dtype=bool)])
     Y, rationale_centre = sentence_labels(records, B, cols)
     doc_of_fold = np.zeros(len(records), dtype=np.int64)
     for k, (_, te) in enumerate(folds):
@@ -431,6 +561,7 @@ def train(
     # -- 1. passage heads, out of batch: each fold's sentences scored by heads that never
     # saw their batch; the status head is then chosen on those scores (stacking)
     n_steps = len(passage_c_grid) * len(folds)
+    status_grid: dict[str, float] = {}
     best_run: tuple[float, float, float, float, Float, Float, npt.NDArray[np.int64]] | None = None
     step = 0
     for pc in passage_c_grid:
@@ -438,7 +569,7 @@ def train(
         for k, (tr, _) in enumerate(folds):
             train_sent = np.flatnonzero(np.isin(sent_doc, tr))
             test_sent = np.flatnonzero(doc_of_fold[sent_doc] == k)
-            coef, intercept = _fit_passage_heads(XS, Y, train_sent, pc, seed)
+            coef, intercept = _fit_passage_heads(XS, Y, train_sent, pc, seed, passage_allowed)
             z_oof[test_sent] = np.asarray(XS[test_sent] @ coef.T) + intercept
             step += 1
             say("passage tests (out of batch)", step, n_steps)
@@ -448,6 +579,7 @@ def train(
             for C in c_grid:
                 z = _oof_logits(Xs, y_status, status_classes, folds, C, seed)
                 value = status_f1(z)
+                status_grid[f"passage_C={pc} text={st} C={C}"] = round(value, 4)
                 if best_run is None or value > best_run[3] + 1e-9:
                     best_run = (pc, st, C, value, z, agg_oof, best_oof)
     assert best_run is not None
@@ -455,8 +587,6 @@ def train(
     if len(status_classes) == 2:
         z_status = np.hstack([np.zeros_like(z_status), z_status])
     temperature = _fit_temperature(z_status, y_idx)
-    from .classifier import _softmax
-
     p_oof = _softmax(z_status / temperature)
     pred_idx = p_oof.argmax(axis=1)
     review: dict[str, float] = {}
@@ -465,7 +595,9 @@ def train(
         review[c] = (
             _precision_threshold(p_oof[called, j], (y_idx[called] == j)) if called.any() else 1.0
         )
-    coef, intercept = _fit_passage_heads(XS, Y, np.arange(XS.shape[0]), passage_c, seed)
+    coef, intercept = _fit_passage_heads(
+        XS, Y, np.arange(XS.shape[0]), passage_c, seed, passage_allowed
+    )
     Xs = _status_rows(X1, agg_oof, status_text, masks["status"])
     final = _fit_lr(Xs, y_status, C_status, seed)
     final.coef_ = _unscale_status(final.coef_, status_text)
@@ -489,14 +621,14 @@ def train(
 
         best_t: tuple[float, float, Float] | None = None
         for C in c_grid:
-            zt = widen(_oof_logits(Xa, y_type, present_types, tfolds, C, seed))
+            zt = widen(_oof_logits(Xa, y_type, present_types, tfolds, C, seed, passage_allowed))
             f1 = _macro_f1(y_type.tolist(), [present_types[i] for i in zt.argmax(1)], present_types)
             if best_t is None or f1 > best_t[1] + 1e-9:
                 best_t = (C, f1, zt)
         assert best_t is not None
         C_type, type_oof_f1, zt = best_t
         t_temp = _fit_temperature(zt, np.array([present_types.index(t) for t in y_type]))
-        fitted = _fit_lr(Xa, y_type, C_type, seed)
+        fitted = _fit_lr(Xa, y_type, C_type, seed, passage_allowed)
         type_head = _expand_classes(_softmax_head(fitted, present_types, t_temp), type_classes)
     else:
         type_head = _constant_head(type_classes, present_types, XS.shape[1])
@@ -504,7 +636,7 @@ def train(
 
     # -- 3. domains: one binary decision each; own (scale, C), Platt, threshold from OOF
     dom_classes = tuple(DOMAINS)
-    grid = [(sc, C) for sc in scale_grid for C in c_grid]
+    grid = [(sc, C) for sc in scale_grid for C in (domain_c_grid or c_grid)]
     coefs, intercepts, pa, pb, th = [], [], [], [], []
     dom_oof: dict[str, float] = {}
     dom_tp = dom_fp = dom_fn = 0
@@ -580,6 +712,7 @@ def train(
             "C": C_status,
             "document_text_weight": status_text,
             "temperature": round(temperature, 4),
+            "grid": status_grid,
         },
         "artifact_type": {"C": C_type, "temperature": round(t_temp, 4)},
         "domains": {d: {"C": c, "cue_scale": sc} for d, (sc, c) in dom_chosen.items()},
@@ -592,6 +725,7 @@ def train(
                 "lexicon": lexicon,
                 "c_grid": list(c_grid),
                 "scale_grid": list(scale_grid),
+                "domain_c_grid": list(domain_c_grid or c_grid),
                 "passage_c_grid": list(passage_c_grid),
                 "status_text_grid": list(status_text_grid),
             },
@@ -692,6 +826,12 @@ def _best_threshold(p: Float, y: npt.NDArray[np.int64]) -> tuple[float, float]:
 
 def _sigmoid(z: Float) -> Float:
     out: Float = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return out
+
+
+def _softmax(z: Float) -> Float:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: Float = e / e.sum(axis=1, keepdims=True)
     return out
 
 
