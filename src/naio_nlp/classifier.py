@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from .errors import ModelError
 from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .passages import AGGREGATES, TESTS, aggregates, passage_rows, window_logits
+from .passages import ALL_AGGREGATES, PASSAGE_HEADS, aggregates, passage_rows, window_logits
 from .schema import (
     Article,
     EvidenceSentence,
@@ -129,7 +129,7 @@ class FeatureSpace:
     @property
     def n_features(self) -> int:
         """Width of the document heads: a document row, then the passage aggregates."""
-        return self.n_doc_features + len(AGGREGATES)
+        return self.n_doc_features + len(ALL_AGGREGATES)
 
     @property
     def n_passage_features(self) -> int:
@@ -248,6 +248,11 @@ class Classifier:
     Get one with :func:`naio_nlp.load` (the shipped model) or :func:`naio_nlp.train`.
     """
 
+    #: What :mod:`naio_nlp.persist` builds a loaded model from.
+    FORMAT_VERSION = FORMAT_VERSION
+    Head = LinearHead
+    Space = FeatureSpace
+
     def __init__(
         self,
         *,
@@ -269,8 +274,10 @@ class Classifier:
         self.meta = meta
         self.path = path
         _check_labels(status, artifact_type, domains, path)
-        if passage.classes != TESTS:
-            raise ModelError(f"{path or 'model'}: the passage head's tests are not {TESTS}")
+        if passage.classes != PASSAGE_HEADS:
+            raise ModelError(
+                f"{path or 'model'}: the passage heads are not {', '.join(PASSAGE_HEADS)}"
+            )
         self._cols = {n: i for i, n in enumerate(analyzer.feature_names)}
         # Document heads (status, domains) as one (features x classes) matrix whose
         # n-gram rows keep only the buckets some head weighs; passage heads (the
@@ -363,7 +370,7 @@ class Classifier:
         """Sentence logits (tests, then types), document logits, best passage, aggregates."""
         sent_rows = passage_rows(b, self._cols, self._sent.bucket_rows, self._sent.n_text)
         z_sent = self._sent.logits(sent_rows)
-        agg, best = aggregates(b, z_sent[:, : len(TESTS)], self._cols)
+        agg, best = aggregates(b, z_sent[:, : len(PASSAGE_HEADS)], self._cols)
         doc_rows = document_rows(
             b, self.space.idf, self.space.dense_scale, self._cols, self._doc.bucket_rows
         )
@@ -373,7 +380,7 @@ class Classifier:
     def _predict_batch(self, ids: Sequence[str], b: AnalysisBatch) -> list[Prediction]:
         """Decisions, evidence and slots for a batch, vectorised across its documents."""
         z_sent, z_doc, best, _ = self.scores(b)
-        n_s, n_tests = len(self.status_head.classes), len(TESTS)
+        n_s, n_tests = len(self.status_head.classes), len(PASSAGE_HEADS)
         p_status = self.status_head.calibrated(z_doc[:, :n_s])
         p_dom = self.domain_head.calibrated(z_doc[:, n_s:])
         z_type = window_logits(z_sent[:, n_tests:], b, best)
@@ -392,7 +399,7 @@ class Classifier:
         bar = np.array([review.get(c, 0.0) for c in s_classes])
         needs_review = (p_status[np.arange(len(b)), s_idx] < bar[s_idx]).tolist()
         types = [t_classes[k] for k in t_idx.tolist()]
-        p_tests = _sigmoid(z_sent[:, :n_tests])
+        p_tests = _sigmoid(z_sent[:, :n_tests])  # O, S, R, A, then each domain
         version = self.version
         out = []
         for i, (status, rows_s, rows_t, rows_d, on_row) in enumerate(
@@ -453,7 +460,7 @@ class Classifier:
         ``artifact``: the best passage (highest A), which also names the type.
         ``symbolic``: the passage that shows NAIO most as an agent (highest R)
         and, if another, the nearest miss (highest A). ``unrelated``: none.
-        Each domain: the substantive body sentence with most of its topic cues.
+        Each domain: the body sentence that most treats its topic.
         Only body sentences are quoted (offsets are into the body).
         """
         s0, s1 = int(b.sent_off[i]), int(b.sent_off[i + 1])
@@ -499,12 +506,10 @@ class Classifier:
             if named and p_tests[r_best, 2] >= 0.5:
                 role = "operative"
         if domains and body_idx.size:
-            listed = c[body_idx, cols["x:topic_list"]] > 0
             for d in domains:
-                hits = c[body_idx, cols[f"domain:{d}"]] * np.where(listed, 0.25, 1.0)
-                k = int(np.argmax(hits))
-                if hits[k] > 0:
-                    quote(int(body_idx[k]), float(hits[k]), f"domain:{d}")
+                on_topic = p_tests[body_idx, 4 + self.domain_head.classes.index(d)]
+                k = int(np.argmax(on_topic))
+                quote(int(body_idx[k]), float(on_topic[k]), f"domain:{d}")
         return tuple(out), role
 
 

@@ -31,14 +31,29 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .features import AnalysisBatch
+from .labels import DOMAINS
 
-__all__ = ["AGGREGATES", "CONTEXT", "TESTS", "aggregates", "cue_rows", "passage_rows"]
+__all__ = [
+    "AGGREGATES",
+    "ALL_AGGREGATES",
+    "CONTEXT",
+    "DOMAIN_AGGREGATES",
+    "PASSAGE_HEADS",
+    "TESTS",
+    "aggregates",
+    "cue_rows",
+    "passage_rows",
+]
 
 Float = npt.NDArray[np.float64]
 Int = npt.NDArray[np.int64]
 
 #: The passage scores, in column order.
 TESTS = ("O", "S", "R", "A")
+#: The sentence scores for each domain: does this sentence treat the topic (codebook R4)?
+DOMAIN_TESTS = tuple(f"d:{d}" for d in DOMAINS)
+#: Every passage head, in column order.
+PASSAGE_HEADS = TESTS + DOMAIN_TESTS
 #: Where a sentence sits, appended to its cue counts.
 CONTEXT = (
     "ctx:title",
@@ -65,6 +80,9 @@ AGGREGATES = (
     "agg:title_naio",
     "agg:log_naio_sentences",
 )
+#: Per domain, the best sentence's score for that topic (read by that domain's head only).
+DOMAIN_AGGREGATES = tuple(f"agg:{d}" for d in DOMAIN_TESTS)
+ALL_AGGREGATES = AGGREGATES + DOMAIN_AGGREGATES
 _N_SCORES = 7  # the aggregates that are scores (the rest are facts about NAIO's mentions)
 _LEAD = 4  # sentences, title included, that make a report's lead
 _CLIP = 12.0  # logits are clipped here before they are aggregated
@@ -175,11 +193,13 @@ def passage_rows(
 def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Float, Int]:
     """Per document, :data:`AGGREGATES` from its sentences' O, S, R, A logits, and its best passage.
 
-    ``z`` is (sentences, 4) in :data:`TESTS` order. The best passage is the
-    sentence with the highest A (-1 for a document without sentences).
+    ``z`` is (sentences, heads) in :data:`PASSAGE_HEADS` order; the result has
+    :data:`ALL_AGGREGATES` columns. The best passage is the sentence with the
+    highest A (-1 for a document without sentences).
     """
     n = len(b)
-    out = np.zeros((n, len(AGGREGATES)))
+    out = np.zeros((n, len(ALL_AGGREGATES)))
+    out[:, len(AGGREGATES) :] = -_CLIP
     out[:, :_N_SCORES] = -_CLIP  # a document without sentences: no passage passes anything
     out[:, _N_SCORES + 2] = b.title_naio
     best = np.full(n, -1, dtype=np.int64)
@@ -224,6 +244,8 @@ def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Flo
     out[:, 8] = (n_naio > 0) & (n_naio_body == 0)
     out[:, 9] = b.title_naio
     out[:, 10] = np.log1p(n_naio)
+    for j in range(len(DOMAIN_TESTS)):
+        out[:, len(AGGREGATES) + j] = seg_max(zc[:, len(TESTS) + j])
     return out, best
 
 

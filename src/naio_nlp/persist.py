@@ -80,8 +80,12 @@ def save_classifier(clf: Classifier, path: Path) -> Path:
 
 
 def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
-    """Load the folder ``path``; a clear :class:`ModelError` if it cannot be used."""
-    from .classifier import FeatureSpace, LinearHead
+    """Load the folder ``path``; a clear :class:`ModelError` if it cannot be used.
+
+    The head and feature-space types come from ``cls`` (``cls.Head``,
+    ``cls.Space``), so this module never imports the classifier at run time.
+    """
+    LinearHead, FeatureSpace = cls.Head, cls.Space
 
     meta_path = path / "meta.json"
     if path.is_file():
@@ -96,7 +100,7 @@ def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
         raise ModelError(f"{meta_path}: corrupted ({exc})") from exc
     if not isinstance(meta, dict) or meta.get("library") != "naio_nlp":
         raise ModelError(f"{meta_path}: not a naio_nlp model")
-    check_compatible(meta, path)
+    check_compatible(meta, path, cls.FORMAT_VERSION)
     try:
         lexicon = check_lexicon(
             json.loads((path / "lexicon.json").read_text(encoding="utf-8")),
@@ -168,10 +172,8 @@ def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
     )
 
 
-def check_compatible(meta: Mapping[str, Any], path: Path) -> None:
+def check_compatible(meta: Mapping[str, Any], path: Path, FORMAT_VERSION: int) -> None:
     """Refuse a model of another format or another minor version, naming both."""
-    from .classifier import FORMAT_VERSION
-
     fmt = meta.get("format_version")
     built = str(meta.get("naio_nlp_version", "unknown"))
     if fmt != FORMAT_VERSION or built.split(".")[:2] != __version__.split(".")[:2]:

@@ -54,7 +54,14 @@ from .evaluate import expected_calibration_error
 from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .lexicon import lexicon_dict
-from .passages import AGGREGATES, TESTS, aggregates, passage_rows, window_rows
+from .passages import (
+    AGGREGATES,
+    ALL_AGGREGATES,
+    PASSAGE_HEADS,
+    aggregates,
+    passage_rows,
+    window_rows,
+)
 
 __all__ = ["NaioClassifier", "TrainReport", "fit_classifier", "head_features", "train"]
 
@@ -271,7 +278,7 @@ def sentence_labels(
     releasing a named output (weak, but the others in its document stay unknown).
     """
     n_sent = b.sent_bounds.shape[0]
-    Y = np.full((n_sent, 4), -1, dtype=np.int64)
+    Y = np.full((n_sent, len(PASSAGE_HEADS)), -1, dtype=np.int64)
     centre = np.full(len(records), -1, dtype=np.int64)
     c = b.sent_counts
 
@@ -296,6 +303,7 @@ def sentence_labels(
         - 3.0 * hedged
         - 2.0 * cited
     )
+    listed = has("x:topic_list")
     for d, r in enumerate(records):
         s0, s1 = int(b.sent_off[d]), int(b.sent_off[d + 1])
         if s1 == s0:
@@ -303,6 +311,23 @@ def sentence_labels(
         base = int(b.body_starts[d])
         starts = b.sent_bounds[s0:s1, 0] - base
         ends = b.sent_bounds[s0:s1, 1] - base
+        # domains: a document without the domain treats it in no sentence; one with it,
+        # in its rationale sentence, else in the sentence with most of its topic cues
+        for j, dom in enumerate(DOMAINS):
+            col = 4 + j
+            if dom not in r.domains:
+                Y[s0:s1, col] = 0
+                continue
+            spans = [x for x in r.domain_rationale if x.domain == dom]
+            if spans:
+                for x in spans:
+                    hit = np.flatnonzero((starts < x.end) & (ends > x.start)) + s0
+                    Y[hit, col] = 1
+            else:
+                hits = c[s0:s1, cols[f"domain:{dom}"]] * ~listed[s0:s1]
+                k = int(np.argmax(hits))
+                if hits[k] > 0:
+                    Y[s0 + k, col] = 1
         if r.status in ("symbolic", "unrelated"):
             Y[s0:s1, _A] = 0
         if r.status == "unrelated":
@@ -331,7 +356,7 @@ def sentence_labels(
             h = heuristic[s0:s1]
             j = int(np.argmax(h))
             if h[j] > 0:
-                Y[s0 + j, :] = 1
+                Y[s0 + j, :4] = 1
                 centre[d] = s0 + j
         elif r.status == "symbolic":
             sel = np.arange(s0, s1)
@@ -348,10 +373,10 @@ def _fit_passage_heads(
     seed: int,
     allowed: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[Float, Float]:
-    """Four binary heads on the labelled sentences among ``rows``: (coef (4, width), intercepts)."""
-    coef = np.zeros((4, XS.shape[1]))
-    intercept = np.zeros(4)
-    for k in range(4):
+    """One binary head per column of ``Y``, on its labelled sentences among ``rows``."""
+    coef = np.zeros((Y.shape[1], XS.shape[1]))
+    intercept = np.zeros(Y.shape[1])
+    for k in range(Y.shape[1]):
         sel = rows[Y[rows, k] >= 0]
         y = Y[sel, k]
         if sel.size < 4 or len(np.unique(y)) < 2:
@@ -565,7 +590,7 @@ def fit_classifier(
     best_run: tuple[float, float, float, float, Float, Float, npt.NDArray[np.int64]] | None = None
     step = 0
     for pc in passage_c_grid:
-        z_oof = np.zeros((XS.shape[0], 4))
+        z_oof = np.zeros((XS.shape[0], len(PASSAGE_HEADS)))
         for k, (tr, _) in enumerate(folds):
             train_sent = np.flatnonzero(np.isin(sent_doc, tr))
             test_sent = np.flatnonzero(doc_of_fold[sent_doc] == k)
@@ -636,6 +661,8 @@ def fit_classifier(
 
     # -- 3. domains: one binary decision each; own (scale, C), Platt, threshold from OOF
     dom_classes = tuple(DOMAINS)
+    # each domain head reads the document row and its own topic's best-sentence score
+    XD = sp.hstack([X1, sp.csr_matrix(agg_oof)], format="csr")
     grid = [(sc, C) for sc in scale_grid for C in (domain_c_grid or c_grid)]
     coefs, intercepts, pa, pb, th = [], [], [], [], []
     dom_oof: dict[str, float] = {}
@@ -643,6 +670,9 @@ def fit_classifier(
     dom_chosen: dict[str, tuple[float, float]] = {}
     for j, d in enumerate(dom_classes):
         y_d = np.array([int(d in r.domains) for r in records])
+        own = np.zeros(len(ALL_AGGREGATES), dtype=bool)
+        own[len(AGGREGATES) + j] = True
+        dom_mask = np.concatenate([masks["domains"], own])
         if 0 < y_d.sum() < len(y_d) and min(y_d.sum(), len(y_d) - y_d.sum()) >= 2:
             dfolds = _folds(groups, y_d.tolist(), seed)
 
@@ -650,9 +680,7 @@ def fit_classifier(
                 pa_j, pb_j = _fit_platt(z[:, 0], y_d)
                 return _best_threshold(_sigmoid(z[:, 0] * pa_j + pb_j), y_d)[1]
 
-            d_scale, C_d, f1, zd = _search(
-                X1, y_d, (0, 1), dfolds, masks["domains"], grid, dom_f1, seed
-            )
+            d_scale, C_d, f1, zd = _search(XD, y_d, (0, 1), dfolds, dom_mask, grid, dom_f1, seed)
             pa_j, pb_j = _fit_platt(zd[:, 0], y_d)
             p_oof_d = _sigmoid(zd[:, 0] * pa_j + pb_j)
             thr, _ = _best_threshold(p_oof_d, y_d)
@@ -660,10 +688,8 @@ def fit_classifier(
             dom_tp += int((called_d & (y_d == 1)).sum())
             dom_fp += int((called_d & (y_d == 0)).sum())
             dom_fn += int((~called_d & (y_d == 1)).sum())
-            m = _fit_lr(_scaled(X1, d_scale), y_d, C_d, seed, masks["domains"])
-            coefs.append(
-                np.concatenate([_fold_scale(m.coef_, d_scale)[0], np.zeros(len(AGGREGATES))])
-            )
+            m = _fit_lr(_scaled(XD, d_scale), y_d, C_d, seed, dom_mask)
+            coefs.append(_fold_scale(m.coef_, d_scale)[0])
             intercepts.append(float(m.intercept_[0]))
             dom_oof[d] = round(f1, 4)
             dom_chosen[d] = (d_scale, C_d)
@@ -685,13 +711,13 @@ def fit_classifier(
         thresholds=np.array(th),
     )
     passage_head = LinearHead(
-        classes=TESTS,
+        classes=PASSAGE_HEADS,
         coef=coef,
         intercept=intercept,
         kind="sigmoid",
-        platt_a=np.ones(4),
-        platt_b=np.zeros(4),
-        thresholds=np.full(4, 0.5),
+        platt_a=np.ones(len(PASSAGE_HEADS)),
+        platt_b=np.zeros(len(PASSAGE_HEADS)),
+        thresholds=np.full(len(PASSAGE_HEADS), 0.5),
     )
 
     status_f1_oof = _macro_f1(
@@ -775,13 +801,15 @@ def _status_rows(
         doc = sp.csr_matrix(X1.multiply(allowed.astype(np.float64) * weight))
     else:
         doc = sp.csr_matrix(X1.shape)
-    return sp.hstack([doc, sp.csr_matrix(agg)], format="csr")
+    status_agg = agg.copy()
+    status_agg[:, len(AGGREGATES) :] = 0.0  # topic scores do not decide status
+    return sp.hstack([doc, sp.csr_matrix(status_agg)], format="csr")
 
 
 def _unscale_status(coef: Float, weight: float) -> Float:
     """Weights learned on weighted document columns, as weights for unweighted rows."""
     out = coef.copy()
-    out[:, : out.shape[1] - len(AGGREGATES)] *= weight
+    out[:, : out.shape[1] - len(ALL_AGGREGATES)] *= weight
     return out
 
 
