@@ -36,7 +36,14 @@ import scipy.sparse as sp
 from .errors import ModelError
 from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .passages import ALL_AGGREGATES, PASSAGE_HEADS, aggregates, passage_rows, window_logits
+from .passages import (
+    ALL_AGGREGATES,
+    PASSAGE_HEADS,
+    aggregates,
+    naio_near,
+    passage_rows,
+    window_logits,
+)
 from .schema import (
     Article,
     EvidenceSentence,
@@ -400,6 +407,7 @@ class Classifier:
         needs_review = (p_status[np.arange(len(b)), s_idx] < bar[s_idx]).tolist()
         types = [t_classes[k] for k in t_idx.tolist()]
         p_tests = _sigmoid(z_sent[:, :n_tests])  # O, S, R, A, then each domain
+        p_tests[~naio_near(b, self._cols), 2:4] = 0.0  # no NAIO nearby: no R, no A
         version = self.version
         out = []
         for i, (status, rows_s, rows_t, rows_d, on_row) in enumerate(

@@ -25,6 +25,7 @@ document built from the passage scores (best A, best O+S+R, best R, ...).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -190,6 +191,28 @@ def passage_rows(
     return sp.hstack([text, dense], format="csr")
 
 
+def naio_near(b: AnalysisBatch, cols: Mapping[str, int]) -> npt.NDArray[np.bool_]:
+    """Sentences where R can pass: NAIO (or a pronoun for it) in them or a neighbour,
+    and the sentence not about NAIO's own founding.
+
+    R needs NAIO in the passage, and a release verb about the office itself
+    ("NAIO was launched on 12 December 2024") is no output: elsewhere neither
+    R nor all three tests can pass (codebook R2), whatever the learned scores say.
+    """
+    c = b.sent_counts
+    named = (c[:, cols["cue:naio"]] > 0) | (c[:, cols["cue:naio_ref"]] > 0)
+    if not named.size:
+        return named
+    founding = c[:, cols["cue:establishment"]] > 0
+    sent_doc, local = sentence_docs(b)
+    n_in_doc = np.diff(b.sent_off)[sent_doc]
+    near = named.copy()
+    near[1:] |= named[:-1] & (local[1:] > 0)
+    near[:-1] |= named[1:] & (local[:-1] < n_in_doc[:-1] - 1)
+    out: npt.NDArray[np.bool_] = near & ~founding
+    return out
+
+
 def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Float, Int]:
     """Per document, :data:`AGGREGATES` from its sentences' O, S, R, A logits, and its best passage.
 
@@ -208,6 +231,9 @@ def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Flo
         return out, best
     sent_doc, local = sentence_docs(b)
     zc = np.clip(z, -_CLIP, _CLIP)
+    near = naio_near(b, cols)
+    zc[~near, 2] = -_CLIP
+    zc[~near, 3] = -_CLIP
     log_p = -np.logaddexp(0.0, -zc)  # log sigmoid
     has = np.diff(b.sent_off) > 0
     starts = b.sent_off[:-1][has]
@@ -249,50 +275,49 @@ def aggregates(b: AnalysisBatch, z: Float, cols: Mapping[str, int]) -> tuple[Flo
     return out, best
 
 
-def window_rows(
-    X: sp.csr_matrix, b: AnalysisBatch, centre: Int, weight: float = 0.5
-) -> sp.csr_matrix:
-    """Rows for each chosen passage: its sentence, plus ``weight`` times its neighbours and title.
+def window_matrix(b: AnalysisBatch, centre: Int, weight: float = 0.5, rest: float = 0.0) -> Any:
+    """(documents x sentences) weights of each document's chosen passage window.
 
-    ``centre`` holds a sentence index per document (-1: none, an empty row).
-    Linear in the rows, so scoring this equals combining per-sentence scores
-    with :func:`window_logits`.
+    The chosen sentence counts 1, its neighbours and the title ``weight``, and
+    the document's other sentences share ``rest`` (what the whole piece is
+    about, which the codebook's type tie-breaker looks at: the headline and the
+    first reporting sentence). ``centre`` is a sentence per document (-1: none,
+    an empty row).
     """
-    n = centre.size
-    rows, cols_, vals = [], [], []
+    n, n_sent = centre.size, b.sent_bounds.shape[0]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for d, s in enumerate(centre.tolist()):
         if s < 0:
             continue
-        for t, w in _window(b, d, s, weight):
-            r = X.getrow(t)
-            rows.append(np.full(r.nnz, d))
-            cols_.append(r.indices)
-            vals.append(r.data * w)
-    if not rows:
-        return sp.csr_matrix((n, X.shape[1]))
-    out = sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols_))),
-        shape=(n, X.shape[1]),
-    )
-    out.sum_duplicates()
+        lo, hi = int(b.sent_off[d]), int(b.sent_off[d + 1])
+        near = {s: 1.0}
+        for t in (s - 1, s + 1):
+            if lo <= t < hi:
+                near[t] = weight
+        if b.body_starts[d] > 0 and lo not in near:
+            near[lo] = weight
+        others = [t for t in range(lo, hi) if t not in near]
+        for t in others:
+            near[t] = rest / len(others)
+        for t, w in near.items():
+            rows.append(d)
+            cols.append(t)
+            vals.append(w)
+    return sp.csr_matrix((vals, (rows, cols)), shape=(n, n_sent))
+
+
+def window_rows(X: sp.csr_matrix, b: AnalysisBatch, centre: Int) -> sp.csr_matrix:
+    """Each document's chosen-passage row: :func:`window_matrix` times the sentence rows."""
+    out: sp.csr_matrix = sp.csr_matrix(window_matrix(b, centre) @ X)
     return out
 
 
-def _window(b: AnalysisBatch, d: int, s: int, weight: float) -> list[tuple[int, float]]:
-    lo, hi = int(b.sent_off[d]), int(b.sent_off[d + 1])
-    out = [(s, 1.0)]
-    out += [(t, weight) for t in (s - 1, s + 1) if lo <= t < hi]
-    if b.body_starts[d] > 0 and s - 1 > lo:  # the title, when not already a neighbour
-        out.append((lo, weight))
-    return out
+def window_logits(t: Float, b: AnalysisBatch, centre: Int) -> Float:
+    """Per document, per-sentence logits ``t`` combined over the chosen passage's window.
 
-
-def window_logits(t: Float, b: AnalysisBatch, centre: Int, weight: float = 0.5) -> Float:
-    """Per document, the sum of per-sentence logits ``t`` over the chosen passage's window."""
-    out = np.zeros((centre.size, t.shape[1]))
-    for d, s in enumerate(centre.tolist()):
-        if s < 0:
-            continue
-        for u, w in _window(b, d, s, weight):
-            out[d] += w * t[u]
+    Linear in the rows, so this equals scoring :func:`window_rows`.
+    """
+    out: Float = np.asarray(window_matrix(b, centre) @ t)
     return out

@@ -342,10 +342,14 @@ def sentence_labels(
                 else:
                     Y[hit, col] = np.where(Y[hit, col] == 1, 1, 0)
             if r.status == "artifact":
+                # A (all three in this passage) where NAIO acts; the output and specifics
+                # sentences around it are read through their neighbours' cues
                 held = [rat for rat in r.rationale if rat.holds]
+                agent = "R" if any(rat.test == "R" for rat in held) else "O"
                 for rat in held:
-                    hit = np.flatnonzero((starts < rat.end) & (ends > rat.start)) + s0
-                    Y[hit, _A] = 1
+                    if rat.test == agent:
+                        hit = np.flatnonzero((starts < rat.end) & (ends > rat.start)) + s0
+                        Y[hit, _A] = 1
                 first_o = next((rat for rat in held if rat.test == "O"), None)
                 if first_o is not None:
                     hit = np.flatnonzero((starts < first_o.end) & (ends > first_o.start))
@@ -353,7 +357,7 @@ def sentence_labels(
                         centre[d] = s0 + int(hit[0])
             continue
         if r.status == "artifact":
-            h = heuristic[s0:s1]
+            h = np.where(naio[s0:s1], heuristic[s0:s1], -np.inf)
             j = int(np.argmax(h))
             if h[j] > 0:
                 Y[s0 + j, :4] = 1
