@@ -164,6 +164,7 @@ def evaluate_command(
 
     Examples:
 
+    \b
         naio-nlp evaluate                          # both frozen splits, shipped model
         naio-nlp evaluate --model models/naio-default --data corpus/test_realistic.jsonl
         naio-nlp evaluate --data corpus/test.jsonl --json > figures.json
