@@ -60,7 +60,15 @@ def trained_model_path(
         "documents, once per session (about a minute on 2 cores) ...",
     )
     started = time.perf_counter()
-    clf, _ = train(sample, seed=0, name="test-model", c_grid=(4.0,), scale_grid=(0.5,))
+    clf, _ = train(
+        sample,
+        seed=0,
+        name="test-model",
+        c_grid=(4.0,),
+        scale_grid=(0.5,),
+        domain_c_grid=(16.0,),
+        status_text_grid=(0.5,),
+    )
     path = clf.to_disk(tmp_path_factory.mktemp("model") / "test-model")
     _say(
         pytestconfig, f"[fixture trained_model_path] done in {time.perf_counter() - started:.0f} s"

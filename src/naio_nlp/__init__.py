@@ -34,7 +34,7 @@ from .errors import (
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
 from .ledger import Ledger, LedgerEntry
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
-from .training import train
+from .training import NaioClassifier, train
 
 __all__ = [
     "ARTIFACT_TYPES",
@@ -61,6 +61,7 @@ __all__ = [
     "Ledger",
     "LedgerEntry",
     "ModelError",
+    "NaioClassifier",
     "NaioError",
     "NotTextError",
     "Prediction",

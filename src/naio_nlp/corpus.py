@@ -13,7 +13,7 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +26,9 @@ __all__ = [
     "GENRES",
     "MINIMUMS",
     "CorpusRecord",
+    "DomainRationale",
     "NearDuplicate",
+    "Rationale",
     "ValidationReport",
     "agreement",
     "corpus_files",
@@ -34,6 +36,7 @@ __all__ = [
     "corpus_stats",
     "find_near_duplicates",
     "read_corpus",
+    "record_from_mapping",
     "split_corpus",
     "validate_corpus",
 ]
@@ -49,11 +52,23 @@ GENRES = (
     "analysis",
     "interview",
     "newsletter",
+    "parliamentary_reply",
 )
 REQUIRED = ("id", "title", "text", "lang", "genre", "status", "artifact_type", "domains")
-OPTIONAL = ("date", "source", "provenance")
+OPTIONAL = (
+    "date",
+    "source",
+    "url",
+    "rationale",
+    "domain_rationale",
+    "patterns",
+    "pair_of",
+    "provenance",
+)
 #: What ``provenance`` may hold: where a reviewed record came from (``corpus add-reviewed``).
 PROVENANCE = ("url", "reviewer", "reviewed_at", "model_version", "model_labels", "note")
+#: The codebook's three tests, as rationale spans name them.
+TESTS = ("O", "S", "R")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: The minimums the corpus issue sets; ``corpus stats`` checks them.
@@ -67,8 +82,27 @@ MINIMUMS: dict[str, int] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Rationale:
+    """A span of the body that carries (``holds``) or fails one of the tests O, S, R."""
+
+    test: str
+    holds: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRationale:
+    """A span of the body that treats a domain substantively (codebook R4)."""
+
+    domain: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class CorpusRecord:
-    """One labelled document."""
+    """One labelled document; ``rationale`` spans are offsets into ``text``."""
 
     id: str
     title: str
@@ -83,6 +117,11 @@ class CorpusRecord:
     path: str = ""
     line: int = 0
     provenance: dict[str, Any] | None = None
+    url: str | None = None
+    rationale: tuple[Rationale, ...] = ()
+    domain_rationale: tuple[DomainRationale, ...] = ()
+    patterns: tuple[str, ...] = ()
+    pair_of: str | None = None
 
     @property
     def group(self) -> str:
@@ -105,10 +144,43 @@ class CorpusRecord:
             "status": self.status,
             "artifact_type": self.artifact_type,
             "domains": list(self.domains),
+            **self._annotations(),
         }
         if self.provenance is not None:  # only reviewed records: other hashes stay as they were
             d["provenance"] = self.provenance
         return d
+
+    def _annotations(self) -> dict[str, Any]:
+        """The optional annotation fields, only when present (older records hash as before)."""
+        out: dict[str, Any] = {}
+        if self.url is not None:
+            out["url"] = self.url
+        if self.rationale:
+            out["rationale"] = [
+                {
+                    "test": r.test,
+                    "holds": r.holds,
+                    "start": r.start,
+                    "end": r.end,
+                    "text": self.text[r.start : r.end],
+                }
+                for r in self.rationale
+            ]
+        if self.domain_rationale:
+            out["domain_rationale"] = [
+                {
+                    "domain": r.domain,
+                    "start": r.start,
+                    "end": r.end,
+                    "text": self.text[r.start : r.end],
+                }
+                for r in self.domain_rationale
+            ]
+        if self.patterns:
+            out["patterns"] = list(self.patterns)
+        if self.pair_of is not None:
+            out["pair_of"] = self.pair_of
+        return out
 
 
 @dataclass
@@ -217,6 +289,18 @@ def _check_record(obj: Any, where: str, line: int) -> tuple[CorpusRecord | None,
             for key in ("url", "reviewer", "reviewed_at"):
                 if not isinstance(prov.get(key), str) or not prov[key].strip():
                     err("provenance", f"{key!r} must be a non-empty string")
+    for name in ("url", "pair_of"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            err(name, "must be a string or null")
+    patterns = obj.get("patterns") or []
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        err("patterns", "must be a list of strings")
+        patterns = []
+    text = str(obj["text"]) if isinstance(obj.get("text"), str) else ""
+    rationale = _check_spans(obj.get("rationale"), "rationale", text, err, status, domains)
+    domain_rationale = _check_spans(
+        obj.get("domain_rationale"), "domain_rationale", text, err, status, domains
+    )
     if errors:
         return None, errors
     return (
@@ -234,9 +318,73 @@ def _check_record(obj: Any, where: str, line: int) -> tuple[CorpusRecord | None,
             path=where,
             line=line,
             provenance=prov,
+            url=obj.get("url"),
+            rationale=tuple(r for r in rationale if isinstance(r, Rationale)),
+            domain_rationale=tuple(r for r in domain_rationale if isinstance(r, DomainRationale)),
+            patterns=tuple(patterns),
+            pair_of=obj.get("pair_of"),
         ),
         [],
     )
+
+
+def _check_spans(
+    spans: Any, name: str, text: str, err: Any, status: Any, domains: Any
+) -> list[Rationale | DomainRationale]:
+    """Rationale spans: a known test or domain, offsets inside ``text`` that quote it exactly."""
+    if spans is None:
+        return []
+    if not isinstance(spans, list):
+        err(name, f"must be a list, got {type(spans).__name__}")
+        return []
+    out: list[Rationale | DomainRationale] = []
+    for k, span in enumerate(spans):
+        where = f"{name}[{k}]"
+        if not isinstance(span, dict):
+            err(where, "must be an object")
+            continue
+        start, end, quoted = span.get("start"), span.get("end"), span.get("text")
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+            err(where, "start and end must be integers")
+            continue
+        if not 0 <= start < end <= len(text):
+            err(where, f"offsets {start}:{end} are outside the text (length {len(text)})")
+            continue
+        if quoted is not None and text[start:end] != quoted:
+            err(
+                where,
+                f"text[{start}:{end}] is {text[start:end][:40]!r}, not the quoted "
+                f"{str(quoted)[:40]!r} (offsets are Python str indices into 'text')",
+            )
+            continue
+        if name == "rationale":
+            test, holds = span.get("test"), span.get("holds")
+            if test not in TESTS:
+                err(where, f"test {test!r} is not one of {', '.join(TESTS)}")
+                continue
+            if not isinstance(holds, bool):
+                err(where, "holds must be true or false")
+                continue
+            out.append(Rationale(test, holds, start, end))
+        else:
+            domain = span.get("domain")
+            if domain not in DOMAINS:
+                err(where, f"domain {domain!r} is not one of {', '.join(DOMAINS)}")
+                continue
+            if isinstance(domains, list) and domain not in domains:
+                err(where, f"domain {domain!r} is not among the record's domains")
+                continue
+            out.append(DomainRationale(str(domain), start, end))
+    return out
+
+
+def record_from_mapping(obj: Mapping[str, Any], where: str) -> CorpusRecord:
+    """One record from a mapping in the corpus format; the first problem as a CorpusError."""
+    record, errors = _check_record(dict(obj), where, 0)
+    if record is None:
+        first = errors[0]
+        raise CorpusError(first.path, first.line, first.field, first.message)
+    return record
 
 
 def _read_file(path: Path, report: ValidationReport) -> None:

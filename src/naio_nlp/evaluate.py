@@ -247,6 +247,7 @@ def evaluate(
                 "status_macro_f1": sub["status"]["macro_f1"],
                 "artifact_type_macro_f1": sub["artifact_type"]["macro_f1"],
                 "domains_micro_f1": sub["domains"]["micro_f1"],
+                "artifact_f1": sub["status"]["per_label"].get("artifact", {}).get("f1"),
             }
     result["by_language"] = by_lang
     # calibration
@@ -263,6 +264,17 @@ def evaluate(
         d_ece, d_table = expected_calibration_error(c, ok)
         calibration["domains"][d] = {"ece": d_ece, "reliability": d_table}
     result["calibration"] = calibration
+    wrong_confident = [
+        {"id": r.id, "gold": r.status, "predicted": p.status, "confidence": round(p.confidence, 4)}
+        for p, r in zip(preds, records, strict=True)
+        if p.status != r.status and p.confidence >= 0.9
+    ]
+    result["confident_errors"] = {
+        "threshold": 0.9,
+        "count": len(wrong_confident),
+        "share": round(len(wrong_confident) / len(records), 4) if records else 0.0,
+        "documents": wrong_confident,
+    }
     review = [p.needs_review for p in preds]
     confident_art = [
         r.status == "artifact"

@@ -24,11 +24,16 @@ def write_model_card(
     out_dir: Path,
     *,
     train_report: TrainReport,
-    test_metrics: Mapping[str, Any] | None,
+    test_metrics: Mapping[str, Mapping[str, Any]],
     train_files: list[Path],
-    test_file: Path | None,
+    test_files: list[Path],
 ) -> dict[str, Any]:
-    """Write ``model-card.json`` and ``model-card.md``; return the JSON."""
+    """Write ``model-card.json`` and ``model-card.md``; return the JSON.
+
+    ``test_metrics`` maps each frozen test file's name to its :func:`evaluate`
+    result. ``tests`` in the card holds them all; ``test`` is the last one
+    (the realistic split when there is one), for readers of older cards.
+    """
     from .corpus import read_corpus
 
     records = read_corpus(train_files)
@@ -54,28 +59,38 @@ def write_model_card(
         "cross_validated": train_report.cv_metrics,
         "review_thresholds": train_report.review_thresholds,
         "test": None,
+        "tests": {},
         "versions": meta["versions"],
     }
-    if test_metrics is not None and test_file is not None:
-        from .evaluate import headline
+    from .evaluate import headline
 
-        card["test"] = {
-            "file": str(test_file),
-            "documents": test_metrics["documents"],
-            "headline": headline(test_metrics),
-            "by_language": test_metrics["by_language"],
-            "calibration_ece": {
-                "status": test_metrics["calibration"]["status"]["ece"],
-                **{
-                    f"domain:{d}": v["ece"]
-                    for d, v in test_metrics["calibration"]["domains"].items()
-                },
-            },
-            "abstention": test_metrics["abstention"],
-        }
+    for test_file in test_files:
+        test_metrics_f = test_metrics.get(test_file.name)
+        if test_metrics_f is None:
+            continue
+        section = _test_section(test_file, test_metrics_f, headline)
+        card["tests"][test_file.name] = section
+        card["test"] = section
     (out_dir / "model-card.json").write_text(json.dumps(card, indent=2), encoding="utf-8")
     (out_dir / "model-card.md").write_text(_markdown(card), encoding="utf-8")
     return card
+
+
+def _test_section(
+    test_file: Path, test_metrics: Mapping[str, Any], headline: Any
+) -> dict[str, Any]:
+    return {
+        "file": str(test_file),
+        "documents": test_metrics["documents"],
+        "headline": headline(test_metrics),
+        "by_language": test_metrics["by_language"],
+        "calibration_ece": {
+            "status": test_metrics["calibration"]["status"]["ece"],
+            **{f"domain:{d}": v["ece"] for d, v in test_metrics["calibration"]["domains"].items()},
+        },
+        "abstention": test_metrics["abstention"],
+        "confident_errors": test_metrics["confident_errors"]["count"],
+    }
 
 
 def read_model_card(model_dir: Path) -> dict[str, Any] | None:
@@ -103,8 +118,10 @@ def _markdown(card: Mapping[str, Any]) -> str:
         "",
         "Labels a document's `status` (artifact / symbolic / unrelated), its `artifact_type` "
         "and its NAIO working-group `domains`, with calibrated probabilities and evidence "
-        "sentences. Linear models over hashed word 1-2-grams and rule-matched cues for the "
-        "codebook's three tests (named output, concrete specifics, NAIO's operative role).",
+        "sentences. Each sentence, read with its neighbours, is scored for the codebook's "
+        "three tests (named output, concrete specifics, NAIO's operative role) by linear "
+        "heads over hashed word 1-2-grams and rule-matched cues; the status is decided from "
+        "those passage scores, the artifact type from the best passage.",
         "",
         "## Training data",
         "",
@@ -124,8 +141,12 @@ def _markdown(card: Mapping[str, Any]) -> str:
         + ", ".join(f"{k} {v:.3f}" for k, v in card["review_thresholds"].items()),
         "",
     ]
-    test = card.get("test")
-    if test:
+    lines += [
+        f"- held-out batches: status ECE {cv.get('status_ece')}, documents wrong at >= 0.9 "
+        f"confidence {cv.get('status_wrong_at_0.9')}",
+        "",
+    ]
+    for test in (card.get("tests") or {}).values():
         lines += [
             f"## Test split ({test['documents']} documents, `{test['file']}`)",
             "",
@@ -150,7 +171,8 @@ def _markdown(card: Mapping[str, Any]) -> str:
             "",
             f"Abstention: {test['abstention']['needs_review']} documents marked needs_review; "
             f"confident artifact calls {test['abstention']['confident_artifact_calls']} with "
-            f"precision {test['abstention']['confident_artifact_precision']}.",
+            f"precision {test['abstention']['confident_artifact_precision']}; "
+            f"{test['confident_errors']} documents wrong at >= 0.9 confidence.",
             "",
         ]
     lines += [

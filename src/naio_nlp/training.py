@@ -1,9 +1,19 @@
-"""Training: choose, calibrate and fit the classifier's heads on labelled records.
+"""Training: fit the passage tests, then the document decisions, choosing by held-out batches.
 
-Every choice (regularisation ``C`` and cue weight per head, temperature and
-Platt calibration, per-domain thresholds, the abstention operating points) is
-made on out-of-fold predictions of group-wise cross-validation over writing
-batches, so the frozen test split is only ever used to report.
+Documents are written in batches (the id prefix); every choice is made on
+out-of-batch predictions of group-wise cross-validation, so the frozen test
+splits are only ever used to report:
+
+1. **Passage heads** (O, S, R, A and the artifact type) learn from sentence
+   labels: the ``rationale`` spans of records that carry them, and weak labels
+   elsewhere (no sentence of a symbolic or unrelated document passes all three
+   tests; no sentence of an unrelated document has NAIO as agent; an artifact
+   without rationale contributes the sentence its cues mark as the release).
+2. **Status** is fitted on *out-of-batch* passage aggregates (stacking), its
+   temperature and abstention points on out-of-batch logits, so the
+   calibration has seen passages scored by heads that never saw their batch.
+3. **Domains** each choose regularisation, cue weight, Platt scaling and a
+   threshold on out-of-batch predictions.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +32,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 import spacy
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from ._version import __version__
 from .classifier import (
@@ -32,24 +44,34 @@ from .classifier import (
     Float,
     LinearHead,
     ProgressFn,
-    _rows,
-    _sigmoid,
-    _softmax,
-    _text_counts,
+    batch_of,
+    document_rows,
     extra_feature_names,
 )
 from .corpus import CorpusRecord, corpus_hash
 from .errors import ModelError
-from .features import N_HASH, Analysis, TextAnalyzer
+from .evaluate import expected_calibration_error
+from .features import N_HASH, Analysis, AnalysisBatch, TextAnalyzer
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .lexicon import lexicon_dict
+from .passages import (
+    AGGREGATES,
+    ALL_AGGREGATES,
+    PASSAGE_HEADS,
+    aggregates,
+    passage_rows,
+    window_rows,
+)
 
-__all__ = ["TrainReport", "head_features", "train"]
+__all__ = ["NaioClassifier", "TrainReport", "fit_classifier", "head_features", "train"]
+
+Folds = list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+_O, _S, _R, _A = range(4)
 
 
 @dataclass
 class TrainReport:
-    """What training chose and measured (all on the training split)."""
+    """What training chose and measured (all on the training data, out of batch)."""
 
     n_documents: int
     seconds: float
@@ -59,29 +81,24 @@ class TrainReport:
 
 
 def head_features(names: Sequence[str]) -> dict[str, npt.NDArray[np.bool_]]:
-    """Which columns each head may learn from.
+    """Which document-row columns each document head may learn from.
 
-    Every head reads the hashed n-grams. Beyond them, status reads only the
-    cues of the codebook's three tests (output, specifics, NAIO's role), not
-    topic or length, so that what a document is *about* cannot decide whether
-    it reports execution; domains read topic cues, not status cues.
+    Status reads n-grams and the cues of the three tests, not topic or length,
+    so that what a document is *about* cannot decide whether it reports
+    execution; domains read n-grams and topic cues, not status cues.
     """
     dense = list(names) + list(extra_feature_names())
     topic = ("domain:", "dfrac:", "dtitle:")
     status_ok = [not (n.startswith(topic) or n == "log_sentences") for n in dense]
-    type_ok = [not n.startswith(topic) for n in dense]
     domain_ok = [n.startswith((*topic, "type:")) for n in dense]
     ngrams = np.ones(N_HASH, dtype=bool)
     return {
         "status": np.concatenate([ngrams, np.array(status_ok)]),
-        "type": np.concatenate([ngrams, np.array(type_ok)]),
         "domains": np.concatenate([ngrams, np.array(domain_ok)]),
     }
 
 
-def _folds(
-    groups: Sequence[str], y: Sequence[str], seed: int, n_splits: int = 5
-) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+def _folds(groups: Sequence[str], y: Sequence[str], seed: int, n_splits: int = 5) -> Folds:
     """Group-wise folds when there are enough groups, stratified folds otherwise."""
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
@@ -115,6 +132,7 @@ def _fit_lr(
     C: float,
     seed: int,
     allowed: npt.NDArray[np.bool_] | None = None,
+    balanced: bool = False,
 ) -> _FittedLR:
     """Fit on the columns the rows use (hashing leaves most empty), then widen back.
 
@@ -123,12 +141,16 @@ def _fit_lr(
     """
     from sklearn.linear_model import LogisticRegression
 
-    used = np.unique(X.indices)
+    used = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
     if allowed is not None:
         used = used[allowed[used]]
     binary = len(np.unique(y)) == 2
     model = LogisticRegression(
-        C=C, max_iter=500, solver="liblinear" if binary else "newton-cg", random_state=seed
+        C=C,
+        max_iter=500,
+        solver="liblinear" if binary else "newton-cg",
+        random_state=seed,
+        class_weight="balanced" if balanced else None,
     )
     model.fit(X[:, used], y)
     coef = np.zeros((model.coef_.shape[0], X.shape[1]))
@@ -140,7 +162,7 @@ def _oof_logits(
     X: sp.csr_matrix,
     y: npt.NDArray[Any],
     classes: Sequence[Any],
-    folds: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    folds: Folds,
     C: float,
     seed: int,
     allowed: npt.NDArray[np.bool_] | None = None,
@@ -202,7 +224,6 @@ def _precision_threshold(
     ok = np.flatnonzero((precision >= target) & (n >= min_support))
     if ok.size == 0:
         return 1.0
-    # the largest prefix whose precision still meets the target
     return float(p[order][ok[-1]])
 
 
@@ -224,7 +245,7 @@ def _search(
     X1: sp.csr_matrix,
     y: npt.NDArray[Any],
     classes: Sequence[Any],
-    folds: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    folds: Folds,
     allowed: npt.NDArray[np.bool_],
     grid: Sequence[tuple[float, float]],
     score: Callable[[Float], float],
@@ -241,19 +262,277 @@ def _search(
     return best
 
 
+# ----------------------------------------------------------------------------- sentence labels
+
+
+def sentence_labels(
+    records: Sequence[CorpusRecord], b: AnalysisBatch, cols: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Per sentence, a label for each of O, S, R, A (1, 0, or -1 for unknown); per document,
+    the sentence its rationale names as the output (-1 for none).
+
+    From rationale spans where a record has them; elsewhere from what the
+    codebook implies: no sentence of a symbolic or unrelated document passes
+    all three tests, and NAIO is no agent in an unrelated one. An artifact
+    without rationale gives the sentence whose cues most look like NAIO
+    releasing a named output (weak, but the others in its document stay unknown).
+    """
+    n_sent = b.sent_bounds.shape[0]
+    Y = np.full((n_sent, len(PASSAGE_HEADS)), -1, dtype=np.int64)
+    centre = np.full(len(records), -1, dtype=np.int64)
+    c = b.sent_counts
+
+    def has(name: str) -> npt.NDArray[np.bool_]:
+        return np.asarray(c[:, cols[name]] > 0)
+
+    naio = has("cue:naio")
+    release = has("cue:release") & ~has("cue:establishment")
+    hedged = has("cue:intention") | has("cue:pending")
+    cited = has("cue:citation") | has("cue:footer")
+    typed = np.zeros(n_sent, dtype=bool)
+    for name in cols:
+        if name.startswith("type:"):
+            typed |= has(name)
+    outputish = has("x:named_output") | typed
+    heuristic = (
+        4.0 * (naio & release & ~hedged & ~cited)
+        + 2.0 * (naio & release)
+        + 1.0 * outputish
+        + 1.0 * has("x:own_specific")
+        + 0.5 * has("cue:colead")
+        - 3.0 * hedged
+        - 2.0 * cited
+    )
+    listed = has("x:topic_list")
+    for d, r in enumerate(records):
+        s0, s1 = int(b.sent_off[d]), int(b.sent_off[d + 1])
+        if s1 == s0:
+            continue
+        base = int(b.body_starts[d])
+        starts = b.sent_bounds[s0:s1, 0] - base
+        ends = b.sent_bounds[s0:s1, 1] - base
+        # domains: a document without the domain treats it in no sentence; one with it,
+        # in its rationale sentence, else in the sentence with most of its topic cues
+        for j, dom in enumerate(DOMAINS):
+            col = 4 + j
+            if dom not in r.domains:
+                Y[s0:s1, col] = 0
+                continue
+            spans = [x for x in r.domain_rationale if x.domain == dom]
+            if spans:
+                for x in spans:
+                    hit = np.flatnonzero((starts < x.end) & (ends > x.start)) + s0
+                    Y[hit, col] = 1
+            else:
+                hits = c[s0:s1, cols[f"domain:{dom}"]] * ~listed[s0:s1]
+                k = int(np.argmax(hits))
+                if hits[k] > 0:
+                    Y[s0 + k, col] = 1
+        if r.status in ("symbolic", "unrelated"):
+            Y[s0:s1, _A] = 0
+        if r.status == "unrelated":
+            Y[s0:s1, _R] = 0
+        if r.rationale:
+            test_col = {"O": _O, "S": _S, "R": _R}
+            for rat in r.rationale:
+                hit = np.flatnonzero((starts < rat.end) & (ends > rat.start)) + s0
+                col = test_col[rat.test]
+                if rat.holds:
+                    Y[hit, col] = 1
+                else:
+                    Y[hit, col] = np.where(Y[hit, col] == 1, 1, 0)
+            if r.status == "artifact":
+                # A (all three in this passage) where NAIO acts; the output and specifics
+                # sentences around it are read through their neighbours' cues
+                held = [rat for rat in r.rationale if rat.holds]
+                agent = "R" if any(rat.test == "R" for rat in held) else "O"
+                for rat in held:
+                    if rat.test == agent:
+                        hit = np.flatnonzero((starts < rat.end) & (ends > rat.start)) + s0
+                        Y[hit, _A] = 1
+                first_o = next((rat for rat in held if rat.test == "O"), None)
+                if first_o is not None:
+                    hit = np.flatnonzero((starts < first_o.end) & (ends > first_o.start))
+                    if hit.size:
+                        centre[d] = s0 + int(hit[0])
+            continue
+        if r.status == "artifact":
+            h = np.where(naio[s0:s1], heuristic[s0:s1], -np.inf)
+            j = int(np.argmax(h))
+            if h[j] > 0:
+                Y[s0 + j, :4] = 1
+                centre[d] = s0 + j
+        elif r.status == "symbolic":
+            sel = np.arange(s0, s1)
+            Y[sel[naio[sel] & hedged[sel] & ~release[sel]], _S] = 0
+            Y[sel[naio[sel] & has("cue:citation")[sel]], _R] = 0
+    return Y, centre
+
+
+def _fit_passage_heads(
+    XS: sp.csr_matrix,
+    Y: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int64],
+    C: float,
+    seed: int,
+    allowed: npt.NDArray[np.bool_] | None = None,
+) -> tuple[Float, Float]:
+    """One binary head per column of ``Y``, on its labelled sentences among ``rows``."""
+    coef = np.zeros((Y.shape[1], XS.shape[1]))
+    intercept = np.zeros(Y.shape[1])
+    for k in range(Y.shape[1]):
+        sel = rows[Y[rows, k] >= 0]
+        y = Y[sel, k]
+        if sel.size < 4 or len(np.unique(y)) < 2:
+            intercept[k] = 5.0 if (y.size and y.mean() > 0.5) else -5.0
+            continue
+        m = _fit_lr(XS[sel], y, C, seed, allowed, balanced=True)
+        coef[k] = m.coef_[0]
+        intercept[k] = float(m.intercept_[0])
+    return coef, intercept
+
+
+# ----------------------------------------------------------------------------- training
+
+
+class NaioClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
+    """The classifier as a scikit-learn estimator: ``fit``, ``predict``, ``predict_proba``.
+
+    ``fit`` takes labelled records (:class:`~naio_nlp.corpus.CorpusRecord`, or
+    mappings in the corpus format) and leaves the trained
+    :class:`~naio_nlp.Classifier` in ``classifier_``; ``predict`` gives each
+    document's status, ``predict_proba`` the calibrated status probabilities
+    in ``classes_`` order. Documents to label are strings, :class:`Article`
+    objects or mappings with ``text``. Parameters are those of :func:`train`;
+    ``clone`` and ``get_params``/``set_params`` work as for any estimator.
+
+        est = NaioClassifier(seed=0).fit(records)
+        est.predict(["NAIO today published ..."]), est.classifier_.to_disk("m")
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        name: str = DEFAULT_MODEL_NAME,
+        c_grid: Sequence[float] = (4.0, 16.0, 64.0),
+        scale_grid: Sequence[float] = (0.25, 0.5),
+        domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+        passage_c_grid: Sequence[float] = (0.5,),
+        status_text_grid: Sequence[float] = (0.0, 0.5),
+    ) -> None:
+        self.seed = seed
+        self.name = name
+        self.c_grid = c_grid
+        self.scale_grid = scale_grid
+        self.domain_c_grid = domain_c_grid
+        self.passage_c_grid = passage_c_grid
+        self.status_text_grid = status_text_grid
+
+    def fit(
+        self,
+        X: Sequence[CorpusRecord | Mapping[str, Any]],
+        y: Sequence[str] | None = None,
+        *,
+        progress: ProgressFn | None = None,
+    ) -> NaioClassifier:
+        """Train on labelled records; ``y``, if given, must be their statuses."""
+        records = _as_records(X)
+        if y is not None and list(y) != [r.status for r in records]:
+            raise ValueError("y must be the records' own statuses (labels come with the records)")
+        self.classifier_, self.report_ = fit_classifier(
+            records,
+            seed=self.seed,
+            name=self.name,
+            progress=progress,
+            c_grid=self.c_grid,
+            scale_grid=self.scale_grid,
+            domain_c_grid=self.domain_c_grid,
+            passage_c_grid=self.passage_c_grid,
+            status_text_grid=self.status_text_grid,
+        )
+        self.classes_ = np.array(self.classifier_.status_head.classes)
+        return self
+
+    def predict(self, X: Sequence[Any]) -> npt.NDArray[np.str_]:
+        """Each document's status."""
+        check_is_fitted(self, "classifier_")
+        return np.array([p.status for p in self.classifier_.classify_many(_as_items(X))])
+
+    def predict_proba(self, X: Sequence[Any]) -> Float:
+        """Calibrated status probabilities, one column per class of ``classes_``."""
+        check_is_fitted(self, "classifier_")
+        preds = self.classifier_.classify_many(_as_items(X))
+        return np.array([[p.status_probs[c] for c in self.classes_] for p in preds])
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "classifier_")
+
+
+def _as_records(X: Sequence[CorpusRecord | Mapping[str, Any]]) -> list[CorpusRecord]:
+    from .corpus import record_from_mapping
+
+    return [
+        x if isinstance(x, CorpusRecord) else record_from_mapping(x, f"item {i}")
+        for i, x in enumerate(X)
+    ]
+
+
+def _as_items(X: Sequence[Any]) -> list[Any]:
+    """Documents to label: a CorpusRecord becomes the mapping ``classify_many`` reads."""
+    return [
+        {"id": x.id, "title": x.title, "text": x.text, "lang": x.lang}
+        if isinstance(x, CorpusRecord)
+        else x
+        for x in X
+    ]
+
+
 def train(
     records: Sequence[CorpusRecord],
     *,
     seed: int = 0,
     name: str = DEFAULT_MODEL_NAME,
     progress: ProgressFn | None = None,
-    c_grid: Sequence[float] = (4.0, 16.0, 64.0, 256.0),
-    scale_grid: Sequence[float] = (0.0, 0.25, 0.5),
+    c_grid: Sequence[float] = (4.0, 16.0, 64.0),
+    scale_grid: Sequence[float] = (0.25, 0.5),
+    domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+    passage_c_grid: Sequence[float] = (0.5,),
+    status_text_grid: Sequence[float] = (0.0, 0.5),
 ) -> tuple[Classifier, TrainReport]:
-    """Train all three heads on labelled records; deterministic for a seed.
+    """Train a classifier on labelled records: :class:`NaioClassifier` ``.fit``, unwrapped."""
+    est = NaioClassifier(
+        seed=seed,
+        name=name,
+        c_grid=c_grid,
+        scale_grid=scale_grid,
+        domain_c_grid=domain_c_grid,
+        passage_c_grid=passage_c_grid,
+        status_text_grid=status_text_grid,
+    ).fit(records, progress=progress)
+    return est.classifier_, est.report_
 
-    Each head chooses its own regularisation ``C`` and the weight of the cue
-    block (``scale``: 0 ignores the cues) by group-wise cross-validation.
+
+def fit_classifier(
+    records: Sequence[CorpusRecord],
+    *,
+    seed: int = 0,
+    name: str = DEFAULT_MODEL_NAME,
+    progress: ProgressFn | None = None,
+    c_grid: Sequence[float] = (4.0, 16.0, 64.0),
+    scale_grid: Sequence[float] = (0.25, 0.5),
+    domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+    passage_c_grid: Sequence[float] = (0.5,),
+    status_text_grid: Sequence[float] = (0.0, 0.5),
+) -> tuple[Classifier, TrainReport]:
+    """Train every head on labelled records; deterministic for a seed.
+
+    ``c_grid``: regularisation tried for the status, type and domain heads;
+    ``scale_grid``: weights of the cue block tried for the domain heads;
+    ``passage_c_grid``: regularisation of the passage heads; ``status_text_grid``:
+    weights of the document's own n-grams and cues beside the passage
+    aggregates in the status head (0: passages only). All chosen by group-wise
+    cross-validation over writing batches.
     """
     if len(records) < 6:
         raise ModelError(f"need at least 6 labelled documents to train, got {len(records)}")
@@ -273,39 +552,67 @@ def train(
             )
         )
         say("analysing documents", min(start + 128, total), total)
+    cols = {n: i for i, n in enumerate(analyzer.feature_names)}
+    B = batch_of(analyses, len(cols))
+    sent_doc = B.sent_doc()
 
-    # IDF over the training documents' hashed n-grams.
-    df = np.zeros(N_HASH)
-    for a in analyses:
-        df[_text_counts(a)[0]] += 1
+    # IDF over the training documents' hashed n-grams (each document's are distinct).
+    df = np.bincount(B.ngram_ids, minlength=N_HASH).astype(np.float64)
     idf = np.log((1 + len(analyses)) / (1 + df)) + 1.0
-    X1 = _rows(analyses, idf, 1.0)
-    space = FeatureSpace(idf=idf, dense_scale=1.0, n_dense=len(analyzer.feature_names))
+    X1 = document_rows(B, idf, 1.0, cols)
+    XS = passage_rows(B, cols)
+    space = FeatureSpace(idf=idf, dense_scale=1.0, n_dense=len(cols))
     groups = [r.group for r in records]
     y_status = np.array([r.status for r in records])
     status_classes = tuple(c for c in STATUSES if c in set(y_status))
     if len(status_classes) < 2:
         raise ModelError("the corpus needs at least two different statuses to train")
     folds = _folds(groups, y_status.tolist(), seed)
+    # n-gram buckets seen in one training document only are left out of every head:
+    # they cannot generalise, and dropping them makes each fit several times faster
+    common = df >= 2
     masks = head_features(analyzer.feature_names)
-    grid = [(sc, C) for sc in scale_grid for C in c_grid]
+    for mask in masks.values():
+        mask[:N_HASH] &= common
+    passage_allowed = np.concatenate([common, np.ones(XS.shape[1] - N_HASH, dtype=bool)])
+    Y, rationale_centre = sentence_labels(records, B, cols)
+    doc_of_fold = np.zeros(len(records), dtype=np.int64)
+    for k, (_, te) in enumerate(folds):
+        doc_of_fold[te] = k
+    y_idx = np.array([status_classes.index(c) for c in y_status])
 
-    # -- status: multinomial; temperature and operating points from OOF logits
     def status_f1(z: Float) -> float:
         zz = np.hstack([np.zeros_like(z), z]) if z.shape[1] == 1 else z
         return _macro_f1(
             y_status.tolist(), [status_classes[i] for i in zz.argmax(1)], status_classes
         )
 
-    # status always reads the cues: they carry the codebook's tests
-    # and stays regularised (C <= 64): on this corpus a weaker C gains nothing
-    # beyond noise in CV and lets corpus phrasing outweigh the cues on real text.
-    status_grid = [(sc, C) for sc, C in grid if sc > 0 and C <= 64] or [(0.5, c_grid[0])]
-    s_scale, C_status, _, z_status = _search(
-        X1, y_status, status_classes, folds, masks["status"], status_grid, status_f1, seed
-    )
-    say("status", 1, 3)
-    y_idx = np.array([status_classes.index(c) for c in y_status])
+    # -- 1. passage heads, out of batch: each fold's sentences scored by heads that never
+    # saw their batch; the status head is then chosen on those scores (stacking)
+    n_steps = len(passage_c_grid) * len(folds)
+    status_grid: dict[str, float] = {}
+    best_run: tuple[float, float, float, float, Float, Float, npt.NDArray[np.int64]] | None = None
+    step = 0
+    for pc in passage_c_grid:
+        z_oof = np.zeros((XS.shape[0], len(PASSAGE_HEADS)))
+        for k, (tr, _) in enumerate(folds):
+            train_sent = np.flatnonzero(np.isin(sent_doc, tr))
+            test_sent = np.flatnonzero(doc_of_fold[sent_doc] == k)
+            coef, intercept = _fit_passage_heads(XS, Y, train_sent, pc, seed, passage_allowed)
+            z_oof[test_sent] = np.asarray(XS[test_sent] @ coef.T) + intercept
+            step += 1
+            say("passage tests (out of batch)", step, n_steps)
+        agg_oof, best_oof = aggregates(B, z_oof, cols)
+        for st in status_text_grid:
+            Xs = _status_rows(X1, agg_oof, st, masks["status"])
+            for C in c_grid:
+                z = _oof_logits(Xs, y_status, status_classes, folds, C, seed)
+                value = status_f1(z)
+                status_grid[f"passage_C={pc} text={st} C={C}"] = round(value, 4)
+                if best_run is None or value > best_run[3] + 1e-9:
+                    best_run = (pc, st, C, value, z, agg_oof, best_oof)
+    assert best_run is not None
+    passage_c, status_text, C_status, _, z_status, agg_oof, best_oof = best_run
     if len(status_classes) == 2:
         z_status = np.hstack([np.zeros_like(z_status), z_status])
     temperature = _fit_temperature(z_status, y_idx)
@@ -317,50 +624,59 @@ def train(
         review[c] = (
             _precision_threshold(p_oof[called, j], (y_idx[called] == j)) if called.any() else 1.0
         )
-    final = _fit_lr(_scaled(X1, s_scale), y_status, C_status, seed, masks["status"])
-    final.coef_ = _fold_scale(final.coef_, s_scale)
-    status_head = _softmax_head(final, status_classes, X1.shape[1], temperature)
-    say("status", 3, 3)
+    coef, intercept = _fit_passage_heads(
+        XS, Y, np.arange(XS.shape[0]), passage_c, seed, passage_allowed
+    )
+    Xs = _status_rows(X1, agg_oof, status_text, masks["status"])
+    final = _fit_lr(Xs, y_status, C_status, seed)
+    final.coef_ = _unscale_status(final.coef_, status_text)
+    status_head = _softmax_head(final, status_classes, temperature)
+    say("status", 1, 1)
 
-    # -- artifact_type: multinomial on artifacts only
+    # -- 2. artifact type, read off the output's passage (its rationale, else the best A)
     art = np.flatnonzero(y_status == "artifact")
     type_classes = tuple(ARTIFACT_TYPES)
     y_type = np.array([records[int(i)].artifact_type for i in art])
     present_types = tuple(t for t in type_classes if t in set(y_type.tolist()))
-    t_scale, C_type, type_oof_f1 = 0.0, c_grid[0], None
+    centre = np.where(rationale_centre >= 0, rationale_centre, best_oof)
+    XT = window_rows(XS, B, centre)
+    C_type, type_oof_f1, t_temp = c_grid[0], None, 1.0
     if len(present_types) >= 2:
-        Xa = X1[art]
+        Xa = XT[art]
         tfolds = _folds([groups[int(i)] for i in art], y_type.tolist(), seed)
 
         def widen(z: Float) -> Float:
             return np.hstack([np.zeros_like(z), z]) if len(present_types) == 2 else z
 
-        def type_f1(z: Float) -> float:
-            return _macro_f1(
-                y_type.tolist(), [present_types[i] for i in widen(z).argmax(1)], present_types
-            )
-
-        t_scale, C_type, type_oof_f1, zt = _search(
-            Xa, y_type, present_types, tfolds, masks["type"], grid, type_f1, seed
-        )
-        t_temp = _fit_temperature(widen(zt), np.array([present_types.index(t) for t in y_type]))
-        fitted = _fit_lr(_scaled(Xa, t_scale), y_type, C_type, seed, masks["type"])
-        fitted.coef_ = _fold_scale(fitted.coef_, t_scale)
-        type_head = _expand_classes(
-            _softmax_head(fitted, present_types, X1.shape[1], t_temp), type_classes
-        )
+        best_t: tuple[float, float, Float] | None = None
+        for C in c_grid:
+            zt = widen(_oof_logits(Xa, y_type, present_types, tfolds, C, seed, passage_allowed))
+            f1 = _macro_f1(y_type.tolist(), [present_types[i] for i in zt.argmax(1)], present_types)
+            if best_t is None or f1 > best_t[1] + 1e-9:
+                best_t = (C, f1, zt)
+        assert best_t is not None
+        C_type, type_oof_f1, zt = best_t
+        t_temp = _fit_temperature(zt, np.array([present_types.index(t) for t in y_type]))
+        fitted = _fit_lr(Xa, y_type, C_type, seed, passage_allowed)
+        type_head = _expand_classes(_softmax_head(fitted, present_types, t_temp), type_classes)
     else:
-        type_head = _constant_head(type_classes, present_types, X1.shape[1])
+        type_head = _constant_head(type_classes, present_types, XS.shape[1])
     say("artifact type", 1, 1)
 
-    # -- domains: one binary decision each; own (scale, C), Platt, threshold from OOF
+    # -- 3. domains: one binary decision each; own (scale, C), Platt, threshold from OOF
     dom_classes = tuple(DOMAINS)
+    # each domain head reads the document row and its own topic's best-sentence score
+    XD = sp.hstack([X1, sp.csr_matrix(agg_oof)], format="csr")
+    grid = [(sc, C) for sc in scale_grid for C in (domain_c_grid or c_grid)]
     coefs, intercepts, pa, pb, th = [], [], [], [], []
     dom_oof: dict[str, float] = {}
     dom_tp = dom_fp = dom_fn = 0
     dom_chosen: dict[str, tuple[float, float]] = {}
     for j, d in enumerate(dom_classes):
         y_d = np.array([int(d in r.domains) for r in records])
+        own = np.zeros(len(ALL_AGGREGATES), dtype=bool)
+        own[len(AGGREGATES) + j] = True
+        dom_mask = np.concatenate([masks["domains"], own])
         if 0 < y_d.sum() < len(y_d) and min(y_d.sum(), len(y_d) - y_d.sum()) >= 2:
             dfolds = _folds(groups, y_d.tolist(), seed)
 
@@ -368,9 +684,7 @@ def train(
                 pa_j, pb_j = _fit_platt(z[:, 0], y_d)
                 return _best_threshold(_sigmoid(z[:, 0] * pa_j + pb_j), y_d)[1]
 
-            d_scale, C_d, f1, zd = _search(
-                X1, y_d, (0, 1), dfolds, masks["domains"], grid, dom_f1, seed
-            )
+            d_scale, C_d, f1, zd = _search(XD, y_d, (0, 1), dfolds, dom_mask, grid, dom_f1, seed)
             pa_j, pb_j = _fit_platt(zd[:, 0], y_d)
             p_oof_d = _sigmoid(zd[:, 0] * pa_j + pb_j)
             thr, _ = _best_threshold(p_oof_d, y_d)
@@ -378,13 +692,13 @@ def train(
             dom_tp += int((called_d & (y_d == 1)).sum())
             dom_fp += int((called_d & (y_d == 0)).sum())
             dom_fn += int((~called_d & (y_d == 1)).sum())
-            m = _fit_lr(_scaled(X1, d_scale), y_d, C_d, seed, masks["domains"])
+            m = _fit_lr(_scaled(XD, d_scale), y_d, C_d, seed, dom_mask)
             coefs.append(_fold_scale(m.coef_, d_scale)[0])
             intercepts.append(float(m.intercept_[0]))
             dom_oof[d] = round(f1, 4)
             dom_chosen[d] = (d_scale, C_d)
         else:  # a domain (almost) never or always present: a constant decision
-            coefs.append(np.zeros(X1.shape[1]))
+            coefs.append(np.zeros(space.n_features))
             intercepts.append(0.0)
             pa_j, pb_j, thr = 0.0, (20.0 if y_d.mean() > 0.5 else -20.0), 0.5
         pa.append(pa_j)
@@ -400,6 +714,15 @@ def train(
         platt_b=np.array(pb),
         thresholds=np.array(th),
     )
+    passage_head = LinearHead(
+        classes=PASSAGE_HEADS,
+        coef=coef,
+        intercept=intercept,
+        kind="sigmoid",
+        platt_a=np.ones(len(PASSAGE_HEADS)),
+        platt_b=np.zeros(len(PASSAGE_HEADS)),
+        thresholds=np.full(len(PASSAGE_HEADS), 0.5),
+    )
 
     status_f1_oof = _macro_f1(
         y_status.tolist(), [status_classes[i] for i in pred_idx], status_classes
@@ -411,17 +734,31 @@ def train(
         "artifact_type_macro_f1": None if type_oof_f1 is None else round(type_oof_f1, 4),
         "domain_f1": dom_oof,
         "domains_micro_f1": round(2 * dom_tp / max(2 * dom_tp + dom_fp + dom_fn, 1), 4),
+        **_held_out_calibration(records, status_classes, p_oof, y_idx),
     }
     chosen = {
-        "status": {"C": C_status, "cue_scale": s_scale, "temperature": round(temperature, 4)},
-        "artifact_type": {"C": C_type, "cue_scale": t_scale},
+        "passage": {"C": passage_c},
+        "status": {
+            "C": C_status,
+            "document_text_weight": status_text,
+            "temperature": round(temperature, 4),
+            "grid": status_grid,
+        },
+        "artifact_type": {"C": C_type, "temperature": round(t_temp, 4)},
         "domains": {d: {"C": c, "cue_scale": sc} for d, (sc, c) in dom_chosen.items()},
     }
     data_hash = corpus_hash(records)
     # What else decides the model: the cue lists and the search grids.
     config_hash = hashlib.sha256(
         json.dumps(
-            {"lexicon": lexicon, "c_grid": list(c_grid), "scale_grid": list(scale_grid)},
+            {
+                "lexicon": lexicon,
+                "c_grid": list(c_grid),
+                "scale_grid": list(scale_grid),
+                "domain_c_grid": list(domain_c_grid or c_grid),
+                "passage_c_grid": list(passage_c_grid),
+                "status_text_grid": list(status_text_grid),
+            },
             sort_keys=True,
         ).encode()
     ).hexdigest()
@@ -443,6 +780,7 @@ def train(
     clf = Classifier(
         analyzer=analyzer,
         space=space,
+        passage=passage_head,
         status=status_head,
         artifact_type=type_head,
         domains=domain_head,
@@ -458,6 +796,53 @@ def train(
     return clf, report
 
 
+def _status_rows(
+    X1: sp.csr_matrix, agg: Float, weight: float, allowed: npt.NDArray[np.bool_]
+) -> sp.csr_matrix:
+    """The status head's rows: the document row (allowed columns, times ``weight``), then
+    the passage aggregates."""
+    if weight > 0:
+        doc = sp.csr_matrix(X1.multiply(allowed.astype(np.float64) * weight))
+    else:
+        doc = sp.csr_matrix(X1.shape)
+    status_agg = agg.copy()
+    status_agg[:, len(AGGREGATES) :] = 0.0  # topic scores do not decide status
+    return sp.hstack([doc, sp.csr_matrix(status_agg)], format="csr")
+
+
+def _unscale_status(coef: Float, weight: float) -> Float:
+    """Weights learned on weighted document columns, as weights for unweighted rows."""
+    out = coef.copy()
+    out[:, : out.shape[1] - len(ALL_AGGREGATES)] *= weight
+    return out
+
+
+def _held_out_calibration(
+    records: Sequence[CorpusRecord],
+    classes: Sequence[str],
+    p_oof: Float,
+    y_idx: npt.NDArray[np.int64],
+) -> dict[str, Any]:
+    """ECE and confident errors (wrong at >= 0.9) of the out-of-batch status calls, per batch."""
+    conf = p_oof.max(axis=1)
+    hit = p_oof.argmax(axis=1) == y_idx
+    ece, _ = expected_calibration_error(conf.tolist(), hit.tolist())
+    per_batch: dict[str, Any] = {}
+    groups = np.array([r.group for r in records])
+    for g in sorted(set(groups.tolist())):
+        m = groups == g
+        per_batch[g] = {
+            "documents": int(m.sum()),
+            "accuracy": round(float(hit[m].mean()), 4),
+            "wrong_at_0.9": int(((conf >= 0.9) & ~hit & m).sum()),
+        }
+    return {
+        "status_ece": ece,
+        "status_wrong_at_0.9": int(((conf >= 0.9) & ~hit).sum()),
+        "by_batch": per_batch,
+    }
+
+
 def _best_threshold(p: Float, y: npt.NDArray[np.int64]) -> tuple[float, float]:
     best = (0.5, -1.0)
     for t in np.linspace(0.1, 0.9, 33):
@@ -471,9 +856,18 @@ def _best_threshold(p: Float, y: npt.NDArray[np.int64]) -> tuple[float, float]:
     return best
 
 
-def _softmax_head(
-    model: Any, classes: Sequence[str], n_features: int, temperature: float
-) -> LinearHead:
+def _sigmoid(z: Float) -> Float:
+    out: Float = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return out
+
+
+def _softmax(z: Float) -> Float:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: Float = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def _softmax_head(model: Any, classes: Sequence[str], temperature: float) -> LinearHead:
     learned = list(model.classes_)
     if len(learned) == 2:  # scikit-learn keeps one row for two classes
         w = model.coef_[0]

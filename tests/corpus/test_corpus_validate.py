@@ -131,3 +131,36 @@ def test_unlabelled_input_is_named_as_such(tmp_path: Path) -> None:
     path = write(tmp_path, [json.dumps({"id": "n1", "title": "t", "text": "NAIO news."})])
     with pytest.raises(CorpusError, match=r"c\.jsonl:1: has no labels .*naio-nlp classify"):
         read_corpus(path)
+
+
+SPAN = {"test": "R", "holds": True, "start": 4, "end": 27, "text": "National AI Office publ"}
+
+
+@pytest.mark.parametrize(
+    ("rationale", "expected"),
+    [
+        ([{**SPAN, "start": 5}], "field 'rationale[0]': text[5:27] is 'ational AI Office publ'"),
+        ([{**SPAN, "end": 999}], "field 'rationale[0]': offsets 4:999 are outside the text"),
+        ([{**SPAN, "test": "X"}], "field 'rationale[0]': test 'X' is not one of O, S, R"),
+        ([{**SPAN, "holds": "yes"}], "field 'rationale[0]': holds must be true or false"),
+    ],
+)
+def test_rationale_spans_must_quote_the_text_exactly(
+    tmp_path: Path, rationale: list[dict[str, object]], expected: str
+) -> None:
+    path = write(tmp_path, [rec(), rec(id="t1-0002", rationale=rationale)])
+    report = validate_corpus(path)
+    assert any(expected in str(e) for e in report.errors), [str(e) for e in report.errors]
+    assert all(":2:" in str(e) for e in report.errors)
+
+
+def test_rationales_and_domain_rationales_are_read_with_their_offsets(tmp_path: Path) -> None:
+    dom = {"domain": "governance_ethics", "start": 0, "end": 22, "text": GOOD["text"][:22]}
+    path = write(tmp_path, [rec(rationale=[SPAN], domain_rationale=[dom], patterns=["buried"])])
+    (r,) = read_corpus(path)
+    assert (r.rationale[0].test, r.rationale[0].start, r.rationale[0].end) == ("R", 4, 27)
+    assert r.domain_rationale[0].domain == "governance_ethics" and r.patterns == ("buried",)
+    assert r.to_json()["rationale"][0]["text"] == SPAN["text"]
+    bad = dict(dom, domain="safety")
+    report = validate_corpus(write(tmp_path, [rec(domain_rationale=[bad])], "d.jsonl"))
+    assert "'safety' is not among the record's domains" in str(report.errors[0])

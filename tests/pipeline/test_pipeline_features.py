@@ -154,3 +154,42 @@ def test_dropped_special_cases_leave_every_token_as_spacy_makes_it(
         for text in [*texts, *contexts, "AI, (AI) AI. AI's sekurang-kurangnya, D.C., C++."]:
             want = [(t.text, t.idx, t.whitespace_) for t in original(text)]
             assert [(t.text, t.idx, t.whitespace_) for t in nlp.tokenizer(text)] == want, text
+
+
+def test_the_lexicon_is_data_checked_on_load() -> None:
+    from naio_nlp.errors import ConfigError
+    from naio_nlp.lexicon import CUES, check_lexicon
+
+    good = lexicon_dict()
+    assert check_lexicon(good, "x.json") == good
+    assert "co-led" in CUES["colead"] and "sedang dirangka" in CUES["pending"]
+    repeated = lexicon_dict()
+    repeated["cues"]["release"].append("LAUNCHED")
+    with pytest.raises(ConfigError, match=r"x.json: cues.release: repeats the phrase 'launched'"):
+        check_lexicon(repeated, "x.json")
+    missing = lexicon_dict()
+    del missing["cues"]["pending"]
+    with pytest.raises(ConfigError, match="lacks the categories pending"):
+        check_lexicon(missing, "x.json")
+    no_name = lexicon_dict()
+    no_name["cues"]["naio"].remove("NAIO")
+    with pytest.raises(ConfigError, match="lacks the official names NAIO"):
+        check_lexicon(no_name, "x.json")
+
+
+def test_pattern_columns_mark_co_leads_pending_drafts_foreign_numbers_and_lists() -> None:
+    analyzer = TextAnalyzer(lexicon_dict())
+    text = (
+        "The scheme is co-led by MDEC and NAIO, and 300 trainees began on 3 March 2025. "
+        "Malaysia ranked 23rd in the index. A plan is being drafted by NAIO. "
+        "Its groups cover sovereignty, security, ethics and talent."
+    )
+    (a,) = analyzer.analyse([text], [""], ["en"])
+    col = {n: i for i, n in enumerate(analyzer.feature_names)}
+    c = a.sent_counts
+    assert c[0, col["x:naio_coord"]] == 1 and c[0, col["co:s_naio_colead"]] == 1
+    assert c[0, col["x:own_specific"]] > 0
+    assert c[1, col["x:other_number"]] == 1 and c[1, col["x:own_specific"]] == 0
+    assert c[2, col["co:s_naio_pending"]] == 1
+    assert c[3, col["x:topic_list"]] == 1
+    assert c[:3, col["x:topic_list"]].sum() == 0

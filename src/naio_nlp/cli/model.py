@@ -18,15 +18,18 @@ err = console(stderr=True)
 out = console()
 
 
-def _training_files(corpus: Path) -> tuple[list[Path], Path | None]:
-    """``corpus/`` means train.jsonl (plus reviewed.jsonl, the analysts' reviews exported
-    by ``corpus add-reviewed``, when present) for training and test.jsonl for reporting only."""
+#: In a corpus folder: what training reads, and the frozen splits it only scores.
+#: ``reviewed.jsonl`` holds analysts' reviews exported by ``corpus add-reviewed``.
+TRAIN_FILES = ("train.jsonl", "train_realistic.jsonl", "reviewed.jsonl")
+TEST_FILES = ("test.jsonl", "test_realistic.jsonl")
+
+
+def _training_files(corpus: Path) -> tuple[list[Path], list[Path]]:
+    """``corpus/`` means the train files for training and the test files for reporting only."""
     if corpus.is_dir() and (corpus / "train.jsonl").is_file():
-        test = corpus / "test.jsonl"
-        reviewed = corpus / "reviewed.jsonl"
-        train = [corpus / "train.jsonl"] + ([reviewed] if reviewed.is_file() else [])
-        return train, test if test.is_file() else None
-    return [corpus], None
+        train = [corpus / n for n in TRAIN_FILES if (corpus / n).is_file()]
+        return train, [corpus / n for n in TEST_FILES if (corpus / n).is_file()]
+    return [corpus], []
 
 
 def train_command(
@@ -41,8 +44,8 @@ def train_command(
     corpus: Annotated[
         Path,
         typer.Option(
-            help="Labelled corpus: a folder with train.jsonl (and reviewed.jsonl if present; "
-            "test.jsonl is only scored), "
+            help="Labelled corpus: a folder with train.jsonl, train_realistic.jsonl and "
+            "reviewed.jsonl if present (test.jsonl and test_realistic.jsonl are only scored), "
             "or one .jsonl file.",
         ),
     ] = Path("corpus"),
@@ -66,9 +69,9 @@ def train_command(
     from ..modelcard import write_model_card
     from ..training import train
 
-    train_files, test_file = _training_files(corpus)
+    train_files, test_files = _training_files(corpus)
     records = read_corpus(train_files)
-    test_records = read_corpus(test_file) if test_file else []
+    tests = {f: read_corpus(f) for f in test_files}
     tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description:<26}"),
@@ -85,11 +88,12 @@ def train_command(
             progress.update(tasks[stage], completed=done, total=total)
 
         clf, train_report = train(records, seed=seed, name=name or out_dir.name, progress=report)
-        test_metrics: dict[str, Any] | None = None
-        if test_records:
-            task = progress.add_task("scoring test split", total=1)
-            test_metrics = evaluate(clf, test_records, train_records=records)
-            progress.update(task, completed=1)
+        test_metrics: dict[str, dict[str, Any]] = {}
+        if tests:
+            task = progress.add_task("scoring test splits", total=len(tests))
+            for k, (f, test_records) in enumerate(tests.items()):
+                test_metrics[f.name] = evaluate(clf, test_records, train_records=records)
+                progress.update(task, completed=k + 1)
     clf.to_disk(out_dir)
     write_model_card(
         clf,
@@ -97,7 +101,7 @@ def train_command(
         train_report=train_report,
         test_metrics=test_metrics,
         train_files=train_files,
-        test_file=test_file,
+        test_files=list(tests),
     )
     out.print(f"trained on {len(records)} documents in {train_report.seconds:.1f} s → {out_dir}")
     cv = train_report.cv_metrics
@@ -107,8 +111,13 @@ def train_command(
         f"domains micro-F1 {cv.get('domains_micro_f1')}",
         highlight=False,
     )
-    if test_metrics:
-        _print_headline(headline(test_metrics), f"test split ({len(test_records)} documents)")
+    out.print(
+        f"held-out batches: status ECE {cv.get('status_ece')}, wrong at >= 0.9 confidence: "
+        f"{cv.get('status_wrong_at_0.9')} of {len(records)}",
+        highlight=False,
+    )
+    for split, metrics in test_metrics.items():
+        _print_headline(headline(metrics), f"{split} ({metrics['documents']} documents)")
     out.print(f"model card: {out_dir / 'model-card.md'}")
 
 
@@ -130,87 +139,115 @@ def _print_headline(figures: dict[str, dict[str, float]], title: str) -> None:
 
 def evaluate_command(
     data: Annotated[
-        Path, typer.Option(help="Labelled .jsonl to score (e.g. corpus/test.jsonl).")
-    ] = Path("corpus/test.jsonl"),
+        list[Path] | None,
+        typer.Option(
+            help="Labelled .jsonl to score; repeat for several splits "
+            "(default: corpus/test.jsonl and corpus/test_realistic.jsonl).",
+        ),
+    ] = None,
     model: Annotated[
         Path | None, typer.Option(help="Model folder (default: the shipped model).")
     ] = None,
     train_data: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--train",
-            help="Training data for the TF-IDF baseline (default: train.jsonl beside --data).",
+            help="Training data for the TF-IDF baseline; repeat for several files "
+            "(default: the train files beside --data).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Per-label precision/recall/F1, confusion matrix, calibration, and two baselines.
+    """Per-label precision/recall/F1, confusion matrix, calibration, confident errors, baselines.
 
-    Baselines, on the same documents in the same run: (a) keyword rules
+    Each split is scored on its own: by label, by language, calibration
+    (expected calibration error), documents wrong at >= 0.9 confidence, and
+    two baselines on the same documents in the same run: (a) keyword rules
     written from the codebook, (b) TF-IDF + logistic regression trained on
-    the training split.
+    the training files.
 
-    Example:
+    Examples:
 
-        naio-nlp evaluate --model models/naio-default --data corpus/test.jsonl
+    \b
+        naio-nlp evaluate                          # both frozen splits, shipped model
+        naio-nlp evaluate --model models/naio-default --data corpus/test_realistic.jsonl
+        naio-nlp evaluate --data corpus/test.jsonl --json > figures.json
     """
     from .. import classifier as classifier_module
     from ..corpus import read_corpus
     from ..errors import CorpusError
-    from ..evaluate import evaluate, headline
+    from ..evaluate import evaluate
 
+    if not data:
+        data = [Path("corpus") / n for n in TEST_FILES if (Path("corpus") / n).is_file()]
+        if not data:
+            raise CorpusError("corpus/test.jsonl", 0, None, "no such file; pass --data FILE")
     err.print(f"loading the model {model or 'naio-default (shipped)'} ...")
     clf = classifier_module.load(model)
-    records = read_corpus(data)
-    if not records:
-        raise CorpusError(str(data), 0, None, "no documents to evaluate")
-    if data.is_dir() and (data / "train.jsonl").is_file():
-        err.print(
-            warning_line(
-                f"{data} includes train.jsonl, so these are not held-out scores; "
-                f"evaluate on {data / 'test.jsonl'} instead."
-            )
-        )
-    if (
-        train_data is None
-        and data.is_file()
-        and (data.parent / "train.jsonl").is_file()
-        and data.name != "train.jsonl"
-    ):
-        train_data = data.parent / "train.jsonl"
-    train_records = read_corpus(train_data) if train_data else None
-    if train_records:
-        seen = {r.id for r in train_records}
-        overlap = sum(r.id in seen for r in records)
-        if overlap:
+    results: dict[str, Any] = {}
+    for split in data:
+        records = read_corpus(split)
+        if not records:
+            raise CorpusError(str(split), 0, None, "no documents to evaluate")
+        if split.is_dir() and (split / "train.jsonl").is_file():
             err.print(
                 warning_line(
-                    f"{overlap} of the {len(records)} documents are also in the training data "
-                    f"{train_data}: scores on them are not held-out figures."
+                    f"{split} includes train.jsonl, so these are not held-out scores; "
+                    f"evaluate on {split / 'test.jsonl'} instead."
                 )
             )
-    else:
-        err.print(
-            "note: no training data for the TF-IDF baseline (pass --train FILE, or keep "
-            "train.jsonl beside --data); only the keyword baseline is shown.",
+        train_files = list(train_data or [])
+        if not train_files and split.is_file():
+            train_files = [
+                split.parent / n
+                for n in TRAIN_FILES
+                if (split.parent / n).is_file() and n != split.name
+            ]
+        train_records = read_corpus(train_files) if train_files else None
+        if train_records:
+            seen = {r.id for r in train_records}
+            overlap = sum(r.id in seen for r in records)
+            if overlap:
+                err.print(
+                    warning_line(
+                        f"{overlap} of the {len(records)} documents are also in the training "
+                        "data: scores on them are not held-out figures."
+                    )
+                )
+        else:
+            err.print(
+                "note: no training data for the TF-IDF baseline (pass --train FILE, or keep "
+                "train.jsonl beside --data); only the keyword baseline is shown.",
+                highlight=False,
+            )
+        baselines = "the keyword baseline" + (
+            f" and the TF-IDF baseline (trained on {len(train_records)} documents)"
+            if train_records
+            else ""
+        )
+        what = f"scoring {split}: {len(records)} documents with the model and {baselines}"
+        err.print(f"{what} ...", highlight=False)
+        started = time.perf_counter()
+        with err.status(what + " ...", spinner="dots") if err.is_terminal else nullcontext():
+            results[str(split)] = evaluate(clf, records, train_records=train_records)
+        err.print(f"scored in {time.perf_counter() - started:.1f} s")
+    if as_json:
+        only = next(iter(results.values())) if len(results) == 1 else results
+        typer.echo(json.dumps(only, indent=2))
+        return
+    for split_name, result in results.items():
+        out.rule(f"{split_name}")
+        out.print(
+            f"model {clf.version} on {split_name} ({result['documents']} documents)",
             highlight=False,
         )
-    baselines = "the keyword baseline" + (
-        f" and the TF-IDF baseline (trained on {len(train_records)} documents)"
-        if train_records
-        else ""
-    )
-    what = f"scoring {len(records)} documents with the model and {baselines}"
-    err.print(f"{what} ...")
-    started = time.perf_counter()
-    with err.status(what + " ...", spinner="dots") if err.is_terminal else nullcontext():
-        result = evaluate(clf, records, train_records=train_records)
-    err.print(f"scored in {time.perf_counter() - started:.1f} s")
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
-        return
+        _print_result(result)
+
+
+def _print_result(result: dict[str, Any]) -> None:
+    from ..evaluate import headline
+
     ms = result["model_scores"]
-    out.print(f"model {clf.version} on {data} ({len(records)} documents)", highlight=False)
     for task in ("status", "artifact_type", "domains"):
         t = Table(title=f"{task} (model)", title_justify="left", show_edge=False)
         for col in ("label", "precision", "recall", "F1", "support"):
@@ -235,13 +272,21 @@ def evaluate_command(
         t.add_row(g, *(str(row[p]) for p in conf))
     out.print(t)
     t = Table(title="by language (model)", title_justify="left", show_edge=False)
-    for col in ("language", "documents", "status macro-F1", "type macro-F1", "domains micro-F1"):
+    for col in (
+        "language",
+        "documents",
+        "status macro-F1",
+        "artifact F1",
+        "type macro-F1",
+        "domains micro-F1",
+    ):
         t.add_column(col, justify="left" if col == "language" else "right")
     for lang, v in result["by_language"].items():
         t.add_row(
             lang,
             str(v["documents"]),
             f"{v['status_macro_f1']:.3f}",
+            f"{v['artifact_f1']:.3f}",
             f"{v['artifact_type_macro_f1']:.3f}",
             f"{v['domains_micro_f1']:.3f}",
         )
@@ -266,6 +311,16 @@ def evaluate_command(
             row["bin"], str(row["n"]), f"{row['mean_confidence']:.3f}", f"{row['accuracy']:.3f}"
         )
     out.print(t)
+    ce = result["confident_errors"]
+    out.print(
+        f"wrong at >= {ce['threshold']} confidence: {ce['count']} of {result['documents']} "
+        f"({100 * ce['share']:.1f}%)"
+        + "".join(
+            f"\n  {d['id']}: {d['gold']} called {d['predicted']} at {d['confidence']:.3f}"
+            for d in ce["documents"]
+        ),
+        highlight=False,
+    )
     ab = result["abstention"]
     out.print(
         f"needs review: {ab['needs_review']} documents; confident artifact calls: "
