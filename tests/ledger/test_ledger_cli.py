@@ -91,3 +91,26 @@ def test_run_as_a_library_then_ledger_from_the_store(cli: Cli, tmp_path: Path) -
     code, out, err = cli("ledger", "--db", str(db))
     assert code == 0, err
     assert json.loads(out)["entries"] == result.ledger.to_dict()["entries"]
+
+
+def test_utf16_is_read_and_undecodable_text_is_named_not_a_traceback(
+    cli: Cli, tmp_path: Path
+) -> None:
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n"
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes(lines.encode("utf-16"))
+    code, _, err = cli("ledger", str(utf16), "-o", str(tmp_path / "l.json"))
+    assert code == 0, err
+    assert json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))["entries"]
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes(
+        lines.encode("utf-8") + '{"id": "x", "text": "caf\u00e9"}\n'.encode("latin-1")
+    )
+    code, _, err = cli("ledger", str(latin1))
+    assert code != 0
+    assert f"{latin1}:{len(RECORDS) + 1}" in err and "not UTF-8" in err
+    assert "Traceback" not in err
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text('id,text\n1,"unclosed\n', encoding="utf-8")
+    code, _, err = cli("ledger", str(bad_csv))
+    assert code != 0 and "bad.csv" in err

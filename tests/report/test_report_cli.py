@@ -110,3 +110,12 @@ def test_empty_database_gives_a_nothing_yet_report(cli: Cli, tmp_path: Path) -> 
 def test_missing_database_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     code, _, stderr = cli("report", "--db", str(tmp_path / "nope.db"), "--out", str(tmp_path))
     assert code == 2 and "nope.db" in stderr
+
+
+def test_run_takes_the_crawl_settings_file_like_crawl(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "settings.toml"
+    bad.write_text("[crawl]\ncontact_email = 'x'\n", encoding="utf-8")
+    code, _, err = cli("run", "--config", str(bad), "--db", str(tmp_path / "s.db"))
+    assert code != 0
+    assert str(bad) in err and "contact_email" in err
+    assert not (tmp_path / "s.db").exists()  # refused before anything was crawled

@@ -327,8 +327,7 @@ def classify_command(
         if dask is not None:
             from ..distributed import connect
 
-            # Dask logs every worker's start and stop at INFO; only its problems matter here
-            logging.getLogger("distributed").setLevel(logging.WARNING)
+            _quiet_dask()
             client = stack.enter_context(connect(dask))
             if client.dashboard_link:
                 err.print(
@@ -383,7 +382,8 @@ def classify_command(
         seconds = time.perf_counter() - started  # before a --dask cluster is shut down
 
     s = run.stats
-    rate = f"{s.classified / seconds:,.0f}" if seconds > 0 and s.classified else "0"
+    per_second = s.classified / seconds if seconds > 0 else 0.0
+    rate = f"{per_second:,.1f}" if per_second < 10 else f"{per_second:,.0f}"
     err.print(
         f"read {s.read:,}, classified {s.classified:,}, skipped {s.skipped:,}, "
         f"truncated {s.truncated:,}, errors {s.errors:,} in {_seconds(seconds)} ({rate} docs/s); "
@@ -392,6 +392,21 @@ def classify_command(
     if strict and problems.count:
         err.print(error_line(f"--strict: {problems.count} input problem(s); exit 1"))
         raise typer.Exit(1)
+
+
+def _quiet_dask() -> None:
+    """Dask logs every worker's start and stop at INFO; only its problems matter here.
+
+    Its import sets its loggers' levels, so they are lowered after it, here and (through
+    Dask's config, which spawned workers receive) in the worker processes.
+    """
+    import dask
+    import distributed  # noqa: F401 - sets the levels that are lowered next
+
+    dask.config.set({"logging.distributed": "warning"})
+    for name in ("distributed", *logging.root.manager.loggerDict):
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def register(app: typer.Typer) -> None:

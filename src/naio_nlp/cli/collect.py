@@ -68,6 +68,15 @@ RetriesOption = Annotated[
         help="Retries of a URL after a timeout, network error, 429 or 5xx (default 3).",
     ),
 ]
+UserAgentOption = Annotated[
+    str | None, typer.Option("--user-agent", help="Product token sent as User-Agent.")
+]
+ContactOption = Annotated[
+    str | None,
+    typer.Option(
+        "--contact", help="URL or mailto: where site owners can reach you (in the User-Agent)."
+    ),
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
@@ -150,15 +159,8 @@ def crawl_command(
         typer.Option("--source", help="Crawl only this source (repeat for several)."),
     ] = None,
     delay: DelayOption = None,
-    user_agent: Annotated[
-        str | None, typer.Option("--user-agent", help="Product token sent as User-Agent.")
-    ] = None,
-    contact: Annotated[
-        str | None,
-        typer.Option(
-            "--contact", help="URL or mailto: where site owners can reach you (in the User-Agent)."
-        ),
-    ] = None,
+    user_agent: UserAgentOption = None,
+    contact: ContactOption = None,
     timeout: TimeoutOption = None,
     retries: RetriesOption = None,
     config: ConfigOption = None,

@@ -9,6 +9,7 @@ ledger in memory. JSONL, CSV/TSV and Parquet records need ``text`` (and
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
@@ -29,26 +30,59 @@ LedgerFormat = Literal["json", "csv"]
 _SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet", ".pq")
 
 
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered lines, UTF-8 (or UTF-16 by its byte-order mark); a line that does not
+    decode is an error naming the file and line."""
+    with path.open("rb") as fh:
+        head = fh.read(2)
+        fh.seek(0)
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            try:
+                text = fh.read().decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise InputError(str(path), "not valid UTF-16 text despite its BOM") from exc
+            yield from enumerate(text.splitlines(keepends=True), 1)
+            return
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    str(path),
+                    f"not UTF-8 text (byte {raw[exc.start : exc.start + 1]!r}); "
+                    "re-save the file as UTF-8",
+                    line=n,
+                ) from exc
+            yield n, line
+
+
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except ValueError as exc:
-                    raise InputError(str(path), f"not JSON: {exc}", line=n) from exc
-                if not isinstance(rec, dict):
-                    raise InputError(str(path), "a record must be a JSON object", line=n)
-                yield n, rec
+        for n, line in _lines(path):
+            if not line.strip():
+                continue
+            if "\x00" in line:
+                raise InputError(str(path), "NUL bytes: not a JSON Lines text file", line=n)
+            try:
+                rec = json.loads(line)
+            except ValueError as exc:
+                raise InputError(str(path), f"not JSON: {exc}", line=n) from exc
+            if not isinstance(rec, dict):
+                raise InputError(str(path), "a record must be a JSON object", line=n)
+            yield n, rec
     elif suffix in (".csv", ".tsv"):
         csv.field_size_limit(2**31 - 1)
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-            for n, row in enumerate(reader, 2):
+        rows = csv.DictReader(
+            (line for _, line in _lines(path)),
+            delimiter="\t" if suffix == ".tsv" else ",",
+            strict=True,
+        )
+        try:
+            for n, row in enumerate(rows, 2):
                 yield n, dict(row)
+        except csv.Error as exc:
+            raise InputError(str(path), f"malformed CSV ({exc})", line=rows.line_num) from exc
     elif suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
@@ -58,7 +92,8 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise InputError(
             str(path),
             f"the ledger reads {', '.join(_SUFFIXES)} files (records with text, and "
-            "optional date and url); classify HTML with `naio-nlp crawl`/`run` into a store",
+            "optional date and url); label HTML pages first with `naio-nlp classify` "
+            "or collect them into a store with `naio-nlp crawl`",
         )
 
 

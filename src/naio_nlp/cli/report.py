@@ -20,7 +20,16 @@ from ..ledger import Ledger, update
 from ..report import DEFAULT_TITLE, ReportSummary, build_report
 from ..store import Store
 from ._console import console
-from .collect import DelayOption, MaxPagesOption, SourcesFileOption
+from .collect import (
+    ConfigOption,
+    ContactOption,
+    DelayOption,
+    MaxPagesOption,
+    RetriesOption,
+    SourcesFileOption,
+    TimeoutOption,
+    UserAgentOption,
+)
 
 MODEL_CARD = "model-card.json"
 #: The demo snapshot's preferred loopback port: stable URLs make re-runs incremental.
@@ -178,6 +187,11 @@ def run_command(
     ] = None,
     max_pages: MaxPagesOption = None,
     delay: DelayOption = None,
+    user_agent: UserAgentOption = None,
+    contact: ContactOption = None,
+    timeout: TimeoutOption = None,
+    retries: RetriesOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Crawl → classify → ledger → report, doing only the new work on every run.
 
@@ -192,14 +206,15 @@ def run_command(
 
         naio-nlp run --demo                 # the whole product, offline
 
-        naio-nlp run --db naio.db --report report/
-    """
-    from dataclasses import replace
+        naio-nlp run --db naio.db --report report/ --contact mailto:me@example.org
 
+    Crawl settings come from the packaged settings.toml, then --config FILE, then
+    the flags, as for `naio-nlp crawl`.
+    """
     from .. import classifier as classifier_module
     from ..crawl import CrawlReport
-    from ..fetch import CrawlSettings
     from ..runner import run
+    from ..settings import load_settings
     from ..sources import Source
     from .collect import crawl_with_progress, show_crawl_report
 
@@ -210,11 +225,16 @@ def run_command(
         )
     err = console(stderr=True)
     model_path = model or classifier_module.default_model_path()
-    settings = CrawlSettings()
     if demo and delay is None:
         delay = 0.0  # the snapshot server is our own, on loopback
-    if delay is not None:
-        settings = replace(settings, per_host_delay=delay)
+    settings = load_settings(
+        config,
+        per_host_delay=delay,
+        user_agent=user_agent,
+        contact=contact,
+        timeout=timeout,
+        max_retries=retries,
+    )
     codes: list[int] = []
     base_dir = Path("naio-demo") if demo else Path(".")
     db = db or base_dir / "naio.db"
