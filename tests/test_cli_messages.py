@@ -90,6 +90,9 @@ def test_evaluate_says_what_it_is_doing_before_the_long_wait(cli: Cli, tmp_path:
     assert code == 0, err
     lines = err.splitlines()
     assert lines[0] == "loading the model naio-default (shipped) ..."
-    assert f"scoring {len(picked)} documents with the model and the keyword baseline ..." in lines
+    assert (
+        f"scoring {len(picked)} documents of {data} with the model and the keyword baseline ..."
+        in lines
+    )
     assert re.fullmatch(r"scored in [\d.]+ s", lines[-1])
     assert f"({len(picked)} documents)" in out

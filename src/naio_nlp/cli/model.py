@@ -225,7 +225,7 @@ def evaluate_command(
             if train_records
             else ""
         )
-        what = f"scoring {split}: {len(records)} documents with the model and {baselines}"
+        what = f"scoring {len(records)} documents of {split} with the model and {baselines}"
         err.print(f"{what} ...", highlight=False)
         started = time.perf_counter()
         with err.status(what + " ...", spinner="dots") if err.is_terminal else nullcontext():
