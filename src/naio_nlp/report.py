@@ -150,6 +150,8 @@ class ReportSummary:
     announced: int = 0
     announced_launched: int = 0
     median_lag_days: float | None = None
+    #: documents whose labels a person set in ``naio-nlp review``
+    reviewed: int = 0
 
     @property
     def naio_related(self) -> int:
@@ -1278,8 +1280,12 @@ def build_report(
     model_info: Mapping[str, Any] | None = None,
     title: str = DEFAULT_TITLE,
     ledger: Ledger | None = None,
+    reviewed: int = 0,
 ) -> ReportSummary:
     """Write ``out_dir/index.html``, one CSV per table, the ledger and the documents' texts.
+
+    ``reviewed`` is how many of ``rows`` carry a reviewer's labels (see
+    :meth:`~naio_nlp.store.Store.reviewed_predictions`); the headline says so.
 
     ``rows`` are classified documents. ``ledger`` is the artifact ledger of
     those documents (built from ``rows`` when None). ``model_info`` (name,
@@ -1295,6 +1301,11 @@ def build_report(
         ledger = build(rows)
     lt = _ledger_tables(ledger)
     headline = _headline(t, lt)
+    if reviewed:
+        headline.append(
+            f"{reviewed} of the {len(t.docs)} documents carry labels set by a reviewer "
+            "(naio-nlp review) in place of the model's."
+        )
     csvs: dict[str, Path] = {}
     for name, (header, body) in _csv_tables(t).items():
         path = out_dir / name
@@ -1323,4 +1334,5 @@ def build_report(
         announced=c.announced,
         announced_launched=c.launched,
         median_lag_days=c.median_days,
+        reviewed=reviewed,
     )

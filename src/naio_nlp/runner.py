@@ -73,7 +73,7 @@ def update_ledger(store: Store, model_version: str) -> tuple[Ledger, int]:
     (another version's) where they share documents.
     """
     saved = store.ledger(model_version=model_version)
-    rows = store.predictions(model_version=model_version)
+    rows = ((a, p) for a, p, _ in store.reviewed_predictions(model_version=model_version))
     if saved is None:
         # a new model version: a fresh ledger that keeps the last ledger's ids
         new = list(rows)
@@ -157,10 +157,15 @@ def run(
         say("3/4 ledger")
         ledger, linked = update_ledger(store, clf.version)
         say(f"linked {linked} new documents; the ledger holds {len(ledger)} outputs")
-        rows = list(store.predictions(model_version=clf.version))
+        triples = list(store.reviewed_predictions(model_version=clf.version))
     say(f"4/4 report → {report_dir}")
     summary = build_report(
-        rows, out_dir=report_dir, model_info=model_info, title=title, ledger=ledger
+        [(a, p) for a, p, _ in triples],
+        out_dir=report_dir,
+        model_info=model_info,
+        title=title,
+        ledger=ledger,
+        reviewed=sum(r for _, _, r in triples),
     )
     return RunResult(
         crawl=crawl_report,

@@ -14,6 +14,7 @@ migrated on open, one written by a newer one is refused with a message.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sqlite3
 import sys
@@ -1156,6 +1157,34 @@ class Store:
         with self._conn:
             self._conn.execute("UPDATE reviews SET undone_at = ? WHERE id = ?", (now, row["id"]))
         return self.review(int(row["id"]))
+
+    def reviewed_predictions(
+        self, *, model_version: str | None = None
+    ) -> Iterator[tuple[Article, Prediction, bool]]:
+        """:meth:`predictions`, with a person's labels in place of the model's where a live
+        review exists: ``(article, prediction, reviewed)``.
+
+        The model's probabilities and evidence stay as they were (they say what the model
+        thought); status, type and domains are the reviewer's, and ``needs_review`` is off.
+        What the report and the ledger count.
+        """
+        reviewed = self.reviewed_labels()
+        for article, prediction in self.predictions(model_version=model_version):
+            labels = reviewed.get(article.id)
+            if labels is None:
+                yield article, prediction, False
+                continue
+            yield (
+                article,
+                dataclasses.replace(
+                    prediction,
+                    status=labels.status,
+                    artifact_type=labels.artifact_type,
+                    domains=tuple(labels.domains),
+                    needs_review=False,
+                ),
+                True,
+            )
 
     def reviewed_labels(self) -> dict[str, ReviewedLabels]:
         """Article id -> the labels of its latest live review.

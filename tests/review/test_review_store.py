@@ -94,3 +94,35 @@ def test_export_validate_and_train_files(
     assert any("'reviewer' must be a non-empty string" in m for m in messages), messages
     code, _, err = cli("corpus", "add-reviewed", "--db", str(db), "-o", str(path), "--genre", "x")
     assert code == 1 and "'x' is not one of" in err
+
+
+def test_report_and_ledger_use_reviewed_labels_and_say_how_many(
+    review_db: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    from naio_nlp.report import build_report
+    from naio_nlp.runner import update_ledger
+
+    db, ids = review_db
+    with Store(db) as store:
+        version = store.model_versions()[-1]
+        before = {a.id: p for a, p in store.predictions(model_version=version)}
+        target = next(i for i in ids if before[i].status != "artifact")
+        store.save_review(Review(target, "aisyah", ART))
+        triples = list(store.reviewed_predictions(model_version=version))
+        changed = [(a, p) for a, p, reviewed in triples if reviewed]
+        assert [a.id for a, _ in changed] == [target]
+        _, p = changed[0]
+        assert (p.status, p.artifact_type, p.domains) == (
+            "artifact",
+            "public_guidance",
+            ("safety",),
+        )
+        assert p.status_probs == before[target].status_probs  # the model's view is kept
+        assert store.prediction(target) is not None
+        ledger, _ = update_ledger(store, version)
+        assert any(target in e.article_ids for e in ledger)
+    summary = build_report(
+        [(a, p) for a, p, _ in triples], out_dir=tmp_path / "r", reviewed=1, ledger=ledger
+    )
+    assert summary.reviewed == 1
+    assert f"1 of the {len(triples)} documents carry labels set by a reviewer" in summary.headline

@@ -105,12 +105,20 @@ def report_from_store(
             raise InputError(
                 str(db), f"no predictions by model version {model_version!r} (stored: {known})"
             )
-        rows = list(store.predictions(model_version=model_version))
+        triples = list(store.reviewed_predictions(model_version=model_version))
         version = model_version or next(iter(reversed(store.model_versions())), None)
         saved = None if version is None else store.ledger(model_version=version)
+    rows = [(a, p) for a, p, _ in triples]
     # the saved ledger keeps its ids; documents it has not read are linked in memory only
     ledger = update(saved or Ledger(), rows)
-    return build_report(rows, out_dir=out, model_info=model_info, title=title, ledger=ledger)
+    return build_report(
+        rows,
+        out_dir=out,
+        model_info=model_info,
+        title=title,
+        ledger=ledger,
+        reviewed=sum(r for _, _, r in triples),
+    )
 
 
 def tell(summary: ReportSummary) -> None:
