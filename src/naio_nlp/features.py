@@ -738,8 +738,10 @@ class TextAnalyzer:
 WARM_STRINGS = 50_000
 
 #: Lexemes a pipeline may add (and forget in memory zones) before it is rebuilt; each
-#: leaves a slot in spaCy's lexeme index, about 16-32 bytes.
-REBUILD_LEXEMES = 1_000_000
+#: leaves a slot in spaCy's lexeme index. At 300,000 a rebuild comes about every 10,000
+#: documents of news with 10% new words and costs about a second; with 1,000,000 the
+#: resident memory still grew 61 MB over 250,000 documents (benchmarks/bench_memory.py).
+REBUILD_LEXEMES = 300_000
 
 #: Whitespace-delimited chunks each tokenizer remembers; see :func:`_widen_tokenizer_cache`.
 TOKENIZER_CACHE = 200_000
