@@ -1,7 +1,7 @@
 """Every ```python block of README.md and docs/*.md runs as written against examples/.
 
 Each block runs on its own, in a fresh namespace, from a scratch folder that
-holds links to the repository's examples/, corpus/ and models/ (so what a
+holds links to the repository's examples/, corpus/ and shipped model (so what a
 snippet writes, such as naio.db or report/, lands in the scratch folder).
 """
 
@@ -37,7 +37,13 @@ def test_the_pages_have_snippets_to_run() -> None:
 def test_snippet_runs_as_written(
     where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("examples", "corpus", "models"):
+    for name in ("examples", "corpus"):
         (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    # models/ is a real folder here: a snippet that saves models/my-model must not write into
+    # the repository; only the shipped model is linked in
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "naio-default").symlink_to(
+        ROOT / "models" / "naio-default", target_is_directory=True
+    )
     monkeypatch.chdir(tmp_path)
     exec(compile(code, where, "exec"), {"__name__": "__snippet__"})
