@@ -34,6 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from ._text import plural
 from ._workers import map_batches
 from .errors import ExtractionError, InputError, InvalidFieldError, ModelError, TruncatedInput
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
@@ -198,10 +199,11 @@ def _folder_files(root: Path, *, warn: bool = True) -> Iterator[Path]:
                 data_files.append(Path(dirpath, name))
     if warn and data_files:
         log.warning(
-            "%s: %d data file(s) in this folder are not read (a folder means its .html, .htm "
+            "%s: %s in this folder %s not read (a folder means its .html, .htm "
             "and .txt files); pass them by name, e.g. %s",
             root,
-            len(data_files),
+            plural(len(data_files), "data file"),
+            "is" if len(data_files) == 1 else "are",
             sorted(data_files)[0],
         )
     if warn and not found:

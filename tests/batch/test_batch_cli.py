@@ -117,7 +117,7 @@ def test_errors_file_and_strict(
     code, out, err = cli(*args, "--strict")
     assert code == 1
     assert len(out.splitlines()) == 4  # the whole batch still ran
-    assert "--strict: 2 input problem(s); exit 1" in err
+    assert "--strict: 2 input problems; exit 1" in err
     assert cli("classify", str(articles_jsonl), "--model", str(fast_load), "--strict")[0] == 0
 
 

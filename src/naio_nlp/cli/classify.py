@@ -35,6 +35,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from .._text import plural
 from ..batch import (
     FLAT_COLUMNS,
     MAX_CHARS,
@@ -390,7 +391,7 @@ def classify_command(
         f"model loaded in {_seconds(load_seconds)}"
     )
     if strict and problems.count:
-        err.print(error_line(f"--strict: {problems.count} input problem(s); exit 1"))
+        err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
 
 

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from .._text import plural
 from ..crawl import CrawlReport, ProgressEvent, SourceCheck, check_sources, crawl
 from ..errors import ConfigError
 from ..fetch import CrawlSettings
@@ -280,8 +281,8 @@ def sources_list_command(
     for col in ("name", "language", "discovery", "relevance", "base URL"):
         table.add_column(col, overflow="fold")
     for s in load_sources(sources_file):
-        routes = [f"{len(s.feeds)} feed(s)"] if s.feeds else []
-        routes += [f"{len(s.sitemaps)} sitemap(s)"] if s.sitemaps else []
+        routes = [plural(len(s.feeds), "feed")] if s.feeds else []
+        routes += [plural(len(s.sitemaps), "sitemap")] if s.sitemaps else []
         routes += ["listing"] if s.listing else []
         relevance = "+".join(s.relevance.sets) + (" +terms" if s.relevance.extra else "")
         table.add_row(
@@ -368,7 +369,8 @@ def sources_check_command(
             _out.print(line, highlight=False, soft_wrap=True)
     bad = [c.name for c in checks if not c.ok]
     if bad:
-        _err.print(f"{len(bad)} of {len(checks)} sources need a look: {', '.join(bad)}")
+        need = "needs" if len(bad) == 1 else "need"
+        _err.print(f"{len(bad)} of {plural(len(checks), 'source')} {need} a look: {', '.join(bad)}")
         raise typer.Exit(1)
 
 

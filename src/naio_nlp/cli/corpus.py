@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import corpus as corpus_mod
+from .._text import plural
 from ..errors import CorpusError
 from ._console import console, error_line, warning_line
 
@@ -207,7 +208,7 @@ def agreement(
         t.add_row(f"domain {d}", f"{k:.3f}")
     out.print(t)
     if result["unmatched_ids"]:
-        err.print(f"{len(result['unmatched_ids'])} ids in {second} are not in {first}")
+        err.print(f"{plural(len(result['unmatched_ids']), 'id')} in {second} not in {first}")
 
 
 @corpus_app.command("add-reviewed")
@@ -245,8 +246,8 @@ def add_reviewed(
     with Store(db) as store:
         summary = export_reviewed(store, output, genre=genre)
     out.print(
-        f"wrote {summary.written} reviewed documents ({summary.changed} corrected the model) "
-        f"→ {output}",
+        f"wrote {plural(summary.written, 'reviewed document')} "
+        f"({summary.changed} corrected the model) → {output}",
         highlight=False,
     )
     for review in summary.corpus_corrections:
@@ -258,8 +259,8 @@ def add_reviewed(
         )
     if summary.missing_articles:
         err.print(
-            f"[yellow]warning[/] {len(summary.missing_articles)} reviews name articles no "
-            "longer in the store; skipped",
+            f"[yellow]warning[/] {plural(len(summary.missing_articles), 'review')} name articles "
+            "no longer in the store; skipped",
             highlight=False,
         )
 

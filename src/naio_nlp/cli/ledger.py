@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from .._text import plural
 from ..errors import InputError, InvalidFieldError
 from ..labels import LANGUAGES
 from ..ledger import Ledger, build
@@ -215,7 +216,7 @@ def ledger_command(
         linked = len(docs)
     write_ledger(ledger, out, fmt)
     typer.echo(
-        f"{len(ledger)} outputs from {linked} newly read documents"
+        f"{plural(len(ledger), 'output')} from {plural(linked, 'newly read document')}"
         + (f" → {out}" if out is not None else ""),
         err=True,
     )

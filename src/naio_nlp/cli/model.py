@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .._text import plural
 from ._console import console, warning_line
 
 err = console(stderr=True)
@@ -103,7 +104,9 @@ def train_command(
         train_files=train_files,
         test_files=list(tests),
     )
-    out.print(f"trained on {len(records)} documents in {train_report.seconds:.1f} s → {out_dir}")
+    out.print(
+        f"trained on {plural(len(records), 'document')} in {train_report.seconds:.1f} s → {out_dir}"
+    )
     cv = train_report.cv_metrics
     out.print(
         f"cross-validated ({cv['folds']} {cv['fold_kind']} folds): status macro-F1 "
