@@ -36,7 +36,11 @@ def test_no_message_writes_a_plural_as_word_s() -> None:
 def _is_docstring(node: ast.Constant, tree: ast.Module) -> bool:
     for owner in ast.walk(tree):
         body = getattr(owner, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if body[0].value is node:
-                return True
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and body[0].value is node
+        ):
+            return True
     return False
