@@ -48,6 +48,7 @@ from ..batch import (
 )
 from ..errors import InputError
 from ._console import console, error_line, warning_line
+from ._output import check_output
 
 err = console(stderr=True)
 
@@ -165,17 +166,12 @@ def _output_format(output: Path | None, fmt: OutputFormat | None) -> OutputForma
     if fmt is not None:
         if output is None and fmt is OutputFormat.parquet:
             raise typer.BadParameter("Parquet cannot go to stdout; give -o FILE.parquet")
+        if output is not None:
+            check_output(output, None)  # --format names the format: any file name will do
         return fmt
     if output is None:
         return OutputFormat.jsonl
-    found = _SUFFIX_FORMATS.get(output.suffix.lower())
-    if found is None:
-        raise typer.BadParameter(
-            f"cannot tell the format from {output.name!r}; use a .jsonl, .csv or .parquet "
-            "name or pass --format",
-            param_hint="'-o'",
-        )
-    return found
+    return _SUFFIX_FORMATS[check_output(output, _SUFFIX_FORMATS).suffix.lower()]
 
 
 # ----------------------------------------------------------------------------- progress
@@ -312,6 +308,8 @@ def classify_command(
     if dask is not None and workers > 1:
         raise typer.BadParameter("give --workers or --dask, not both", param_hint="'--dask'")
     out_format = _output_format(output, fmt)
+    if errors_file is not None:
+        check_output(errors_file, None, option="--errors")
     if STDIN in inputs and _stdin_is_empty(only=len(inputs) == 1):
         raise typer.Exit(0)
     with contextlib.ExitStack() as stack:

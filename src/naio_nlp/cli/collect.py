@@ -26,6 +26,7 @@ from ..settings import load_settings
 from ..sources import Source, load_sources, source_for_url
 from ..store import Store, export_articles
 from ._console import console, error_line, warning_line
+from ._output import check_output
 
 _err = console(stderr=True)
 _out = console()
@@ -432,14 +433,10 @@ def export_command(
         naio-nlp export --db naio.db --format parquet --since 2025-01-01 -o articles.parquet
     """
     by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+    if output is not None:
+        check_output(output, by_suffix if fmt is None else None)
     if fmt is None:
-        fmt = by_suffix.get(output.suffix.lower(), "jsonl") if output else "jsonl"
-        if output is not None and output.suffix.lower() not in by_suffix:
-            raise typer.BadParameter(
-                f"cannot tell the format from {output.name!r}; use a .jsonl, .csv or "
-                ".parquet name, or --format",
-                param_hint="--output",
-            )
+        fmt = by_suffix[output.suffix.lower()] if output else "jsonl"
     if fmt not in ("jsonl", "csv", "parquet"):
         raise typer.BadParameter(f"{fmt!r}: use jsonl, csv or parquet", param_hint="--format")
     if output is not None and by_suffix.get(output.suffix.lower(), fmt) != fmt:

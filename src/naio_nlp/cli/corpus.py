@@ -14,6 +14,7 @@ from .. import corpus as corpus_mod
 from .._text import plural
 from ..errors import CorpusError
 from ._console import console, error_line, warning_line
+from ._output import check_output
 
 corpus_app = typer.Typer(
     rich_markup_mode=None,
@@ -22,6 +23,9 @@ corpus_app = typer.Typer(
 )
 out = console()
 err = console(stderr=True)
+
+#: Where `corpus add-reviewed` writes unless told; its folder is made if missing.
+REVIEWED_DEFAULT = Path("corpus/reviewed.jsonl")
 
 PathArg = Annotated[
     Path,
@@ -216,7 +220,7 @@ def add_reviewed(
     db: Annotated[Path, typer.Option(help="The store holding the reviews (naio-nlp review).")],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Corpus file to write (replaced).")
-    ] = Path("corpus/reviewed.jsonl"),
+    ] = REVIEWED_DEFAULT,
     genre: Annotated[
         str,
         typer.Option(help=f"Genre of every exported record: {', '.join(corpus_mod.GENRES)}."),
@@ -237,6 +241,7 @@ def add_reviewed(
     from ..review.export import export_reviewed
     from ..store import Store
 
+    check_output(output, (".jsonl",), create_parent=output == REVIEWED_DEFAULT)
     if genre not in corpus_mod.GENRES:
         raise CorpusError(
             "--genre", 0, None, f"{genre!r} is not one of {', '.join(corpus_mod.GENRES)}"

@@ -26,6 +26,7 @@ from ..labels import LANGUAGES
 from ..ledger import Ledger, build
 from ..schema import Article
 from ..store import Store
+from ._output import check_output
 
 LedgerFormat = Literal["json", "csv"]
 _SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet", ".pq")
@@ -196,6 +197,8 @@ def ledger_command(
 
     if (db is None) == (not articles):
         raise typer.BadParameter("give either --db or article files, not both and not neither")
+    if out is not None:
+        check_output(out, None if fmt is not None else (".json", ".csv"))
     if fmt is None:
         fmt = "csv" if out is not None and out.suffix.lower() == ".csv" else "json"
     if db is not None:
