@@ -257,9 +257,15 @@ class _Reader:
                 with open(name, encoding="utf-16", errors="replace", newline="") as text:
                     yield from self._jsonl(_Utf16Lines(text), name)
         elif kind in ("csv", "tsv"):
+            delimiter = "\t" if kind == "tsv" else ","
             with open(name, "rb") as f:
-                if self._usable(f, name):
-                    yield from self._csv(f, name, "\t" if kind == "tsv" else ",")
+                utf16 = f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+                f.seek(0)
+                if not utf16 and self._usable(f, name):
+                    yield from self._csv(f, name, delimiter)
+            if utf16:  # Excel's "Unicode text": UTF-16 with a byte-order mark
+                with open(name, encoding="utf-16", errors="replace", newline="") as text:
+                    yield from self._csv(_Utf16Lines(text), name, delimiter)
         elif kind == "parquet":
             yield from self._parquet(name)
         elif kind == "dir":
@@ -400,7 +406,7 @@ class _Reader:
 
     # -- CSV
 
-    def _csv(self, f: IO[bytes], source: str, delimiter: str) -> Iterator[_Doc]:
+    def _csv(self, f: IO[bytes] | _Utf16Lines, source: str, delimiter: str) -> Iterator[_Doc]:
         bad: set[int] = set()
 
         def lines() -> Iterator[str]:
@@ -453,6 +459,11 @@ class _Reader:
             if any(start <= ln <= end for ln in bad):
                 first = min(ln for ln in bad if start <= ln <= end)
                 self.skip(source, f"not valid UTF-8 (line {first}); row skipped", start)
+                continue
+            if any("\x00" in cell for cell in row):
+                self.skip(
+                    source, "NUL byte in this row (binary data, not text); row skipped", start
+                )
                 continue
             if len(row) != len(header):
                 self.skip(
