@@ -294,6 +294,8 @@ def sources_list_command(
 
 _VERDICT_STYLE = {"ok": "green"}
 _VERDICT_HINT = {
+    "unreachable": "the host did not answer (connection refused, unknown host or timed out): "
+    "check the host in base_url and your network, then try again",
     "no items": "no feed, sitemap or listing gave any link: fix their URLs",
     "pattern matched nothing": "links were found but none matches article_pattern / "
     "link_pattern: compare a real article URL with the pattern",
@@ -354,7 +356,7 @@ def sources_check_command(
     Fetches the base URL, each feed and sitemap and the first listing page,
     counts per channel the article URLs found and those the relevance filter
     keeps, then extracts one article and shows its title and date. Nothing is
-    stored. Each source ends with a verdict: OK, NO ITEMS, PATTERN MATCHED
+    stored. Each source ends with a verdict: OK, UNREACHABLE, NO ITEMS, PATTERN MATCHED
     NOTHING, BLOCKED or EXTRACTION FAILED, and a hint on what to fix.
 
     Examples:
