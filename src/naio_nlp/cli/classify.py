@@ -289,6 +289,14 @@ def classify_command(
             show_default=False,
         ),
     ] = None,
+    dask_timeout: Annotated[
+        float,
+        typer.Option(
+            "--dask-timeout",
+            metavar="SECONDS",
+            help="With --dask tcp://...: how long to wait for the scheduler to answer.",
+        ),
+    ] = 20.0,
 ) -> None:
     """Label documents from files; one output record per document, in input order.
 
@@ -307,6 +315,10 @@ def classify_command(
     """
     if dask is not None and workers > 1:
         raise typer.BadParameter("give --workers or --dask, not both", param_hint="'--dask'")
+    if not dask_timeout > 0:
+        raise typer.BadParameter(
+            f"{dask_timeout:g} is not a number of seconds > 0", param_hint="'--dask-timeout'"
+        )
     out_format = _output_format(output, fmt)
     if errors_file is not None:
         check_output(errors_file, None, option="--errors")
@@ -327,7 +339,7 @@ def classify_command(
             from ..distributed import connect
 
             _quiet_dask()
-            client = stack.enter_context(connect(dask))
+            client = stack.enter_context(connect(dask, timeout=dask_timeout))
             if client.dashboard_link:
                 err.print(
                     f"dask: {len(client.scheduler_info()['workers'])} workers, "
