@@ -3,9 +3,9 @@
 Before any work starts, a path is refused when its suffix is not one the
 command writes (the message lists those it accepts), when it names a folder,
 or when its folder does not exist: a mistyped folder should not be created
-silently deep in the tree. Commands whose default output lives in a folder
-of their own (``corpus add-reviewed`` writes ``corpus/reviewed.jsonl``) pass
-``create_parent=True`` for that default and the folder is made.
+silently deep in the tree. A command whose output belongs in a folder of its
+own (``corpus add-reviewed`` writes ``corpus/reviewed.jsonl`` by default, a
+corpus folder) passes ``create_parent=True`` and the folder is made.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ corpus_app = typer.Typer(
 out = console()
 err = console(stderr=True)
 
-#: Where `corpus add-reviewed` writes unless told; its folder is made if missing.
+#: Where `corpus add-reviewed` writes unless told.
 REVIEWED_DEFAULT = Path("corpus/reviewed.jsonl")
 
 PathArg = Annotated[
@@ -241,7 +241,8 @@ def add_reviewed(
     from ..review.export import export_reviewed
     from ..store import Store
 
-    check_output(output, (".jsonl",), create_parent=output == REVIEWED_DEFAULT)
+    # a corpus folder is where this file belongs: a new one is made, as `corpus split` does
+    check_output(output, (".jsonl",), create_parent=True)
     if genre not in corpus_mod.GENRES:
         raise CorpusError(
             "--genre", 0, None, f"{genre!r} is not one of {', '.join(corpus_mod.GENRES)}"
