@@ -96,3 +96,34 @@ def test_evaluate_says_what_it_is_doing_before_the_long_wait(cli: Cli, tmp_path:
     )
     assert re.fullmatch(r"scored in [\d.]+ s", lines[-1])
     assert f"({len(picked)} documents)" in out
+
+
+def test_tables_on_a_pipe_are_not_folded_or_cut(cli: Cli) -> None:
+    """Piped, rich drew tables 80 columns wide and folded the base URLs over three lines."""
+    from naio_nlp.sources import load_sources
+
+    code, out, _ = cli("sources", "list")  # captured: not a terminal, as in `| less`
+    assert code == 0
+    for source in load_sources():
+        assert any(source.base_url in line for line in out.splitlines()), source.base_url
+
+
+def test_a_narrow_pipe_still_gets_whole_cells() -> None:
+    import io
+
+    from rich.table import Table
+
+    from naio_nlp.cli._console import console
+
+    con = console()
+    con.file = io.StringIO()
+    con.width = 30
+    table = Table("name", "url")
+    table.add_row("kd-media", "https://www.digital.gov.my/en-GB/siaran/a-long-article-slug")
+    con.print(table)
+    con.print("after the table: " + "x" * 60)
+    text = con.file.getvalue()
+    assert "https://www.digital.gov.my/en-GB/siaran/a-long-article-slug" in text
+    assert "…" not in text
+    assert con.width == 30  # the console's own width is back for what follows
+    assert "after the table: " + "x" * 60 in text  # soft_wrap: a long line stays whole

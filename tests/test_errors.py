@@ -65,6 +65,31 @@ def test_a_non_string_text_names_the_item() -> None:
         list(clf.classify_many(["fine", {"text": 42}]))
 
 
+@pytest.mark.parametrize("text", ["", "   ", "\n\t \u00a0\n"])
+def test_classify_refuses_an_empty_text_naming_the_field(text: str) -> None:
+    """No label for nothing: an empty text used to come back as a confident 'unrelated'."""
+    clf = naio_nlp.load()
+    with pytest.raises(naio_nlp.InvalidFieldError) as caught:
+        clf.classify(text)
+    assert caught.value.field == "classify: text"
+    assert "nothing to classify" in str(caught.value)
+    assert isinstance(caught.value, ValueError)  # callers catching ValueError still do
+
+
+def test_classify_refuses_a_text_that_is_not_a_string() -> None:
+    with pytest.raises(naio_nlp.InvalidFieldError, match=r"classify: text: 'NoneType'.*a string"):
+        naio_nlp.load().classify(None)  # type: ignore[arg-type]
+
+
+def test_the_spacy_component_still_labels_an_empty_doc() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("naio_classifier_v1")
+    doc = nlp("")
+    assert doc._.naio.status in naio_nlp.STATUSES
+
+
 def test_a_truncated_weights_file_is_named(tmp_path: Path) -> None:
     model = tmp_path / "cut"
     shutil.copytree(ROOT / "models" / "naio-default", model)

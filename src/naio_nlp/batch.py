@@ -29,11 +29,12 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from ._text import plural
 from ._workers import map_batches
 from .errors import ExtractionError, InputError, InvalidFieldError, ModelError, TruncatedInput
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
@@ -41,6 +42,7 @@ from .schema import Prediction, _prediction_from_own_dict
 
 if TYPE_CHECKING:
     from .classifier import Classifier
+    from .schema import Article
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -54,6 +56,7 @@ __all__ = [
     "flat_record",
     "input_kind",
     "label_items",
+    "read_articles",
 ]
 
 log = logging.getLogger(__name__)
@@ -102,6 +105,10 @@ class BatchStats:
     errors: int = 0
 
 
+#: Record fields kept beside the text for :func:`read_articles` (the ledger needs dates).
+_META: Final = ("date", "published", "url", "source")
+
+
 @dataclass(slots=True)
 class _Doc:
     id: str
@@ -111,6 +118,7 @@ class _Doc:
     source: str
     line: int | None
     truncated: bool
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -198,10 +206,11 @@ def _folder_files(root: Path, *, warn: bool = True) -> Iterator[Path]:
                 data_files.append(Path(dirpath, name))
     if warn and data_files:
         log.warning(
-            "%s: %d data file(s) in this folder are not read (a folder means its .html, .htm "
+            "%s: %s in this folder %s not read (a folder means its .html, .htm "
             "and .txt files); pass them by name, e.g. %s",
             root,
-            len(data_files),
+            plural(len(data_files), "data file"),
+            "is" if len(data_files) == 1 else "are",
             sorted(data_files)[0],
         )
     if warn and not found:
@@ -255,9 +264,15 @@ class _Reader:
                 with open(name, encoding="utf-16", errors="replace", newline="") as text:
                     yield from self._jsonl(_Utf16Lines(text), name)
         elif kind in ("csv", "tsv"):
+            delimiter = "\t" if kind == "tsv" else ","
             with open(name, "rb") as f:
-                if self._usable(f, name):
-                    yield from self._csv(f, name, "\t" if kind == "tsv" else ",")
+                utf16 = f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+                f.seek(0)
+                if not utf16 and self._usable(f, name):
+                    yield from self._csv(f, name, delimiter)
+            if utf16:  # Excel's "Unicode text": UTF-16 with a byte-order mark
+                with open(name, encoding="utf-16", errors="replace", newline="") as text:
+                    yield from self._csv(_Utf16Lines(text), name, delimiter)
         elif kind == "parquet":
             yield from self._parquet(name)
         elif kind == "dir":
@@ -341,6 +356,7 @@ class _Reader:
             source=source,
             line=line,
             truncated=truncated,
+            meta={k: rec[k] for k in _META if rec.get(k) not in (None, "")},
         )
 
     # -- JSONL
@@ -398,7 +414,7 @@ class _Reader:
 
     # -- CSV
 
-    def _csv(self, f: IO[bytes], source: str, delimiter: str) -> Iterator[_Doc]:
+    def _csv(self, f: IO[bytes] | _Utf16Lines, source: str, delimiter: str) -> Iterator[_Doc]:
         bad: set[int] = set()
 
         def lines() -> Iterator[str]:
@@ -452,6 +468,11 @@ class _Reader:
                 first = min(ln for ln in bad if start <= ln <= end)
                 self.skip(source, f"not valid UTF-8 (line {first}); row skipped", start)
                 continue
+            if any("\x00" in cell for cell in row):
+                self.skip(
+                    source, "NUL byte in this row (binary data, not text); row skipped", start
+                )
+                continue
             if len(row) != len(header):
                 self.skip(
                     source,
@@ -483,7 +504,7 @@ class _Reader:
                 "use --text-column; file skipped",
             )
             return
-        wanted = [self.id_column, "title", self.text_column, "lang", "language"]
+        wanted = [self.id_column, "title", self.text_column, "lang", "language", *_META]
         columns = [c for c in dict.fromkeys(wanted) if c in names]
         row = 0
         try:
@@ -532,7 +553,12 @@ class _Reader:
             except ExtractionError as exc:
                 self.skip(source, f"{_extraction_reason(exc)}; skipped")
                 return None
-            rec = {"title": page.title, "text": page.text, "lang": page.language}
+            rec = {
+                "title": page.title,
+                "text": page.text,
+                "lang": page.language,
+                "date": page.published,
+            }
         else:
             title, _, rest = text.lstrip().partition("\n")
             if rest.strip() and len(title) <= 200:
@@ -877,6 +903,95 @@ def classify_files(
         reader=reader,
         errors=errors,
         client=client,
+    )
+
+
+def read_articles(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    text_column: str = "text",
+    id_column: str = "id",
+    errors: ErrorHandler | None = None,
+    max_chars: int = MAX_CHARS,
+    stdin: IO[bytes] | None = None,
+    stats: BatchStats | None = None,
+) -> Iterator[Article]:
+    """The documents of ``paths`` as :class:`~naio_nlp.schema.Article` objects, lazily.
+
+    Reads exactly what :func:`classify_files` reads, with the same problem
+    reports (passed to ``errors``, logged when None), and keeps each
+    record's ``date`` (or ``published``), ``url`` and ``source`` when present;
+    an HTML file gives the date its page carries. A date that is not ISO
+    (``YYYY-MM-DD``) is a problem for its row, which is skipped. ``stats``
+    (if given) counts read, skipped, truncated and errors as a batch does;
+    ``classified`` stays 0.
+    """
+    counts = stats if stats is not None else BatchStats()
+
+    def report(problem: InputError) -> None:
+        if not isinstance(problem, TruncatedInput):
+            counts.errors += 1
+        if errors is not None:
+            errors(problem)
+        else:
+            log.warning("%s", problem)
+
+    if not 1 <= max_chars <= MAX_CHARS:
+        raise InvalidFieldError(
+            "read_articles: max_chars", max_chars, f"an integer from 1 to {MAX_CHARS:,}"
+        )
+    inputs = [(os.fspath(p), input_kind(p)) for p in paths]
+    if sum(kind == "stdin" for _, kind in inputs) > 1:
+        raise InputError(STDIN, "stdin can be read only once; give '-' once")
+    reader = _Reader(
+        text_column=text_column,
+        id_column=id_column,
+        max_chars=max_chars,
+        report=report,
+        stats=counts,
+        stdin=stdin,
+    )
+    return _articles(reader, inputs)  # not a generator itself: bad paths fail at the call
+
+
+def _articles(reader: _Reader, inputs: list[tuple[str, str]]) -> Iterator[Article]:
+    for doc in reader.documents(inputs):
+        try:
+            article = _article(doc)
+        except InvalidFieldError as exc:
+            reader.stats.skipped += 1
+            reader.report(InputError(doc.source, f"{exc}; skipped", line=doc.line))
+            continue
+        yield article
+
+
+def _article(doc: _Doc) -> Article:
+    """An Article from a read document; InvalidFieldError names a bad date."""
+    from datetime import date, datetime
+
+    from .schema import Article
+
+    raw_date = doc.meta.get("date") or doc.meta.get("published")
+    published: date | None = None
+    if isinstance(raw_date, datetime):
+        published = raw_date.date()
+    elif isinstance(raw_date, date):
+        published = raw_date
+    elif raw_date is not None:
+        try:
+            published = date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            name = "date" if doc.meta.get("date") else "published"
+            raise InvalidFieldError(name, raw_date, "an ISO date (YYYY-MM-DD)") from None
+    url, source = doc.meta.get("url"), doc.meta.get("source")
+    return Article(
+        id=doc.id,
+        text=doc.text,
+        title=doc.title,
+        url=None if url is None else str(url),
+        source=None if source is None else str(source),
+        published=published,
+        language=doc.lang,
     )
 
 

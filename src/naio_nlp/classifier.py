@@ -328,7 +328,22 @@ class Classifier:
     def classify(
         self, text: str, title: str | None = None, *, article_id: str = "doc"
     ) -> Prediction:
-        """Label one document."""
+        """Label one document.
+
+        An empty or whitespace-only ``text`` raises :class:`InvalidFieldError`
+        (field ``text``): there is nothing to classify, and a label for it
+        would look like a real call.
+        """
+        if not isinstance(text, str):
+            raise InvalidFieldError(
+                "classify: text", type(text).__name__, "a string (the document)"
+            )
+        if not text.strip():
+            raise InvalidFieldError(
+                "classify: text",
+                text[:40],
+                "the document's text; an empty or whitespace-only text has nothing to classify",
+            )
         return self._predict([(article_id, title or "", text, None)])[0]
 
     def classify_many(

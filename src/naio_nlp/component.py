@@ -68,7 +68,8 @@ class NaioClassifierComponent:
         return self._classifier
 
     def __call__(self, doc: Doc) -> Doc:
-        _annotate(doc, self.classifier.classify(doc.text))
+        # not classify(), which refuses an empty text: an empty Doc is labelled as pipe() does
+        _annotate(doc, self.classifier._predict([("doc", "", doc.text, None)])[0])
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:

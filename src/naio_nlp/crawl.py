@@ -789,7 +789,9 @@ class RouteCheck:
     kept: int = 0
 
 
-Verdict = Literal["ok", "no items", "pattern matched nothing", "blocked", "extraction failed"]
+Verdict = Literal[
+    "ok", "unreachable", "no items", "pattern matched nothing", "blocked", "extraction failed"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -834,10 +836,19 @@ class SourceCheck:
         return out
 
 
-def _verdict(robots: bool | None, routes: Sequence[_Route], items: int, sample_ok: bool) -> Verdict:
+def _verdict(
+    robots: bool | None,
+    routes: Sequence[_Route],
+    items: int,
+    sample_ok: bool,
+    *,
+    unreachable: bool = False,
+) -> Verdict:
     links = sum(r.links for r in routes)
     if robots is False or (not items and any("403" in (r.error or "") for r in routes)):
         return "blocked"
+    if unreachable and not links:
+        return "unreachable"
     if not links:
         return "no items"
     if not items:
@@ -908,8 +919,19 @@ async def _check_one(source: Source, fetcher: Fetcher) -> SourceCheck:
             kept=len(kept),
             fetched=fetched,
             sample_relevant=bool(kept) and sample_title is not None,
-            verdict=_verdict(robots, run.routes, len(items), sample_title is not None),
+            verdict=_verdict(
+                robots,
+                run.routes,
+                len(items),
+                sample_title is not None,
+                unreachable=not reachable and status is None and _no_answer(error),
+            ),
         )
+
+
+def _no_answer(error: str | None) -> bool:
+    """Whether a fetch error says the host never answered (the Fetcher's words for it)."""
+    return error is not None and ("connection failed" in error or "timed out" in error)
 
 
 def check_sources(

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .batch import FLAT_COLUMNS, flat_record, label_items
 from .classifier import Classifier, load, load_verified
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, InvalidFieldError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -412,14 +412,17 @@ def _run_parts(
 
 
 @contextlib.contextmanager
-def connect(spec: str) -> Iterator[Any]:
+def connect(spec: str, *, timeout: float = 20.0) -> Iterator[Any]:
     """A Dask client for ``spec``: ``local:N`` (N worker processes here) or a scheduler address.
 
     ``local:N`` starts a ``LocalCluster`` of N single-threaded worker processes
     bound to 127.0.0.1 (the classifier holds the GIL, so processes, not
-    threads); ``tcp://HOST:PORT`` connects to a running scheduler. The cluster
-    started here is closed on exit.
+    threads); ``tcp://HOST:PORT`` connects to a running scheduler, waiting at
+    most ``timeout`` seconds for it (a :class:`ConfigError` naming the address
+    when it does not answer). The cluster started here is closed on exit.
     """
+    if not timeout > 0:
+        raise InvalidFieldError("connect: timeout", timeout, "a number of seconds > 0")
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -445,8 +448,12 @@ def connect(spec: str) -> Iterator[Any]:
             f"--dask {spec!r}: expected local:N or a scheduler address such as tcp://scheduler:8786"
         )
     try:
-        client = Client(spec, timeout="20s")
+        client = Client(spec, timeout=f"{timeout}s")
     except (OSError, TimeoutError) as exc:
-        raise ConfigError(f"--dask {spec}: cannot reach the scheduler ({exc})") from exc
+        raise ConfigError(
+            f"--dask {spec}: no Dask scheduler answered at this address within {timeout:g} s "
+            f"({exc}); is the scheduler running and reachable from here? Start one with "
+            "`dask scheduler`, check the host and port, or wait longer with --dask-timeout"
+        ) from exc
     with client:
         yield client

@@ -947,7 +947,8 @@ def _flatten(info: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]
 def _model_view(t: _Tables, model_info: Mapping[str, Any] | None) -> dict[str, Any]:
     rows = _flatten(model_info or {})
     if t.model_versions and not any(k in ("version", "model_version") for k, _ in rows):
-        rows.append(("model version(s) in the data", ", ".join(t.model_versions)))
+        noun = "model version" if len(t.model_versions) == 1 else "model versions"
+        rows.append((f"{noun} in the data", ", ".join(t.model_versions)))
     if not rows:
         rows.append(("model", "not recorded"))
     labels = [

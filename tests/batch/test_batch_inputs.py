@@ -163,6 +163,6 @@ def test_folder_warns_about_data_files_it_does_not_read_and_about_being_empty(
     assert results == []
     messages = [r.getMessage() for r in caplog.records]
     assert any(
-        "1 data file(s) in this folder are not read" in m and "june.jsonl" in m for m in messages
+        "1 data file in this folder is not read" in m and "june.jsonl" in m for m in messages
     )
     assert any(m.endswith("no .html, .htm or .txt files in this folder") for m in messages)

@@ -71,9 +71,14 @@ def test_ledger_from_files_as_json_and_csv(cli: Cli, tmp_path: Path) -> None:
 def test_bad_input_names_the_line(cli: Cli, tmp_path: Path) -> None:
     src = tmp_path / "bad.jsonl"
     src.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps({**RECORDS[1], "date": "19/11"}))
-    code, _, err = cli("ledger", str(src))
+    code, out, err = cli("ledger", str(src))
+    assert code == 0, err  # as classify does: the bad row is reported and skipped
+    assert f"error: {src}:2: date: '19/11' is not valid; expected an ISO date (YYYY-MM-DD)" in err
+    assert "from 1 newly read document" in err and "skipped 1 input record" in err
+    assert [e["article_ids"] for e in json.loads(out)["entries"]] == [["a1"]]
+    code, _, err = cli("ledger", str(src), "--strict")
     assert code == 1
-    assert "bad.jsonl:2:" in err and "ISO date" in err
+    assert "--strict: 1 input problem; exit 1" in err
 
 
 def test_run_as_a_library_then_ledger_from_the_store(cli: Cli, tmp_path: Path) -> None:
@@ -106,11 +111,61 @@ def test_utf16_is_read_and_undecodable_text_is_named_not_a_traceback(
     latin1.write_bytes(
         lines.encode("utf-8") + '{"id": "x", "text": "caf\u00e9"}\n'.encode("latin-1")
     )
-    code, _, err = cli("ledger", str(latin1))
+    code, _, err = cli("ledger", str(latin1), "--strict")
     assert code != 0
-    assert f"{latin1}:{len(RECORDS) + 1}" in err and "not UTF-8" in err
+    assert f"{latin1}:{len(RECORDS) + 1}" in err and "not valid UTF-8" in err
     assert "Traceback" not in err
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text('id,text\n1,"unclosed\n', encoding="utf-8")
-    code, _, err = cli("ledger", str(bad_csv))
+    code, _, err = cli("ledger", str(bad_csv), "--strict")
     assert code != 0 and "bad.csv" in err
+
+
+def test_ledger_reads_input_exactly_as_classify_does(cli: Cli, tmp_path: Path) -> None:
+    """One reader: UTF-16 CSV, Parquet, an HTML folder and a bad row, as `classify` reads them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from naio_nlp.batch import read_articles
+
+    rows = "id,title,text,date,url,source\r\n" + "".join(
+        f'{r["id"]},"{r["title"]}","{r["text"]}",{r["date"]},{r["url"]},{r["source"]}\r\n'
+        for r in RECORDS
+    )
+    excel = tmp_path / "excel.csv"  # Excel's "Unicode text": UTF-16 with a BOM
+    excel.write_bytes(b"\xff\xfe" + rows.encode("utf-16-le"))
+    parquet = tmp_path / "more.parquet"
+    pq.write_table(
+        pa.Table.from_pylist([{**RECORDS[0], "id": "p1"}, {"id": "p2", "text": " "}]), parquet
+    )
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "one.html").write_text(
+        "<html><head><title>NAIO releases AI Technology Action Plan</title></head><body>"
+        f"<article><h1>NAIO releases AI Technology Action Plan</h1><p>{RECORDS[0]['text']}</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    inputs = [str(excel), str(parquet), str(pages)]
+    code, _, classify_err = cli("classify", *inputs, "-o", str(tmp_path / "labels.jsonl"))
+    assert code == 0, classify_err
+    classified = [
+        json.loads(line)["id"]
+        for line in (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    code, _, err = cli("ledger", *inputs, "-o", str(tmp_path / "ledger.json"))
+    assert code == 0, err
+    problem = f"error: {parquet}:2: empty text in 'text'; skipped"
+    assert problem in classify_err and problem in err
+    articles = list(read_articles(inputs, errors=lambda problem: None))
+    assert [a.id for a in articles] == classified == ["a1", "a2", "p1", str(pages / "one.html")]
+    assert [a.published and a.published.isoformat() for a in articles[:3]] == [
+        "2025-11-18",
+        "2025-11-19",
+        "2025-11-18",
+    ]
+    assert [a.source for a in articles[:2]] == ["wire", "berita"]
+    assert articles[0].url == "https://example.org/a1"
+    ledger = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
+    linked = {i for e in ledger["entries"] for i in e["article_ids"]}
+    assert {"a1", "a2"} <= linked

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -114,3 +116,47 @@ def test_highlight_cuts_the_text_by_evidence() -> None:
         ("One.", "status", "status:artifact"),
         ("Two.", "type", "domain:talent, type:action_plan"),
     ]
+
+
+def test_the_queue_page_lists_50_label_issues_and_says_how_many_more(
+    review_db: tuple[Path, list[str]], server: Callable[..., Any]
+) -> None:
+    """A third of a clean corpus is suspected; the page lists 50 and counts the rest."""
+    import re
+
+    import httpx
+
+    from naio_nlp.review.app import LABEL_ISSUES_LISTED, create_app
+
+    db, _ = review_db
+    records = read_corpus(ROOT / "corpus" / "train.jsonl")[:300]
+    app = create_app(db, reviewer="aisyah", corpus=records, audit=0)
+    suspects = sum(1 for i in app.state.review.queue if i.reason == "label_issue")
+    assert suspects > LABEL_ISSUES_LISTED
+    with server(app) as base:
+        page = httpx.get(base + "/").text
+    rows = re.findall(r'<tr class="reason-label_issue">', page)
+    assert len(rows) == LABEL_ISSUES_LISTED == 50
+    more = suspects - 50
+    note = " ".join(
+        re.search(r'<p class="notice" id="more-issues">(.*?)</p>', page, re.S)[1].split()
+    )
+    assert note.startswith(f"Only the 50 most suspicious label issues are listed; {more} more are")
+    assert f"{suspects} given label looks wrong" in page  # the count above the list is all of them
+
+
+def test_cap_label_issues_keeps_other_rows_and_the_order() -> None:
+    from naio_nlp.review.app import cap_label_issues
+    from naio_nlp.review.queue import QueueItem
+
+    def item(key: str, reason: str) -> QueueItem:
+        return QueueItem(
+            key=key, reason=reason, title=key, source=None, published=None, language=None,
+            status="symbolic", artifact_type=None, domains=(),
+        )  # fmt: skip
+
+    items = [item("a", "needs_review"), *(item(f"s{i}", "label_issue") for i in range(4))]
+    items.append(item("z", "audit"))
+    listed, more = cap_label_issues(items, 2)
+    assert [i.key for i in listed] == ["a", "s0", "s1", "z"] and more == 2
+    assert cap_label_issues(items, 10) == (items, 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from naio_nlp.cli.model import _training_files
+from naio_nlp.cli._corpus_path import training_files
 from naio_nlp.corpus import read_corpus, validate_corpus
 from naio_nlp.errors import InputError, InvalidFieldError
 from naio_nlp.review.export import export_reviewed
@@ -81,7 +81,7 @@ def test_export_validate_and_train_files(
     assert record.provenance is not None and record.provenance["reviewer"] == "aisyah"
     # train picks reviewed.jsonl up beside train.jsonl
     (tmp_path / "corpus" / "train.jsonl").write_text("", encoding="utf-8")
-    files, _ = _training_files(tmp_path / "corpus")
+    files, _ = training_files(tmp_path / "corpus")
     assert [f.name for f in files] == ["train.jsonl", "reviewed.jsonl"]
     # validate names a broken provenance field
     bad = json.loads((tmp_path / "corpus" / "reviewed.jsonl").read_text(encoding="utf-8"))

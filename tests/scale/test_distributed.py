@@ -231,3 +231,22 @@ def test_cli_rejects_a_bad_cluster_spec(cli) -> None:
     code, _, err = cli("classify", str(ROOT / "examples" / "articles.jsonl"), "--dask", "local:x")
     assert code != 0
     assert "local:N" in err
+
+
+def test_cli_says_which_scheduler_did_not_answer_within_dask_timeout(cli) -> None:
+    """A loopback port nobody listens on: one error naming the address and what to do."""
+    import socket
+
+    with socket.socket() as probe:  # free a moment ago; nobody listens on it
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    src = str(ROOT / "examples" / "articles.jsonl")
+    code, out, err = cli("classify", src, "--dask", address, "--dask-timeout", "0.5")
+    assert code == 1 and out == ""
+    message = " ".join(err.split())
+    assert message.startswith(
+        f"error: --dask {address}: no Dask scheduler answered at this address within 0.5 s"
+    )
+    assert "--dask-timeout" in message and "Traceback" not in err
+    code, _, err = cli("classify", src, "--dask", address, "--dask-timeout", "0")
+    assert code == 2 and "'--dask-timeout': 0 is not a number of seconds > 0" in err

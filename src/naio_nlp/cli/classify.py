@@ -35,6 +35,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from .._text import plural
 from ..batch import (
     FLAT_COLUMNS,
     MAX_CHARS,
@@ -47,6 +48,7 @@ from ..batch import (
 )
 from ..errors import InputError
 from ._console import console, error_line, warning_line
+from ._output import check_output
 
 err = console(stderr=True)
 
@@ -164,17 +166,12 @@ def _output_format(output: Path | None, fmt: OutputFormat | None) -> OutputForma
     if fmt is not None:
         if output is None and fmt is OutputFormat.parquet:
             raise typer.BadParameter("Parquet cannot go to stdout; give -o FILE.parquet")
+        if output is not None:
+            check_output(output, None)  # --format names the format: any file name will do
         return fmt
     if output is None:
         return OutputFormat.jsonl
-    found = _SUFFIX_FORMATS.get(output.suffix.lower())
-    if found is None:
-        raise typer.BadParameter(
-            f"cannot tell the format from {output.name!r}; use a .jsonl, .csv or .parquet "
-            "name or pass --format",
-            param_hint="'-o'",
-        )
-    return found
+    return _SUFFIX_FORMATS[check_output(output, _SUFFIX_FORMATS).suffix.lower()]
 
 
 # ----------------------------------------------------------------------------- progress
@@ -292,6 +289,14 @@ def classify_command(
             show_default=False,
         ),
     ] = None,
+    dask_timeout: Annotated[
+        float,
+        typer.Option(
+            "--dask-timeout",
+            metavar="SECONDS",
+            help="With --dask tcp://...: how long to wait for the scheduler to answer.",
+        ),
+    ] = 20.0,
 ) -> None:
     """Label documents from files; one output record per document, in input order.
 
@@ -310,7 +315,13 @@ def classify_command(
     """
     if dask is not None and workers > 1:
         raise typer.BadParameter("give --workers or --dask, not both", param_hint="'--dask'")
+    if not dask_timeout > 0:
+        raise typer.BadParameter(
+            f"{dask_timeout:g} is not a number of seconds > 0", param_hint="'--dask-timeout'"
+        )
     out_format = _output_format(output, fmt)
+    if errors_file is not None:
+        check_output(errors_file, None, option="--errors")
     if STDIN in inputs and _stdin_is_empty(only=len(inputs) == 1):
         raise typer.Exit(0)
     with contextlib.ExitStack() as stack:
@@ -328,7 +339,7 @@ def classify_command(
             from ..distributed import connect
 
             _quiet_dask()
-            client = stack.enter_context(connect(dask))
+            client = stack.enter_context(connect(dask, timeout=dask_timeout))
             if client.dashboard_link:
                 err.print(
                     f"dask: {len(client.scheduler_info()['workers'])} workers, "
@@ -390,7 +401,7 @@ def classify_command(
         f"model loaded in {_seconds(load_seconds)}"
     )
     if strict and problems.count:
-        err.print(error_line(f"--strict: {problems.count} input problem(s); exit 1"))
+        err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
 
 

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from .._text import plural
 from ..crawl import CrawlReport, ProgressEvent, SourceCheck, check_sources, crawl
 from ..errors import ConfigError
 from ..fetch import CrawlSettings
@@ -25,6 +26,7 @@ from ..settings import load_settings
 from ..sources import Source, load_sources, source_for_url
 from ..store import Store, export_articles
 from ._console import console, error_line, warning_line
+from ._output import check_output
 
 _err = console(stderr=True)
 _out = console()
@@ -280,8 +282,8 @@ def sources_list_command(
     for col in ("name", "language", "discovery", "relevance", "base URL"):
         table.add_column(col, overflow="fold")
     for s in load_sources(sources_file):
-        routes = [f"{len(s.feeds)} feed(s)"] if s.feeds else []
-        routes += [f"{len(s.sitemaps)} sitemap(s)"] if s.sitemaps else []
+        routes = [plural(len(s.feeds), "feed")] if s.feeds else []
+        routes += [plural(len(s.sitemaps), "sitemap")] if s.sitemaps else []
         routes += ["listing"] if s.listing else []
         relevance = "+".join(s.relevance.sets) + (" +terms" if s.relevance.extra else "")
         table.add_row(
@@ -292,6 +294,8 @@ def sources_list_command(
 
 _VERDICT_STYLE = {"ok": "green"}
 _VERDICT_HINT = {
+    "unreachable": "the host did not answer (connection refused, unknown host or timed out): "
+    "check the host in base_url and your network, then try again",
     "no items": "no feed, sitemap or listing gave any link: fix their URLs",
     "pattern matched nothing": "links were found but none matches article_pattern / "
     "link_pattern: compare a real article URL with the pattern",
@@ -352,7 +356,7 @@ def sources_check_command(
     Fetches the base URL, each feed and sitemap and the first listing page,
     counts per channel the article URLs found and those the relevance filter
     keeps, then extracts one article and shows its title and date. Nothing is
-    stored. Each source ends with a verdict: OK, NO ITEMS, PATTERN MATCHED
+    stored. Each source ends with a verdict: OK, UNREACHABLE, NO ITEMS, PATTERN MATCHED
     NOTHING, BLOCKED or EXTRACTION FAILED, and a hint on what to fix.
 
     Examples:
@@ -368,7 +372,8 @@ def sources_check_command(
             _out.print(line, highlight=False, soft_wrap=True)
     bad = [c.name for c in checks if not c.ok]
     if bad:
-        _err.print(f"{len(bad)} of {len(checks)} sources need a look: {', '.join(bad)}")
+        need = "needs" if len(bad) == 1 else "need"
+        _err.print(f"{len(bad)} of {plural(len(checks), 'source')} {need} a look: {', '.join(bad)}")
         raise typer.Exit(1)
 
 
@@ -430,14 +435,10 @@ def export_command(
         naio-nlp export --db naio.db --format parquet --since 2025-01-01 -o articles.parquet
     """
     by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+    if output is not None:
+        check_output(output, by_suffix if fmt is None else None)
     if fmt is None:
-        fmt = by_suffix.get(output.suffix.lower(), "jsonl") if output else "jsonl"
-        if output is not None and output.suffix.lower() not in by_suffix:
-            raise typer.BadParameter(
-                f"cannot tell the format from {output.name!r}; use a .jsonl, .csv or "
-                ".parquet name, or --format",
-                param_hint="--output",
-            )
+        fmt = by_suffix[output.suffix.lower()] if output else "jsonl"
     if fmt not in ("jsonl", "csv", "parquet"):
         raise typer.BadParameter(f"{fmt!r}: use jsonl, csv or parquet", param_hint="--format")
     if output is not None and by_suffix.get(output.suffix.lower(), fmt) != fmt:

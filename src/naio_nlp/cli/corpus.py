@@ -11,8 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import corpus as corpus_mod
+from .._text import plural
 from ..errors import CorpusError
 from ._console import console, error_line, warning_line
+from ._output import check_output
 
 corpus_app = typer.Typer(
     rich_markup_mode=None,
@@ -21,6 +23,9 @@ corpus_app = typer.Typer(
 )
 out = console()
 err = console(stderr=True)
+
+#: Where `corpus add-reviewed` writes unless told.
+REVIEWED_DEFAULT = Path("corpus/reviewed.jsonl")
 
 PathArg = Annotated[
     Path,
@@ -207,7 +212,7 @@ def agreement(
         t.add_row(f"domain {d}", f"{k:.3f}")
     out.print(t)
     if result["unmatched_ids"]:
-        err.print(f"{len(result['unmatched_ids'])} ids in {second} are not in {first}")
+        err.print(f"{plural(len(result['unmatched_ids']), 'id')} in {second} not in {first}")
 
 
 @corpus_app.command("add-reviewed")
@@ -215,7 +220,7 @@ def add_reviewed(
     db: Annotated[Path, typer.Option(help="The store holding the reviews (naio-nlp review).")],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Corpus file to write (replaced).")
-    ] = Path("corpus/reviewed.jsonl"),
+    ] = REVIEWED_DEFAULT,
     genre: Annotated[
         str,
         typer.Option(help=f"Genre of every exported record: {', '.join(corpus_mod.GENRES)}."),
@@ -236,6 +241,8 @@ def add_reviewed(
     from ..review.export import export_reviewed
     from ..store import Store
 
+    # a corpus folder is where this file belongs: a new one is made, as `corpus split` does
+    check_output(output, (".jsonl",), create_parent=True)
     if genre not in corpus_mod.GENRES:
         raise CorpusError(
             "--genre", 0, None, f"{genre!r} is not one of {', '.join(corpus_mod.GENRES)}"
@@ -245,8 +252,8 @@ def add_reviewed(
     with Store(db) as store:
         summary = export_reviewed(store, output, genre=genre)
     out.print(
-        f"wrote {summary.written} reviewed documents ({summary.changed} corrected the model) "
-        f"→ {output}",
+        f"wrote {plural(summary.written, 'reviewed document')} "
+        f"({summary.changed} corrected the model) → {output}",
         highlight=False,
     )
     for review in summary.corpus_corrections:
@@ -258,8 +265,8 @@ def add_reviewed(
         )
     if summary.missing_articles:
         err.print(
-            f"[yellow]warning[/] {len(summary.missing_articles)} reviews name articles no "
-            "longer in the store; skipped",
+            f"[yellow]warning[/] {plural(len(summary.missing_articles), 'review')} name articles "
+            "no longer in the store; skipped",
             highlight=False,
         )
 

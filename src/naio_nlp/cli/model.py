@@ -12,24 +12,17 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .._text import plural
 from ._console import console, warning_line
+from ._corpus_path import (
+    TRAIN_FILES,
+    default_test_files,
+    evaluation_files,
+    training_files,
+)
 
 err = console(stderr=True)
 out = console()
-
-
-#: In a corpus folder: what training reads, and the frozen splits it only scores.
-#: ``reviewed.jsonl`` holds analysts' reviews exported by ``corpus add-reviewed``.
-TRAIN_FILES = ("train.jsonl", "train_realistic.jsonl", "reviewed.jsonl")
-TEST_FILES = ("test.jsonl", "test_realistic.jsonl")
-
-
-def _training_files(corpus: Path) -> tuple[list[Path], list[Path]]:
-    """``corpus/`` means the train files for training and the test files for reporting only."""
-    if corpus.is_dir() and (corpus / "train.jsonl").is_file():
-        train = [corpus / n for n in TRAIN_FILES if (corpus / n).is_file()]
-        return train, [corpus / n for n in TEST_FILES if (corpus / n).is_file()]
-    return [corpus], []
 
 
 def train_command(
@@ -69,7 +62,7 @@ def train_command(
     from ..modelcard import write_model_card
     from ..training import train
 
-    train_files, test_files = _training_files(corpus)
+    train_files, test_files = training_files(corpus)
     records = read_corpus(train_files)
     tests = {f: read_corpus(f) for f in test_files}
     tasks: dict[str, TaskID] = {}
@@ -103,7 +96,9 @@ def train_command(
         train_files=train_files,
         test_files=list(tests),
     )
-    out.print(f"trained on {len(records)} documents in {train_report.seconds:.1f} s → {out_dir}")
+    out.print(
+        f"trained on {plural(len(records), 'document')} in {train_report.seconds:.1f} s → {out_dir}"
+    )
     cv = train_report.cv_metrics
     out.print(
         f"cross-validated ({cv['folds']} {cv['fold_kind']} folds): status macro-F1 "
@@ -178,10 +173,9 @@ def evaluate_command(
     from ..errors import CorpusError
     from ..evaluate import evaluate
 
-    if not data:
-        data = [Path("corpus") / n for n in TEST_FILES if (Path("corpus") / n).is_file()]
-        if not data:
-            raise CorpusError("corpus/test.jsonl", 0, None, "no such file; pass --data FILE")
+    data = evaluation_files(data, "--data") if data else default_test_files()
+    if train_data:
+        evaluation_files(train_data, "--train")
     err.print(f"loading the model {model or 'naio-default (shipped)'} ...")
     clf = classifier_module.load(model)
     results: dict[str, Any] = {}

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .._text import plural
 from ..errors import ConfigError
 
 err = Console(stderr=True)
@@ -125,7 +126,8 @@ def review_command(
         )
     state = app.state.review
     out.print(
-        f"reviewing {db} as {name}: {len(state.queue)} documents in the queue", highlight=False
+        f"reviewing {db} as {name}: {plural(len(state.queue), 'document')} in the queue",
+        highlight=False,
     )
     out.print(f"open {url}  (Ctrl+C to stop)", highlight=False, soft_wrap=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))

@@ -176,6 +176,27 @@ class _SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+#: The queue page lists at most this many suspected label errors (most suspicious first);
+#: the confident-learning cut flags about a third of a clean corpus, which would bury the rest.
+LABEL_ISSUES_LISTED = 50
+
+
+def cap_label_issues(items: Sequence[QueueItem], limit: int) -> tuple[list[QueueItem], int]:
+    """``items`` with only the first ``limit`` label-issue rows, and how many were left out.
+
+    Only the list is cut: the queue, and so "Start reviewing", still reaches every suspect.
+    """
+    listed: list[QueueItem] = []
+    issues = 0
+    for item in items:
+        if item.reason == "label_issue":
+            issues += 1
+            if issues > limit:
+                continue
+        listed.append(item)
+    return listed, max(0, issues - limit)
+
+
 def create_app(
     db: Path,
     *,
@@ -257,6 +278,7 @@ def create_app(
             if filters.matches(i) and i.key not in state.done and i.key not in state.skipped
         ]
         counts = {r: sum(1 for i in items if i.reason == r) for r in REASONS}
+        listed, unlisted_issues = cap_label_issues(items, LABEL_ISSUES_LISTED)
         with Store(state.db) as store:
             recent = store.reviews(reviewer=state.reviewer, include_undone=True)[-10:][::-1]
         sources = sorted({i.source for i in state.queue if i.source})
@@ -264,7 +286,10 @@ def create_app(
             request,
             "review/queue.html",
             {
-                "items": items[:200],
+                "items": listed[:200],
+                "unlisted": len(listed) - len(listed[:200]),
+                "unlisted_issues": unlisted_issues,
+                "issues_listed": LABEL_ISSUES_LISTED,
                 "total": len(items),
                 "counts": counts,
                 "filters": filters,

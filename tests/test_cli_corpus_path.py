@@ -1,0 +1,83 @@
+"""``train`` and ``evaluate`` say which corpus path is wrong and what they expect, before work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Cli = Callable[..., tuple[int, str, str]]
+
+TRAIN_EXPECTED = (
+    "--corpus expects a corpus folder holding train.jsonl (like the project's corpus/) "
+    "or one labelled .jsonl file"
+)
+
+
+def _one_line(err: str) -> str:
+    return " ".join(err.split())
+
+
+def test_train_on_a_missing_path(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "corpsu"
+    code, _, err = cli("train", "--corpus", str(missing), "--out", str(tmp_path / "m"))
+    assert code == 1
+    assert _one_line(err) == f"error: {missing}: no such file or folder; {TRAIN_EXPECTED}"
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_on_a_folder_without_train_jsonl(cli: Cli, tmp_path: Path) -> None:
+    """A folder holding only the frozen split must not be trained on."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "test.jsonl").write_text("{}\n", encoding="utf-8")
+    code, _, err = cli("train", "--corpus", str(folder), "--out", str(tmp_path / "m"))
+    assert code == 1
+    assert _one_line(err) == f"error: {folder}: no train.jsonl in this folder; {TRAIN_EXPECTED}"
+
+
+def test_train_on_a_file_that_is_not_jsonl(cli: Cli, tmp_path: Path) -> None:
+    data = tmp_path / "train.csv"
+    data.write_text("id,text\n", encoding="utf-8")
+    code, _, err = cli("train", "--corpus", str(data), "--out", str(tmp_path / "m"))
+    assert code == 1
+    assert f"{data}: not a .jsonl file; {TRAIN_EXPECTED}" in _one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("option", "like"), [("--data", "corpus/test.jsonl"), ("--train", "corpus/train.jsonl")]
+)
+def test_evaluate_names_the_missing_path_before_loading_the_model(
+    cli: Cli, tmp_path: Path, option: str, like: str
+) -> None:
+    good = tmp_path / "test.jsonl"
+    good.write_text("{}\n", encoding="utf-8")
+    missing = tmp_path / "nope.jsonl"
+    args = ["--data", str(missing)] if option == "--data" else ["--data", str(good)]
+    if option == "--train":
+        args += ["--train", str(missing)]
+    code, _, err = cli("evaluate", *args)
+    assert code == 1
+    assert _one_line(err) == (
+        f"error: {missing}: no such file or folder; {option} expects a labelled .jsonl "
+        f"file (like {like}) or a folder of them"
+    )
+
+
+def test_evaluate_on_an_empty_folder(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("evaluate", "--data", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path}: no .jsonl files in this folder; --data expects" in _one_line(err)
+    assert "loading the model" not in err
+
+
+def test_evaluate_without_data_outside_the_project(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("evaluate")
+    assert code == 1
+    assert "corpus/test.jsonl: no such file here (run from the project folder, or pass " in (
+        _one_line(err)
+    )
