@@ -29,7 +29,6 @@ import spacy
 from naio_nlp import classifier as classifier_module
 from naio_nlp.corpus import read_corpus
 from naio_nlp.language import detect_languages
-from naio_nlp.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,6 +131,10 @@ def main() -> None:
     print(f"classify_many / stock spacy.blank tokenizers: {rate / stock_rate:.2f}x (target 0.8x)")
     print(f"peak memory (RSS):    {peak_mb:,.0f} MB")
     if not args.no_train:
+        # imported here: the document generator above is shared with the memory benchmarks,
+        # whose processes would otherwise carry scikit-learn without ever training
+        from naio_nlp.training import train
+
         files = [ROOT / "corpus" / n for n in ("train.jsonl", "train_realistic.jsonl")]
         records = read_corpus([f for f in files if f.is_file()])
         start, cpu = time.perf_counter(), time.process_time()

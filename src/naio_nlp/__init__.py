@@ -11,8 +11,6 @@ import logging
 import typing
 
 from ._version import __version__
-from .batch import classify_files
-from .classifier import Classifier, load
 from .errors import (
     ConfigError,
     CorpusError,
@@ -32,9 +30,7 @@ from .errors import (
     UnsupportedContentError,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, NAIO_NAMES, STATUSES, Label
-from .ledger import Ledger, LedgerEntry
 from .schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
-from .training import NaioClassifier, train
 
 __all__ = [
     "ARTIFACT_TYPES",
@@ -86,22 +82,35 @@ __all__ = [
 ]
 
 if typing.TYPE_CHECKING:
+    from .batch import classify_files
+    from .classifier import Classifier, load
     from .crawl import CrawlReport, check_sources
     from .fetch import CrawlSettings
+    from .ledger import Ledger, LedgerEntry
     from .report import ReportSummary, build_report
     from .runner import RunResult, run
     from .settings import load_settings
     from .sources import Source, load_sources
     from .store import Store, export_articles
+    from .training import NaioClassifier, train
 
-# The collector, the store, the report and the main job (feeds, PDF, plotting) load when
-# first asked for, so `import naio_nlp` costs what the classifier needs. The crawl itself
-# is `naio_nlp.crawl.crawl`: the stage module's name, so it cannot also be a function here.
+# Only the light modules above (errors, labels, the record types) load with the package.
+# Everything else loads when first asked for (PEP 562), so `import naio_nlp` costs a few
+# megabytes: the classifier brings spaCy, training brings scikit-learn, the ledger
+# rapidfuzz, the report jinja2 and plotting, the collector feeds and HTTP. A Dask worker
+# that only labels therefore never imports scikit-learn, pandas or jinja2. The crawl
+# itself is `naio_nlp.crawl.crawl`: the stage module's name, so it cannot also be a
+# function here.
 # name -> the module that defines it.
 _LAZY = {
+    "classify_files": "batch",
+    "Classifier": "classifier",
+    "load": "classifier",
     "CrawlReport": "crawl",
     "check_sources": "crawl",
     "CrawlSettings": "fetch",
+    "Ledger": "ledger",
+    "LedgerEntry": "ledger",
     "ReportSummary": "report",
     "build_report": "report",
     "RunResult": "runner",
@@ -111,6 +120,8 @@ _LAZY = {
     "load_sources": "sources",
     "Store": "store",
     "export_articles": "store",
+    "NaioClassifier": "training",
+    "train": "training",
 }
 
 
@@ -120,7 +131,9 @@ def __getattr__(name: str) -> typing.Any:
         raise AttributeError(f"module 'naio_nlp' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # found once; later look-ups skip this function
+    return value
 
 
 def __dir__() -> list[str]:

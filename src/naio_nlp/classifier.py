@@ -83,10 +83,15 @@ class LinearHead:
     softmax(logits / temperature). ``kind="sigmoid"``: one row per class,
     each an independent binary decision; probabilities are
     sigmoid(a * logit + b) and ``thresholds`` turn them into labels.
+
+    ``coef`` is a dense array while training and a ``scipy.sparse`` CSR matrix
+    in a :class:`Classifier` (loaded or trained): about four weights in five
+    are zero, so the sparse form holds the shipped model's heads in 13 MB
+    instead of 55 MB. Predicting reads neither (see ``_Compact``).
     """
 
     classes: tuple[str, ...]
-    coef: Float
+    coef: Float | sp.csr_matrix
     intercept: Float
     kind: str
     temperature: float = 1.0
@@ -95,7 +100,9 @@ class LinearHead:
     thresholds: Float = field(default_factory=lambda: np.zeros(0))
 
     def logits(self, X: sp.csr_matrix) -> Float:
-        return np.asarray(X @ self.coef.T) + self.intercept
+        z = X @ self.coef.T
+        out: Float = (z.toarray() if sp.issparse(z) else np.asarray(z)) + self.intercept
+        return out
 
     def proba(self, X: sp.csr_matrix) -> Float:
         return self.calibrated(self.logits(X))
@@ -563,21 +570,30 @@ class _Compact:
 
     Most hash buckets never occurred in training and weigh nothing in any head;
     predicting reads the others from a compact copy, which keeps the product's
-    random reads within far less memory. Each head's ``coef`` becomes a view.
+    random reads within far less memory. Each head's ``coef`` is kept as a CSR
+    matrix of its nonzero weights (for saving), never as a dense array: built
+    from the nonzero entries, the compact matrix is the same array, value for
+    value, as one cut from dense weights, so predictions do not change.
     """
 
     def __init__(self, heads: Sequence[LinearHead], n_hash: int) -> None:
-        coef_t = np.ascontiguousarray(np.vstack([h.coef for h in heads]).T)
+        for h in heads:
+            h.coef = _csr(h.coef)
+        coo = sp.vstack([h.coef for h in heads], format="csr").tocoo()
+        head_col, feature, value = coo.row, coo.col.astype(np.int64), coo.data
+        width = int(coo.shape[1])
         self.intercepts = np.concatenate([h.intercept for h in heads])
-        used = np.flatnonzero((coef_t[:n_hash] != 0).any(axis=1))
+        used = np.unique(feature[feature < n_hash])
         self.bucket_rows = np.full(n_hash, -1, dtype=np.int64)
         self.bucket_rows[used] = np.arange(used.size)
         self.n_text = int(used.size)
-        self.weights = np.ascontiguousarray(np.vstack([coef_t[used], coef_t[n_hash:]]))
-        at = 0
-        for h in heads:
-            h.coef = coef_t[:, at : at + len(h.classes)].T
-            at += len(h.classes)
+        row = np.where(
+            feature < n_hash,
+            self.bucket_rows[np.minimum(feature, n_hash - 1)],
+            self.n_text + feature - n_hash,
+        )
+        self.weights = np.zeros((self.n_text + width - n_hash, int(coo.shape[0])))
+        self.weights[row, head_col] = value
 
     def logits(self, X: sp.csr_matrix, extra: Float | None = None) -> Float:
         """``X`` (compact n-gram columns, then the rest) times the weights, plus ``extra``'s."""
@@ -589,6 +605,15 @@ class _Compact:
             z += sp.csr_matrix(extra) @ self.weights[width : width + extra.shape[1]]
         out: Float = z
         return out
+
+
+def _csr(coef: Float | sp.csr_matrix) -> sp.csr_matrix:
+    """``coef`` as a canonical CSR matrix of its nonzero entries (values kept exactly)."""
+    out = sp.csr_matrix(coef, dtype=np.float64, copy=sp.issparse(coef))
+    out.sum_duplicates()
+    out.eliminate_zeros()
+    out.sort_indices()
+    return out
 
 
 def _check_labels(

@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 
+from ._memory import release_free_memory
 from .dates import MONTHS_EN, MONTHS_MS
 from .language import detect_languages
 
@@ -407,6 +408,8 @@ class TextAnalyzer:
         self.rebuilds = 0
         #: run every batch in a memory zone from the start (tests compare both ways)
         self.always_zone = False
+        #: batches run in a memory zone so far (every TRIM_EVERY-th gives memory back)
+        self._zoned_batches = 0
 
     @contextlib.contextmanager
     def bounded_memory(self) -> Iterator[None]:
@@ -428,15 +431,24 @@ class TextAnalyzer:
         splits, a fresh index; the cache then warms up again.
         """
         with self._zone_lock:
-            self._rebuild_grown_pipelines()
+            if self._rebuild_grown_pipelines():
+                release_free_memory()  # the old pipelines' pages, not only their objects
+            zoned = False
             with contextlib.ExitStack() as stack:
                 for lang, nlp in self.pipelines.items():
                     grown = len(nlp.vocab.strings) - self._strings_at_build[lang]
                     if grown >= WARM_STRINGS or self.always_zone:
                         stack.enter_context(nlp.memory_zone())
+                        zoned = True
                 yield
+            if zoned:
+                self._zoned_batches += 1
+                if self._zoned_batches % TRIM_EVERY == 0:
+                    release_free_memory()
 
-    def _rebuild_grown_pipelines(self) -> None:
+    def _rebuild_grown_pipelines(self) -> bool:
+        """Rebuild every pipeline whose lexeme index has grown too much; True if any was."""
+        rebuilt = False
         for lang, nlp in list(self.pipelines.items()):
             if len(nlp.vocab) - self._lexemes_at_build[lang] < REBUILD_LEXEMES:
                 continue
@@ -448,6 +460,8 @@ class TextAnalyzer:
             self._lexemes_at_build[lang] = len(fresh.vocab)
             self._strings_at_build[lang] = len(fresh.vocab.strings)
             self.rebuilds += 1
+            rebuilt = True
+        return rebuilt
 
     def _build_matcher(
         self, nlp: Language
@@ -747,6 +761,10 @@ WARM_STRINGS = 50_000
 #: documents of news with 10% new words and costs about a second; with 1,000,000 the
 #: resident memory still grew 61 MB over 250,000 documents (benchmarks/bench_memory.py).
 REBUILD_LEXEMES = 300_000
+
+#: Zoned batches between two :func:`~naio_nlp._memory.release_free_memory` calls: what a
+#: zone frees goes back to the allocator, and this hands its pages back to the OS.
+TRIM_EVERY = 8
 
 #: Whitespace-delimited chunks each tokenizer remembers; see :func:`_widen_tokenizer_cache`.
 TOKENIZER_CACHE = 200_000

@@ -36,11 +36,38 @@ _CANDIDATES = ("en", "ms", "id")
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """py3langid's identifier, restricted to the candidates, raw scores."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's identifier, restricted to the candidates, raw scores.
+
+    Labelling never keeps one of these (see :func:`_batch_identifier`); tests
+    use it as the reference answer.
+    """
+    return _new_identifier()
+
+
+def _new_identifier() -> Any:
+    """A py3langid identifier for the candidates, sharing py3langid's own arrays if loaded.
+
+    If this process already holds py3langid's module-level identifier (someone
+    called ``py3langid.classify``), its automaton and score table are reused, not
+    read from disk a second time: only the candidates' columns are copied.
+    """
+    from py3langid import langid
 
     # raw scores: only the best language is used, so normalising them is wasted work
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    shared = langid.IDENTIFIER
+    if shared is None:
+        ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=False)
+    else:
+        nb_ptc, nb_pc, nb_classes = shared._full_model
+        ident = langid.LanguageIdentifier(
+            nb_ptc,
+            nb_pc,
+            nb_classes,
+            shared.tk_nextmove,
+            shared.tk_output,
+            norm_probs=False,
+            tk_row=shared.tk_row,
+        )
     ident.set_languages(list(_CANDIDATES))
     return ident
 
@@ -110,7 +137,17 @@ def _encode(text: str) -> bytes:
 
 @lru_cache(maxsize=1)
 def _batch_identifier() -> _BatchIdentifier:
-    return _BatchIdentifier(_identifier())
+    """The arrays labelling needs, and nothing else of py3langid's model.
+
+    A py3langid identifier also holds the score table of all its 97 languages
+    (28 MB, float16) and its automaton's rows as Python lists (about 8 MB); the
+    batch identifier needs three columns of the one and a view of the other.
+    So the identifier it is built from is dropped unless one is already kept
+    (:func:`_identifier`, or py3langid's own, whose automaton is shared).
+    """
+    if _identifier.cache_info().currsize:
+        return _BatchIdentifier(_identifier())
+    return _BatchIdentifier(_new_identifier())
 
 
 def detect_languages(texts: Sequence[str]) -> list[str]:

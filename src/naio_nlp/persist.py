@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 import spacy
 
 from ._version import __version__
@@ -54,10 +56,10 @@ def save_classifier(clf: Classifier, path: Path) -> Path:
     )
     arrays: dict[str, Any] = {"idf": clf.space.idf}
     for name, head in _heads(clf).items():
-        rows, cols = np.nonzero(head.coef)
+        rows, cols, vals = _nonzero(head.coef)
         arrays[f"{name}_coef_rows"] = rows.astype(np.int32)
         arrays[f"{name}_coef_cols"] = cols.astype(np.int32)
-        arrays[f"{name}_coef_vals"] = head.coef[rows, cols]
+        arrays[f"{name}_coef_vals"] = vals
         arrays[f"{name}_intercept"] = head.intercept
         arrays[f"{name}_platt_a"] = head.platt_a
         arrays[f"{name}_platt_b"] = head.platt_b
@@ -77,6 +79,19 @@ def save_classifier(clf: Classifier, path: Path) -> Path:
     meta["n_dense"] = clf.space.n_dense
     (path / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return path
+
+
+def _nonzero(coef: Any) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[np.float64]]:
+    """Rows, columns and values of a head's nonzero weights, row by row (dense or sparse)."""
+    if sp.issparse(coef):
+        canonical = sp.csr_matrix(coef, copy=True)
+        canonical.sum_duplicates()
+        canonical.eliminate_zeros()
+        canonical.sort_indices()
+        coo = canonical.tocoo()
+        return coo.row, coo.col, np.asarray(coo.data, dtype=np.float64)
+    rows, cols = np.nonzero(coef)
+    return rows, cols, coef[rows, cols]
 
 
 def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
@@ -120,10 +135,15 @@ def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
         heads = {}
         for name in _HEADS:
             spec = meta["heads"][name]
-            coef = np.zeros(tuple(spec["shape"]), dtype=np.float64)
-            coef[arrays[f"{name}_coef_rows"], arrays[f"{name}_coef_cols"]] = arrays[
-                f"{name}_coef_vals"
-            ]
+            # the nonzero weights straight into a sparse matrix: a dense copy of the
+            # four heads would take 55 MB, briefly, in every process that loads the model
+            coef = sp.csr_matrix(
+                (
+                    arrays[f"{name}_coef_vals"].astype(np.float64),
+                    (arrays[f"{name}_coef_rows"], arrays[f"{name}_coef_cols"]),
+                ),
+                shape=tuple(spec["shape"]),
+            )
             heads[name] = LinearHead(
                 classes=tuple(spec["classes"]),
                 coef=coef,

@@ -19,7 +19,7 @@ def test_same_seed_same_model() -> None:
     a, _ = train(records, seed=3, c_grid=(4.0,), scale_grid=(0.5,))
     b, _ = train(records, seed=3, c_grid=(4.0,), scale_grid=(0.5,))
     assert a.version == b.version
-    assert np.array_equal(a.status_head.coef, b.status_head.coef)
+    assert np.array_equal(a.status_head.coef.toarray(), b.status_head.coef.toarray())
     assert np.array_equal(a.domain_head.thresholds, b.domain_head.thresholds)
 
 

@@ -99,3 +99,30 @@ def test_a_grown_pipeline_is_rebuilt_and_labels_the_same(
         for lang, nlp in clf.analyzer.pipelines.items()
     )
     assert got == [p.to_dict() for p in fresh.classify_many(docs, batch_size=20)]
+
+
+def test_memory_is_given_back_every_few_zoned_batches_and_labels_do_not_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from naio_nlp._memory import release_free_memory
+
+    calls: list[bool] = []
+
+    def counted() -> bool:
+        calls.append(release_free_memory())  # the real call, counted
+        return calls[-1]
+
+    monkeypatch.setattr(features, "release_free_memory", counted)
+    monkeypatch.setattr(features, "TRIM_EVERY", 2)
+    shipped = ROOT / "models" / "naio-default"  # real, and loads in seconds
+    zoned = Classifier.from_disk(shipped)
+    zoned.analyzer.always_zone = True
+    docs = _docs(120, seed=7)
+    got = [p.to_dict() for p in zoned.classify_many(docs, batch_size=20)]  # 6 zoned batches
+    assert len(calls) == 3
+    assert isinstance(release_free_memory(), bool)  # False where there is no malloc_trim
+    # labels after giving memory back are those of a process that never did
+    again = [p.to_dict() for p in zoned.classify_many(docs[:40], batch_size=20)]
+    plain = Classifier.from_disk(shipped)
+    assert got == [p.to_dict() for p in plain.classify_many(docs, batch_size=20)]
+    assert again == got[:40]
