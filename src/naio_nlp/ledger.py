@@ -78,6 +78,12 @@ _STAGE_RANK: Final = {s: i for i, s in enumerate(STAGES)}
 
 #: At most this many candidate entries are scored per report (the best by shared words).
 _MAX_CANDIDATES: Final = 12
+#: ... and at most this many more found by shared rare context words,
+_MAX_CONTEXT_CANDIDATES: Final = 4
+#: words held by at most this many entries,
+_MAX_CONTEXT_POSTING: Final = 40
+#: sharing at least this much idf weight (about three rare words).
+_MIN_CONTEXT_WEIGHT: Final = 1.5
 _ID_FORMAT: Final = "A{:04d}"
 #: A name inside another counts as the same output only when it carries this much
 #: weight ("AI ethics council" does; "data centre" is too little to tell).
@@ -86,6 +92,9 @@ _MIN_CONTAINED_WEIGHT: Final = 1.3
 _MAX_ALTERNATIVES: Final = 6
 #: A report with no stage words this long after a launch report is about operation.
 _OPERATING_AFTER_DAYS: Final = 45
+#: A report whose only stage words are launch words, this long after the entry's
+#: launch, is read as operational ("the sandbox, launched in June, ...").
+_RELAUNCH_AFTER_DAYS: Final = 90
 _FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
 #: An artifact whose title and lead state only an intention is read as announced.
 _DRAFTING: Final = True
@@ -1279,6 +1288,7 @@ class Ledger:
         self._entry_of: dict[str, str] = {}
         self._keys: dict[str, dict[_Key, None]] = {}
         self._index: dict[str, set[str]] = {}
+        self._ctx_index: dict[str, set[str]] = {}  # context word -> entries
         self._next = 1
         self._cache: dict[str, LedgerEntry] = {}
         self._read: set[str] = set()  # every document read, in an entry or not
@@ -1334,6 +1344,7 @@ class Ledger:
         new._entry_of = dict(self._entry_of)
         new._keys = {k: dict(v) for k, v in self._keys.items()}
         new._index = {k: set(v) for k, v in self._index.items()}
+        new._ctx_index = {k: set(v) for k, v in self._ctx_index.items()}
         new._next = self._next
         new._cache = dict(self._cache)
         new._read = set(self._read)
@@ -1341,12 +1352,28 @@ class Ledger:
         new._n_context = self._n_context
         return new
 
-    def _candidates(self, k: _Key) -> list[str]:
+    def _candidates(self, k: _Key, idf: Mapping[str, float] | None = None) -> list[str]:
+        """Entries worth scoring: those sharing the most name keys, then (up to
+        :data:`_MAX_CONTEXT_CANDIDATES` more) those sharing the most rare context
+        words, which finds an output announced under a vaguer name."""
         counts: Counter[str] = Counter()
         for bk in _block_keys(k):
             counts.update(self._index.get(bk, ()))
         # most shared keys first, then the oldest entry: the same in every process
-        return heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
+        found = heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
+        if not idf:
+            return found
+        weights: dict[str, float] = {}
+        for w, v in idf.items():
+            posting = self._ctx_index.get(w)
+            if posting and len(posting) <= _MAX_CONTEXT_POSTING:
+                for eid in posting:
+                    weights[eid] = weights.get(eid, 0.0) + v
+        taken = set(found)
+        more = [e for e, v in weights.items() if v >= _MIN_CONTEXT_WEIGHT and e not in taken]
+        return found + heapq.nsmallest(
+            _MAX_CONTEXT_CANDIDATES, more, key=lambda e: (-weights[e], len(e), e)
+        )
 
     def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
         """Two generic names ("AI Guidelines") whose reports name different agencies."""
@@ -1421,9 +1448,13 @@ class Ledger:
         scale = math.log(n + 2)
         return {w: math.log((n + 1) / (self._df[w] + 1)) / scale for w in report.context}
 
-    def _remember(self, report: Report) -> None:
+    def _remember(self, report: Report, eid: str | None = None) -> None:
+        """Count the report's context words (and index them under its entry)."""
         self._df.update(set(report.context))
         self._n_context += 1
+        if eid is not None and report.linkable:
+            for w in report.context:
+                self._ctx_index.setdefault(w, set()).add(eid)
 
     def _features(
         self,
@@ -1482,7 +1513,7 @@ class Ledger:
         k = _key(name)
         idf = self._idf(report)
         best, best_p = None, 0.0
-        for eid in self._candidates(k):
+        for eid in self._candidates(k, idf):
             self.comparisons += 1
             if self._vetoed(report, name, k, eid):
                 continue
@@ -1518,7 +1549,7 @@ class Ledger:
         self._entry_of[report.article_id] = best
         self._cache.pop(best, None)
         self._views.pop(best, None)
-        self._remember(report)
+        self._remember(report, best)
         k = _key(report.name)
         if report.linkable and k not in self._keys[best]:
             self._keys[best][k] = None
@@ -1558,6 +1589,14 @@ class Ledger:
             and (report.date - min(cued)).days >= _OPERATING_AFTER_DAYS
         ):
             return replace(report, stage="operational", stage_basis="after_launch")
+        if (
+            report.stage == "launched"
+            and report.stage_basis == "cue"
+            and first is not None
+            and (report.date - first).days >= _RELAUNCH_AFTER_DAYS
+        ):
+            # "launched last year": a launch word this long after the launch looks back at it
+            return replace(report, stage="operational", stage_basis="after_launch")
         return report
 
     def _add(self, reports: Iterable[Report]) -> None:
@@ -1590,6 +1629,7 @@ class Ledger:
             new._keys[nid] = dict(self._keys[eid])
         new._entry_of = {a: rename[e] for a, e in self._entry_of.items()}
         new._index = {k: {rename[e] for e in v} for k, v in self._index.items()}
+        new._ctx_index = {k: {rename[e] for e in v} for k, v in self._ctx_index.items()}
         new._next = next_id
         new._read = set(self._read)
         new._df = Counter(self._df)
@@ -1623,7 +1663,7 @@ class Ledger:
                 r = Report.from_dict(rd, where=where)
                 ledger._reports[eid].append(r)
                 ledger._entry_of[r.article_id] = eid
-                ledger._remember(r)
+                ledger._remember(r, eid)
                 if r.linkable:
                     k = _key(r.name)
                     if k not in ledger._keys[eid]:
