@@ -95,6 +95,9 @@ _OPERATING_AFTER_DAYS: Final = 45
 #: A report whose only stage words are launch words, this long after the entry's
 #: launch, is read as operational ("the sandbox, launched in June, ...").
 _RELAUNCH_AFTER_DAYS: Final = 90
+#: A name marked as a successor ("the second ...", "... baharu") does not join an entry
+#: launched this long before it.
+_SUCCESSOR_AFTER_DAYS: Final = 90
 _FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
 #: An artifact whose title and lead state only an intention is read as announced.
 _DRAFTING: Final = True
@@ -399,6 +402,27 @@ def _owner(name: str) -> str | None:
     if any(f" {w} " in low for w in t.national):
         return "national"
     return None
+
+
+_SUCCESSOR_BEFORE = re.compile(r"(?:\b(?:new|next|second|third|fourth|another|2nd|3rd)\W+)$")
+_SUCCESSOR_IN = re.compile(
+    r"\b(?:baharu|kedua|ketiga|keempat|seterusnya|akan datang|kali kedua|next|second|third)\b"
+)
+
+
+def _is_successor(name: str, sentence: str) -> bool:
+    """The name, as written in its sentence, marks a successor ("second", "baharu", "next")."""
+    low = name.lower()
+    if _SUCCESSOR_IN.search(low):
+        return True
+    sent = sentence.lower()
+    at = sent.find(low)
+    if at < 0:
+        return False
+    return bool(
+        _SUCCESSOR_BEFORE.search(sent[max(0, at - 30) : at])
+        or _SUCCESSOR_IN.search(sent[at + len(low) : at + len(low) + 25])
+    )
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -1426,6 +1450,14 @@ class Ledger:
         # a council is not a sandbox, unless one name holds the other's head
         return not any(o.head in k.words or k.head in o.words for o in theirs)
 
+    def _successor_clash(self, report: Report, name: str, eid: str) -> bool:
+        """ "The second red-teaming exercise", "a new AI security plan": a successor named
+        after its predecessor was launched is another output, not a report of that one."""
+        if report.date is None or not _is_successor(name, report.sentence):
+            return False
+        launches = [d for r in self._reports[eid] if r.stage != "announced" and (d := r.date)]
+        return bool(launches) and (report.date - min(launches)).days >= _SUCCESSOR_AFTER_DAYS
+
     def _vetoed(self, report: Report, name: str, k: _Key, eid: str) -> bool:
         """Cannot-link rules: whatever the scorer says, these never merge."""
         return (
@@ -1433,6 +1465,7 @@ class Ledger:
             or self._agencies_clash(report, eid, k)
             or self._owners_clash(eid, name)
             or self._bodies_clash(eid, k)
+            or self._successor_clash(report, name, eid)
         )
 
     def _view(self, eid: str) -> _Entry:
