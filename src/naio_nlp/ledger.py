@@ -425,6 +425,28 @@ def _is_successor(name: str, sentence: str) -> bool:
     )
 
 
+_RUN_BY = re.compile(
+    r"\b(?:run|operated|managed|organi[sz]ed|dikendalikan|diuruskan|dianjurkan|anjuran)"
+    r"(?:\s+(?:by|oleh))?\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?((?:[A-Z][\w&'’-]*|\((?:[A-Z][\w-]*)\))"
+    r"(?:\s+(?:[A-Z][\w&'’-]*|\((?:[A-Z][\w-]*)\)|of|for|dan|and))*)"
+)
+_NAIO_LOWER: Final = tuple(n.lower() for n in NAIO_NAMES)
+
+
+@cache
+def _operator(sentence: str) -> str | None:
+    """Who runs the output, when its sentence says ("run by the business chamber X",
+    "dikendalikan Pejabat AI Negara"): "naio", another body's name, or None."""
+    m = _RUN_BY.search(sentence)
+    if m is None:
+        return None
+    who = m.group(1).strip().lower()
+    if any(n in who for n in _NAIO_LOWER):
+        return "naio"
+    words = [w for w in _LOWER_WORD.findall(who) if w not in {"of", "for", "dan", "and"}]
+    return " ".join(words[:4]) or None
+
+
 def _sentences(text: str) -> list[tuple[int, str]]:
     out = []
     pos = 0
@@ -1255,6 +1277,7 @@ class _Entry:
     contexts: tuple[frozenset[str], ...]
     only_announced: bool
     owners: frozenset[str]
+    operators: frozenset[str]
 
 
 def _entry_view(reports: Sequence[Report]) -> _Entry:
@@ -1270,6 +1293,7 @@ def _entry_view(reports: Sequence[Report]) -> _Entry:
         contexts=tuple(frozenset(r.context) for r in rs),
         only_announced=all(r.stage == "announced" for r in rs),
         owners=frozenset(o for r in reports if r.linkable and (o := _owner(r.name))),
+        operators=frozenset(o for r in reports if (o := _operator(r.sentence))),
     )
 
 
@@ -1423,13 +1447,17 @@ class Ledger:
         mentioned = {w for w in report.context if _YEAR.match(w)}
         return bool(mentioned) and not (mentioned & theirs)
 
-    def _owners_clash(self, eid: str, name: str) -> bool:
-        """A state's output against a national one, or two states' ("Selangor AI Sandbox")."""
+    def _owners_clash(self, eid: str, name: str, report: Report | None = None) -> bool:
+        """A state's output against a national one, or two states' ("Selangor AI Sandbox");
+        an output NAIO runs against one another body runs ("run by the chamber X")."""
+        view = self._view(eid)
         owner = _owner(name)
-        if owner is None:
+        if owner is not None and view.owners and owner not in view.owners:
+            return True
+        runner = None if report is None else _operator(report.sentence)
+        if runner is None or not view.operators:
             return False
-        theirs = self._view(eid).owners
-        return bool(theirs) and owner not in theirs
+        return ("naio" in view.operators) != (runner == "naio")
 
     def _bodies_clash(self, eid: str, k: _Key) -> bool:
         """Two bodies of people with nothing distinctive in common (an ethics council and
@@ -1463,7 +1491,7 @@ class Ledger:
         return (
             self._years_clash(eid, k, report)
             or self._agencies_clash(report, eid, k)
-            or self._owners_clash(eid, name)
+            or self._owners_clash(eid, name, report)
             or self._bodies_clash(eid, k)
             or self._successor_clash(report, name, eid)
         )
