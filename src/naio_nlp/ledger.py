@@ -1278,6 +1278,7 @@ class _Entry:
     only_announced: bool
     owners: frozenset[str]
     operators: frozenset[str]
+    formal: tuple[tuple[str, str | None], ...]  # formal names and their language
 
 
 def _entry_view(reports: Sequence[Report]) -> _Entry:
@@ -1294,7 +1295,35 @@ def _entry_view(reports: Sequence[Report]) -> _Entry:
         only_announced=all(r.stage == "announced" for r in rs),
         owners=frozenset(o for r in reports if r.linkable and (o := _owner(r.name))),
         operators=frozenset(o for r in reports if (o := _operator(r.sentence))),
+        formal=tuple(
+            dict.fromkeys(
+                (r.name, r.language) for r in reports if r.linkable and _is_formal(r.name)
+            )
+        ),
     )
+
+
+_MINOR_WORDS: Final = frozenset(
+    {"of", "for", "on", "and", "&", "the", "in", "to", "untuk", "bagi", "dan", "di", "ke"}
+)
+
+
+@cache
+def _is_formal(name: str) -> bool:
+    """A name written as a title ("National AI Census Verification Pilot"), not a
+    description ("a pilot to verify census data")."""
+    words = [w for w in _WORD.findall(name) if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _conflict(a: _Key, b: _Key) -> bool:
+    """Each name holds a distinctive word the other lacks, spelling variants aside."""
+    only_a = a.distinctive - b.distinctive
+    only_b = b.distinctive - a.distinctive
+    if not only_a or not only_b:
+        return False
+    return not _fuzzy_overlap(only_a, b.words) and not _fuzzy_overlap(only_b, a.words)
 
 
 def _fuzzy_overlap(a: Iterable[str], b: Iterable[str]) -> bool:
@@ -1486,6 +1515,19 @@ class Ledger:
         launches = [d for r in self._reports[eid] if r.stage != "announced" and (d := r.date)]
         return bool(launches) and (report.date - min(launches)).days >= _SUCCESSOR_AFTER_DAYS
 
+    def _names_clash(self, report: Report, name: str, k: _Key, eid: str) -> bool:
+        """Two formal names in one language that each hold a distinctive word the other
+        lacks ("Census Verification Pilot", "Maritime Verification Pilot") are two outputs:
+        in one language, one output's full name is written the same way."""
+        if not k.distinctive or not _is_formal(name):
+            return False
+        mine = [
+            n
+            for n, lang in self._view(eid).formal
+            if lang == report.language and _key(n).distinctive
+        ]
+        return bool(mine) and all(_conflict(k, _key(n)) for n in mine)
+
     def _vetoed(self, report: Report, name: str, k: _Key, eid: str) -> bool:
         """Cannot-link rules: whatever the scorer says, these never merge."""
         return (
@@ -1494,6 +1536,7 @@ class Ledger:
             or self._owners_clash(eid, name, report)
             or self._bodies_clash(eid, k)
             or self._successor_clash(report, name, eid)
+            or self._names_clash(report, name, k, eid)
         )
 
     def _view(self, eid: str) -> _Entry:
