@@ -95,7 +95,7 @@ def examples(
     groups: list[str] = []
     for rep in reports:
         key = gold[rep.article_id]
-        if rep.linkable:
+        if rep.linkable or L._LINK_NAMELESS:
             k = L._key(rep.name)
             idf = led._idf(rep)
             for eid in led._reports:

@@ -99,6 +99,8 @@ _RELAUNCH_AFTER_DAYS: Final = 90
 #: launched this long before it.
 _SUCCESSOR_AFTER_DAYS: Final = 90
 _FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
+#: Documents that name no output may join an entry by their title and lead.
+_LINK_NAMELESS: Final = True
 #: An artifact whose title and lead state only an intention is read as announced.
 _DRAFTING: Final = True
 
@@ -1631,6 +1633,12 @@ class Ledger:
     def _link(self, report: Report) -> str:
         scorer = _active_scorer()
         best: str | None = None
+        if not report.linkable and _LINK_NAMELESS:
+            # a document that names no output (a feature story, titled by its news) may
+            # still join an entry its title and lead match; it never names one
+            eid, p = self._best(report, report.name, scorer)
+            if eid is not None and p >= scorer.threshold:
+                best = eid
         if report.linkable:
             # the first name that links; the others only when it finds no entry
             for name in (report.name, *report.alternatives):
