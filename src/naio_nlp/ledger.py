@@ -13,14 +13,17 @@ symbolic documents whose sentence naming an output also states an intention
 
 How reports are linked: an output's name is read from the classifier's
 ``evidence.artifact.name`` when it has one, else from the text (a capitalised
-phrase holding a head noun such as "Plan" or "Garis Panduan"). Names are
-compared as sets of English words, Malay translated word by word from
-``ledger_terms.toml`` (Malay puts the head first, English last: word order is
-ignored), words weighted by how much identity they carry ("AI" and "national"
-little, "ethics" much), with rapidfuzz for spelling variants. Candidates come
-from an index on the distinctive words (blocking), never from all pairs.
-Different years ("2021-2025" against "2026-2030") never link, nor do two
-generic names ("AI Guidelines") whose reports name different agencies.
+phrase holding a head noun such as "Plan" or "Garis Panduan"). A report joins
+the entry that a learned pairwise scorer (a logistic regression over
+:data:`FEATURES`, weights in ``ledger_scorer.json``, trained by
+``benchmarks/train_ledger_scorer.py`` on development files only) finds most
+likely the same output, at or above its threshold, unless a cannot-link rule
+forbids it: different years or owners, two different bodies, a successor
+("the second ..."), two formal names in one language that contradict each
+other. Names are compared as sets of English words (Malay translated from
+``ledger_terms.toml``), with rapidfuzz for spelling variants; the documents by
+their title-and-lead words. Candidates come from an index on the distinctive
+name words and on rare context words (blocking), never from all pairs.
 
 Entries keep their ids: :func:`update` adds new documents to existing
 entries or opens new ones, and never renumbers. A report's stage is read from
