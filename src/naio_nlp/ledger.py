@@ -13,14 +13,17 @@ symbolic documents whose sentence naming an output also states an intention
 
 How reports are linked: an output's name is read from the classifier's
 ``evidence.artifact.name`` when it has one, else from the text (a capitalised
-phrase holding a head noun such as "Plan" or "Garis Panduan"). Names are
-compared as sets of English words, Malay translated word by word from
-``ledger_terms.toml`` (Malay puts the head first, English last: word order is
-ignored), words weighted by how much identity they carry ("AI" and "national"
-little, "ethics" much), with rapidfuzz for spelling variants. Candidates come
-from an index on the distinctive words (blocking), never from all pairs.
-Different years ("2021-2025" against "2026-2030") never link, nor do two
-generic names ("AI Guidelines") whose reports name different agencies.
+phrase holding a head noun such as "Plan" or "Garis Panduan"). A report joins
+the entry that a learned pairwise scorer (a logistic regression over
+:data:`FEATURES`, weights in ``ledger_scorer.json``, trained by
+``benchmarks/train_ledger_scorer.py`` on development files only) finds most
+likely the same output, at or above its threshold, unless a cannot-link rule
+forbids it: different years or owners, two different bodies, a successor
+("the second ..."), two formal names in one language that contradict each
+other. Names are compared as sets of English words (Malay translated from
+``ledger_terms.toml``), with rapidfuzz for spelling variants; the documents by
+their title-and-lead words. Candidates come from an index on the distinctive
+name words and on rare context words (blocking), never from all pairs.
 
 Entries keep their ids: :func:`update` adds new documents to existing
 entries or opens new ones, and never renumbers. A report's stage is read from
@@ -34,6 +37,8 @@ from __future__ import annotations
 import csv
 import heapq
 import json
+import math
+import os
 import re
 import tomllib
 from collections import Counter
@@ -55,13 +60,16 @@ from .schema import Article, Prediction
 
 __all__ = [
     "CSV_COLUMNS",
+    "FEATURES",
     "STAGES",
     "Ledger",
     "LedgerEntry",
     "Report",
+    "Scorer",
     "Stage",
     "StageRecord",
     "build",
+    "load_scorer",
     "read_report",
     "update",
 ]
@@ -71,10 +79,14 @@ Stage = Literal["announced", "launched", "operational"]
 STAGES: Final[tuple[Stage, ...]] = ("announced", "launched", "operational")
 _STAGE_RANK: Final = {s: i for i, s in enumerate(STAGES)}
 
-#: Two names link when their weighted word overlap reaches this.
-LINK_THRESHOLD: Final = 0.6
 #: At most this many candidate entries are scored per report (the best by shared words).
-_MAX_CANDIDATES: Final = 25
+_MAX_CANDIDATES: Final = 12
+#: ... and at most this many more found by shared rare context words,
+_MAX_CONTEXT_CANDIDATES: Final = 4
+#: words held by at most this many entries,
+_MAX_CONTEXT_POSTING: Final = 40
+#: sharing at least this much idf weight (about three rare words).
+_MIN_CONTEXT_WEIGHT: Final = 1.5
 _ID_FORMAT: Final = "A{:04d}"
 #: A name inside another counts as the same output only when it carries this much
 #: weight ("AI ethics council" does; "data centre" is too little to tell).
@@ -83,7 +95,17 @@ _MIN_CONTAINED_WEIGHT: Final = 1.3
 _MAX_ALTERNATIVES: Final = 6
 #: A report with no stage words this long after a launch report is about operation.
 _OPERATING_AFTER_DAYS: Final = 45
+#: A report whose only stage words are launch words, this long after the entry's
+#: launch, is read as operational ("the sandbox, launched in June, ...").
+_RELAUNCH_AFTER_DAYS: Final = 90
+#: A name marked as a successor ("the second ...", "... baharu") does not join an entry
+#: launched this long before it.
+_SUCCESSOR_AFTER_DAYS: Final = 90
 _FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
+#: Documents that name no output may join an entry by their title and lead.
+_LINK_NAMELESS: Final = True
+#: An artifact whose title and lead state only an intention is read as announced.
+_DRAFTING: Final = True
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -111,7 +133,8 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
 class _Terms:
     heads_en: frozenset[str]
     heads_ms: frozenset[str]
-    ms_en: tuple[tuple[re.Pattern[str], str], ...]
+    ms_en: re.Pattern[str]  # every Malay phrase, longest first, in one pattern
+    ms_en_map: Mapping[str, str]
     en_fold: Mapping[str, str]
     stopwords: frozenset[str]
     generic: frozenset[str]
@@ -120,6 +143,13 @@ class _Terms:
     cue_words: frozenset[str]
     not_names: frozenset[str]
     head_starts: frozenset[str]  # first words of head nouns, to skip sentences naming nothing
+    ms_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # Malay words -> English, by word
+    ms_longest: int
+    ms_starts: frozenset[str]  # first words of the Malay phrases of several words
+    context_stop: frozenset[str]
+    states: frozenset[str]
+    national: frozenset[str]
+    bodies: frozenset[str]
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -176,7 +206,10 @@ def _terms() -> _Terms:
     return _Terms(
         heads_en=heads_en,
         heads_ms=heads_ms,
-        ms_en=tuple((re.compile(rf"(?<![\w-]){re.escape(k)}(?![\w-])"), v) for k, v in ordered),
+        ms_en=re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?![\w-])"
+        ),
+        ms_en_map=ms_en,
         en_fold=en_fold,
         stopwords=frozenset(_strings(data, "stopwords", "words")),
         generic=frozenset(_strings(data, "generic", "words")),
@@ -185,6 +218,13 @@ def _terms() -> _Terms:
         cue_words=frozenset(cue_words),
         not_names=frozenset(_strings(data, "not_names", "phrases")),
         head_starts=frozenset(h.split()[0] for h in heads_en | heads_ms),
+        ms_phrases={tuple(k.split()): tuple(v.split()) for k, v in ms_en.items()},
+        ms_longest=max((len(k.split()) for k in ms_en), default=1),
+        ms_starts=frozenset(k.split()[0] for k in ms_en if " " in k),
+        context_stop=frozenset(_strings(data, "context", "stopwords")),
+        states=frozenset(_strings(data, "owners", "states")),
+        national=frozenset(_strings(data, "owners", "national")),
+        bodies=frozenset(_strings(data, "owners", "bodies")),
     )
 
 
@@ -235,9 +275,7 @@ def _key(name: str) -> _Key:
     first = next((m.group(0) for m in _WORD.finditer(low) if m.group(0) not in _NAIO_WORDS), "")
     second = low.split(first, 1)[1].split()[:1] if first else []
     malay_head = first in t.heads_ms or f"{first} {''.join(second)}".strip() in t.heads_ms
-    text = low
-    for pattern, english in t.ms_en:
-        text = pattern.sub(english, text)
+    text = t.ms_en.sub(lambda m: t.ms_en_map[m.group(0)], low)
     words: dict[str, None] = {}
     years: set[str] = set()
     heads: list[str] = []
@@ -326,6 +364,92 @@ def _key_similarity(a: _Key, b: _Key) -> float:
     ):
         score = max(score, 0.75)
     return score
+
+
+def _context_words(texts: Iterable[str]) -> tuple[str, ...]:
+    """Content words of some sentences, Malay phrases in English, sorted: "dana padanan
+    pengkomersialan" and "commercialisation matching fund" give the same words."""
+    t = _terms()
+    out: set[str] = set()
+    for text in texts:
+        toks = [
+            w.strip("'").removesuffix("'s")
+            for w in _LOWER_WORD.findall(_normalise_years(text.lower().replace("’", "'")))
+        ]
+        i, n = 0, len(toks)
+        while i < n:
+            step, words = 1, t.ms_phrases.get((toks[i],), (toks[i],))
+            if toks[i] in t.ms_starts:
+                for span in range(min(t.ms_longest, n - i), 1, -1):
+                    english = t.ms_phrases.get(tuple(toks[i : i + span]))
+                    if english is not None:
+                        step, words = span, english
+                        break
+            i += step
+            for w in words:
+                w = t.en_fold.get(w, w)
+                if w.isdigit():
+                    if len(w) >= 2:
+                        out.add(w)
+                elif len(w) >= 3 and w not in t.stopwords and w not in t.context_stop:
+                    out.add(w)
+    return tuple(sorted(out))
+
+
+@cache
+def _owner(name: str) -> str | None:
+    """Who owns an output, as its name says: a state, "national", or None when it does not say."""
+    t = _terms()
+    low = " " + " ".join(_LOWER_WORD.findall(name.lower())) + " "
+    for state in sorted(t.states):
+        if f" {state} " in low:
+            return state
+    if any(f" {w} " in low for w in t.national):
+        return "national"
+    return None
+
+
+_SUCCESSOR_BEFORE = re.compile(r"(?:\b(?:new|next|second|third|fourth|another|2nd|3rd)\W+)$")
+_SUCCESSOR_IN = re.compile(
+    r"\b(?:baharu|kedua|ketiga|keempat|seterusnya|akan datang|kali kedua|next|second|third)\b"
+)
+
+
+def _is_successor(name: str, sentence: str) -> bool:
+    """The name, as written in its sentence, marks a successor ("second", "baharu", "next")."""
+    low = name.lower()
+    if _SUCCESSOR_IN.search(low):
+        return True
+    sent = sentence.lower()
+    at = sent.find(low)
+    if at < 0:
+        return False
+    return bool(
+        _SUCCESSOR_BEFORE.search(sent[max(0, at - 30) : at])
+        or _SUCCESSOR_IN.search(sent[at + len(low) : at + len(low) + 25])
+    )
+
+
+_RUN_BY = re.compile(
+    r"\b(?:run|operated|managed|organi[sz]ed|dikendalikan|diuruskan|dianjurkan|anjuran)"
+    r"(?:\s+(?:by|oleh))?\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?((?:[A-Z][\w&'’-]*|\((?:[A-Z][\w-]*)\))"
+    r"(?:\s+(?:[A-Z][\w&'’-]*|\((?:[A-Z][\w-]*)\)|of|for|dan|and))*)"
+)
+_NAIO_LOWER: Final = tuple(n.lower() for n in NAIO_NAMES)
+
+
+@cache
+def _operator(sentence: str) -> str | None:
+    """Who runs the output, when its sentence says ("run by the business chamber X",
+    "dikendalikan Pejabat AI Negara"): "naio", another body's name, or None."""
+    m = _RUN_BY.search(sentence)
+    if m is None:
+        return None
+    who = m.group(1).strip().lower()
+    if any(n in who for n in _NAIO_LOWER):
+        return "naio"
+    words = [w for w in _LOWER_WORD.findall(who) if w not in {"of", "for", "dan", "and"}]
+    return " ".join(words[:4]) or None
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -626,6 +750,11 @@ class Report:
     #: "cue" when the report's own words set the stage; "default" when an artifact
     #: showed no cue (then "launched", or "operational" months after a launch).
     stage_basis: str = "cue"
+    #: Content words of the title, lead and naming sentence, Malay in English (sorted):
+    #: what the pairwise scorer compares besides the names.
+    context: tuple[str, ...] = ()
+    #: The stages whose cue words the report's title and lead hold.
+    cues: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the date as ISO)."""
@@ -648,6 +777,8 @@ class Report:
             "linkable": self.linkable,
             "alternatives": list(self.alternatives),
             "stage_basis": self.stage_basis,
+            "context": list(self.context),
+            "cues": list(self.cues),
         }
 
     @classmethod
@@ -677,6 +808,8 @@ class Report:
                 linkable=bool(d.get("linkable", True)),
                 alternatives=tuple(d.get("alternatives", ())),
                 stage_basis=str(d.get("stage_basis", "cue")),
+                context=tuple(str(w) for w in d.get("context", ())),
+                cues=tuple(str(c) for c in d.get("cues", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
@@ -721,7 +854,15 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
             for sentence in stated:
                 names = finder(sentence)
                 if names:
-                    return _report(article, prediction, names[0], "announced", sentence)
+                    return _report(
+                        article,
+                        prediction,
+                        names[0],
+                        "announced",
+                        sentence,
+                        lead=lead[:2],
+                        cues=("announced",),
+                    )
         return None
     # an artifact: the classifier's name, then the named outputs of title, lead and the rest
     found: list[tuple[str, str]] = []
@@ -744,12 +885,17 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         names = [name]
     naming = [s for _, s in sents if linkable and name in s]
     focus = " \n ".join([article.title, *lead, *naming[:3], *status_sents[:2]])
+    head = " \n ".join([article.title, *lead[:2]])
+    cues = tuple(s for s in STAGES if _stage_hits(focus if s == "operational" else head, s))
     stage: Stage = "launched"
     basis = "default"
-    if _stage_hits(focus, "operational"):
+    if "operational" in cues:
         stage, basis = "operational", "cue"
-    elif _stage_hits(" \n ".join([article.title, *lead[:2]]), "launched"):
+    elif "launched" in cues:
         basis = "cue"
+    elif "announced" in cues and _DRAFTING:
+        # "being drafted", "sedang dirangka": an artifact story about work not yet out
+        stage, basis = "announced", "cue"
     return _report(
         article,
         prediction,
@@ -759,6 +905,8 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         linkable=linkable,
         alternatives=tuple(names[1:]),
         stage_basis=basis,
+        lead=lead[:2],
+        cues=cues,
     )
 
 
@@ -799,6 +947,8 @@ def _report(
     linkable: bool = True,
     alternatives: tuple[str, ...] = (),
     stage_basis: str = "cue",
+    lead: Sequence[str] = (),
+    cues: tuple[str, ...] = (),
 ) -> Report:
     slots = prediction.evidence.artifact
     return Report(
@@ -820,6 +970,8 @@ def _report(
         linkable=linkable,
         alternatives=tuple(a.strip() for a in alternatives if a.strip() != name.strip()),
         stage_basis=stage_basis,
+        context=_context_words([article.title, *lead, sentence]),
+        cues=cues,
     )
 
 
@@ -972,6 +1124,223 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
     )
 
 
+# --------------------------------------------------------------------------- the pairwise scorer
+
+#: What the scorer reads of a (report, entry) pair, in the order of its weights.
+FEATURES: Final[tuple[str, ...]] = (
+    "name_similarity",  # weighted word overlap of the names, Malay in English (best name)
+    "token_set_ratio",  # rapidfuzz token-set ratio of the names as written, 0..1
+    "partial_ratio",  # rapidfuzz partial ratio of the names as written, 0..1
+    "normalised_token_set",  # token-set ratio of the names' English words, 0..1
+    "shared_distinctive",  # distinctive name words in common, up to 3, /3
+    "unshared_distinctive",  # both names hold distinctive words the other lacks
+    "same_head",  # the same head noun ("sandbox" = "kotak pasir")
+    "different_head",
+    "same_type",  # the classifier's artifact type agrees
+    "different_type",
+    "shared_partner",
+    "same_years",  # both names carry the same years or period
+    "log_date_gap",  # log(1 + days to the nearest report of the entry) / 7
+    "same_agency",
+    "cross_language",  # the report's language is not one of the entry's
+    "context_overlap",  # share of the report's title-and-lead words (idf-weighted) in one
+    # report of the entry (the best)
+    "context_shared",  # idf-weighted words in common with that report, up to 5, /5
+    "announcement",  # either side is only an announcement (names are vaguer then)
+)
+_I_OVERLAP: Final = FEATURES.index("context_overlap")
+_I_SHARED: Final = FEATURES.index("context_shared")
+#: The scorer's weights, trained by benchmarks/train_ledger_scorer.py on development files.
+SCORER_FILE: Final = "ledger_scorer.json"
+_SCORER_VERSION: Final = 1
+#: An entry is scored against at most this many of its reports (the latest).
+_MAX_REPORTS_SCORED: Final = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    """A logistic regression over :data:`FEATURES`: the probability that a report and an
+    entry are the same output; a report joins its best entry at or above ``threshold``."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    version: int = _SCORER_VERSION
+
+    @property
+    def logit_threshold(self) -> float:
+        """The threshold on the linear score (log-odds)."""
+        return math.log(self.threshold / (1.0 - self.threshold))
+
+    def probability(self, x: Sequence[float]) -> float:
+        """P(same output) for one feature vector in :data:`FEATURES` order."""
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form :func:`load_scorer` reads."""
+        return {
+            "version": self.version,
+            "features": list(self.features),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+        }
+
+
+def load_scorer(data: Mapping[str, Any], *, where: str = SCORER_FILE) -> Scorer:
+    """A :class:`Scorer` from its JSON form, checked against this code's :data:`FEATURES`.
+
+    Weights trained for another feature list would score the wrong numbers
+    silently, so a mismatch is refused with :class:`ConfigError`.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: not a ledger scorer (expected a JSON object)")
+    version = data.get("version")
+    if version != _SCORER_VERSION:
+        raise ConfigError(f"{where}: scorer version {version!r}, this code reads {_SCORER_VERSION}")
+    features = data.get("features")
+    if not isinstance(features, list) or tuple(features) != FEATURES:
+        raise ConfigError(
+            f"{where}: the scorer was trained on features {features!r}, but this code computes "
+            f"{list(FEATURES)!r}; retrain it with `python benchmarks/train_ledger_scorer.py`"
+        )
+    coef = data.get("coef")
+    if not isinstance(coef, list) or len(coef) != len(FEATURES):
+        raise ConfigError(f"{where}: 'coef' must hold {len(FEATURES)} numbers")
+    try:
+        values = tuple(float(c) for c in coef)
+        intercept = float(data["intercept"])
+        threshold = float(data["threshold"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: bad scorer number: {exc}") from exc
+    if not all(map(math.isfinite, (*values, intercept))) or not 0.0 < threshold < 1.0:
+        raise ConfigError(f"{where}: weights must be finite and the threshold in (0, 1)")
+    return Scorer(FEATURES, values, intercept, threshold, _SCORER_VERSION)
+
+
+def _packaged_scorer() -> Scorer:
+    try:
+        raw = resources.files("naio_nlp").joinpath(SCORER_FILE).read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"naio_nlp/{SCORER_FILE}: cannot read the ledger scorer: {exc}") from exc
+    return load_scorer(data, where=f"naio_nlp/{SCORER_FILE}")
+
+
+#: The scorer in use, loaded when the module is imported. Training sets
+#: NAIO_NLP_LEDGER_TRAINING=1 to import the module before weights exist.
+_SCORER: Scorer | None = (
+    None if os.environ.get("NAIO_NLP_LEDGER_TRAINING") == "1" else _packaged_scorer()
+)
+
+
+def _use_scorer(scorer: Scorer | None) -> Scorer | None:
+    """Put ``scorer`` in use (training and cross-validation); returns the one replaced."""
+    global _SCORER
+    old, _SCORER = _SCORER, scorer
+    return old
+
+
+def _active_scorer() -> Scorer:
+    if _SCORER is None:
+        raise ConfigError("no ledger scorer in use (NAIO_NLP_LEDGER_TRAINING is set)")
+    return _SCORER
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_features(a: str, b: str) -> tuple[float, ...]:
+    """The name half of the features: (similarity, token set, partial, normalised token
+    set, shared distinctive, unshared distinctive, same head, different head, same years)."""
+    ka, kb = _key(a), _key(b)
+    la, lb = a.lower(), b.lower()
+    shared = ka.distinctive & kb.distinctive
+    return (
+        _key_similarity(ka, kb),
+        fuzz.token_set_ratio(la, lb) / 100.0,
+        fuzz.partial_ratio(la, lb) / 100.0,
+        fuzz.token_set_ratio(" ".join(sorted(ka.words)), " ".join(sorted(kb.words))) / 100.0,
+        min(len(shared), 3) / 3.0,
+        float(bool(ka.distinctive - kb.distinctive) and bool(kb.distinctive - ka.distinctive)),
+        float(ka.head is not None and ka.head == kb.head),
+        float(ka.head is not None and kb.head is not None and ka.head != kb.head),
+        float(bool(ka.years) and ka.years == kb.years),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the scorer reads of an entry, computed once per change of the entry."""
+
+    names: tuple[str, ...]
+    types: frozenset[str]
+    partners: frozenset[str]
+    agencies: frozenset[str]
+    languages: frozenset[str]
+    dates: tuple[date, ...]
+    contexts: tuple[frozenset[str], ...]
+    only_announced: bool
+    owners: frozenset[str]
+    operators: frozenset[str]
+    formal: tuple[tuple[str, str | None], ...]  # formal names and their language
+
+
+def _entry_view(reports: Sequence[Report]) -> _Entry:
+    rs = reports[-_MAX_REPORTS_SCORED:]
+    named = [r for r in rs if r.linkable] or rs
+    return _Entry(
+        names=tuple(dict.fromkeys(r.name for r in named)),
+        types=frozenset(r.artifact_type for r in rs if r.artifact_type),
+        partners=frozenset(p.lower() for r in rs for p in r.partners),
+        agencies=frozenset(a.lower() for r in rs for a in r.agencies),
+        languages=frozenset(r.language for r in rs if r.language),
+        dates=tuple(r.date for r in rs if r.date is not None),
+        contexts=tuple(frozenset(r.context) for r in rs),
+        only_announced=all(r.stage == "announced" for r in rs),
+        owners=frozenset(o for r in reports if r.linkable and (o := _owner(r.name))),
+        operators=frozenset(o for r in reports if (o := _operator(r.sentence))),
+        formal=tuple(
+            dict.fromkeys(
+                (r.name, r.language) for r in reports if r.linkable and _is_formal(r.name)
+            )
+        ),
+    )
+
+
+_MINOR_WORDS: Final = frozenset(
+    {"of", "for", "on", "and", "&", "the", "in", "to", "untuk", "bagi", "dan", "di", "ke"}
+)
+
+
+@cache
+def _is_formal(name: str) -> bool:
+    """A name written as a title ("National AI Census Verification Pilot"), not a
+    description ("a pilot to verify census data")."""
+    words = [w for w in _WORD.findall(name) if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _conflict(a: _Key, b: _Key) -> bool:
+    """Each name holds a distinctive word the other lacks, spelling variants aside."""
+    only_a = a.distinctive - b.distinctive
+    only_b = b.distinctive - a.distinctive
+    if not only_a or not only_b:
+        return False
+    return not _fuzzy_overlap(only_a, b.words) and not _fuzzy_overlap(only_b, a.words)
+
+
+def _fuzzy_overlap(a: Iterable[str], b: Iterable[str]) -> bool:
+    bs = list(b)
+    for w in a:
+        if w in bs:
+            return True
+        if len(w) >= 5 and process.extractOne(w, bs, scorer=fuzz.ratio, score_cutoff=85):
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------- the ledger
 
 
@@ -1001,9 +1370,15 @@ class Ledger:
         self._entry_of: dict[str, str] = {}
         self._keys: dict[str, dict[_Key, None]] = {}
         self._index: dict[str, set[str]] = {}
+        self._ctx_index: dict[str, set[str]] = {}  # context word -> entries
         self._next = 1
         self._cache: dict[str, LedgerEntry] = {}
         self._read: set[str] = set()  # every document read, in an entry or not
+        #: Report-entry pairs the linker looked at (blocking keeps this far below all pairs).
+        self.comparisons = 0
+        self._views: dict[str, _Entry] = {}
+        self._df: Counter[str] = Counter()  # context word -> reports holding it
+        self._n_context = 0
 
     # -- reading
 
@@ -1051,17 +1426,36 @@ class Ledger:
         new._entry_of = dict(self._entry_of)
         new._keys = {k: dict(v) for k, v in self._keys.items()}
         new._index = {k: set(v) for k, v in self._index.items()}
+        new._ctx_index = {k: set(v) for k, v in self._ctx_index.items()}
         new._next = self._next
         new._cache = dict(self._cache)
         new._read = set(self._read)
+        new._df = Counter(self._df)
+        new._n_context = self._n_context
         return new
 
-    def _candidates(self, k: _Key) -> list[str]:
+    def _candidates(self, k: _Key, idf: Mapping[str, float] | None = None) -> list[str]:
+        """Entries worth scoring: those sharing the most name keys, then (up to
+        :data:`_MAX_CONTEXT_CANDIDATES` more) those sharing the most rare context
+        words, which finds an output announced under a vaguer name."""
         counts: Counter[str] = Counter()
         for bk in _block_keys(k):
             counts.update(self._index.get(bk, ()))
         # most shared keys first, then the oldest entry: the same in every process
-        return heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
+        found = heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
+        if not idf:
+            return found
+        weights: dict[str, float] = {}
+        for w, v in idf.items():
+            posting = self._ctx_index.get(w)
+            if posting and len(posting) <= _MAX_CONTEXT_POSTING:
+                for eid in posting:
+                    weights[eid] = weights.get(eid, 0.0) + v
+        taken = set(found)
+        more = [e for e, v in weights.items() if v >= _MIN_CONTEXT_WEIGHT and e not in taken]
+        return found + heapq.nsmallest(
+            _MAX_CONTEXT_CANDIDATES, more, key=lambda e: (-weights[e], len(e), e)
+        )
 
     def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
         """Two generic names ("AI Guidelines") whose reports name different agencies."""
@@ -1070,48 +1464,207 @@ class Ledger:
         theirs = {a for r in self._reports[eid] for a in r.agencies}
         return bool(theirs) and not (theirs & set(report.agencies))
 
-    def _years_clash(self, eid: str, k: _Key) -> bool:
-        """The entry's names carry years and none of them is this name's ("Challenge 2025")."""
-        if not k.years:
-            return False
-        theirs = {y for other in self._keys[eid] for y in other.years}
-        return bool(theirs) and not (theirs & k.years)
+    def _years_clash(self, eid: str, k: _Key, report: Report | None = None) -> bool:
+        """The entry's names carry years and none of them is this name's ("Challenge 2025").
 
-    def _best(self, report: Report, name: str) -> tuple[str | None, float]:
+        A name without years ("the Public Sector AI Challenge") is held to the
+        years its title and lead mention, when they mention none of the entry's
+        single years (an edition: "Challenge 2025" is not "Challenge 2026").
+        """
+        theirs = {y for other in self._keys[eid] for y in other.years}
+        if not theirs:
+            return False
+        if k.years:
+            return not (theirs & k.years)
+        if report is None or any("-" in y for y in theirs):
+            return False  # a period ("2026-2030") is mentioned around other years
+        mentioned = {w for w in report.context if _YEAR.match(w)}
+        return bool(mentioned) and not (mentioned & theirs)
+
+    def _owners_clash(self, eid: str, name: str, report: Report | None = None) -> bool:
+        """A state's output against a national one, or two states' ("Selangor AI Sandbox");
+        an output NAIO runs against one another body runs ("run by the chamber X")."""
+        view = self._view(eid)
+        owner = _owner(name)
+        if owner is not None and view.owners and owner not in view.owners:
+            return True
+        runner = None if report is None else _operator(report.sentence)
+        if runner is None or not view.operators:
+            return False
+        return ("naio" in view.operators) != (runner == "naio")
+
+    def _bodies_clash(self, eid: str, k: _Key) -> bool:
+        """Two bodies of people with nothing distinctive in common (an ethics council and
+        an industry advisory council), or a body against an output of another kind."""
+        bodies = _terms().bodies
+        if k.head is None:
+            return False
+        theirs = [o for o in self._keys[eid] if o.head is not None]
+        if not theirs:
+            return False
+        if k.head in bodies and k.distinctive:
+            same = [o for o in theirs if o.head == k.head and o.distinctive]
+            if same and not any(_fuzzy_overlap(k.distinctive, o.distinctive) for o in same):
+                return True
+        heads = {o.head for o in theirs}
+        if k.head in heads or not (k.head in bodies or heads & bodies):
+            return False
+        # a council is not a sandbox, unless one name holds the other's head
+        return not any(o.head in k.words or k.head in o.words for o in theirs)
+
+    def _successor_clash(self, report: Report, name: str, eid: str) -> bool:
+        """ "The second red-teaming exercise", "a new AI security plan": a successor named
+        after its predecessor was launched is another output, not a report of that one."""
+        if report.date is None or not _is_successor(name, report.sentence):
+            return False
+        launches = [d for r in self._reports[eid] if r.stage != "announced" and (d := r.date)]
+        return bool(launches) and (report.date - min(launches)).days >= _SUCCESSOR_AFTER_DAYS
+
+    def _names_clash(self, report: Report, name: str, k: _Key, eid: str) -> bool:
+        """Two formal names in one language that each hold a distinctive word the other
+        lacks ("Census Verification Pilot", "Maritime Verification Pilot") are two outputs:
+        in one language, one output's full name is written the same way."""
+        if not k.distinctive or not _is_formal(name):
+            return False
+        mine = [
+            n
+            for n, lang in self._view(eid).formal
+            if lang == report.language and _key(n).distinctive
+        ]
+        return bool(mine) and all(_conflict(k, _key(n)) for n in mine)
+
+    def _vetoed(self, report: Report, name: str, k: _Key, eid: str) -> bool:
+        """Cannot-link rules: whatever the scorer says, these never merge."""
+        return (
+            self._years_clash(eid, k, report)
+            or self._agencies_clash(report, eid, k)
+            or self._owners_clash(eid, name, report)
+            or self._bodies_clash(eid, k)
+            or self._successor_clash(report, name, eid)
+            or self._names_clash(report, name, k, eid)
+        )
+
+    def _view(self, eid: str) -> _Entry:
+        view = self._views.get(eid)
+        if view is None:
+            view = self._views[eid] = _entry_view(self._reports[eid])
+        return view
+
+    def _idf(self, report: Report) -> dict[str, float]:
+        """The report's context words weighted by rarity among the reports linked so far,
+        0..1: words every story shares weigh nothing."""
+        n = self._n_context
+        scale = math.log(n + 2)
+        return {w: math.log((n + 1) / (self._df[w] + 1)) / scale for w in report.context}
+
+    def _remember(self, report: Report, eid: str | None = None) -> None:
+        """Count the report's context words (and index them under its entry)."""
+        self._df.update(set(report.context))
+        self._n_context += 1
+        if eid is not None and report.linkable:
+            for w in report.context:
+                self._ctx_index.setdefault(w, set()).add(eid)
+
+    def _features(
+        self,
+        report: Report,
+        name: str,
+        eid: str,
+        idf: Mapping[str, float],
+        scorer: Scorer | None = None,
+    ) -> list[float]:
+        """:data:`FEATURES` of a report (under one of its names) and an entry.
+
+        With a ``scorer``, the context words are not compared when even a
+        perfect overlap could not lift the pair to its threshold (they are
+        left at 0, which only lowers a score already below it).
+        """
+        e = self._view(eid)
+        by_name = [_name_features(name, n) for n in e.names]
+        nf = [max(col) for col in zip(*by_name, strict=True)]
+        gaps = [abs((report.date - d).days) for d in e.dates] if report.date else []
+        t = report.artifact_type
+        x = [
+            *nf[:8],
+            float(bool(t) and t in e.types),
+            float(bool(t) and bool(e.types) and t not in e.types),
+            float(any(p.lower() in e.partners for p in report.partners)),
+            nf[8],
+            math.log1p(min(gaps)) / 7.0 if gaps else math.log1p(180) / 7.0,
+            float(any(a.lower() in e.agencies for a in report.agencies)),
+            float(
+                bool(report.language) and bool(e.languages) and report.language not in e.languages
+            ),
+            0.0,
+            0.0,
+            float(report.stage == "announced" or e.only_announced),
+        ]
+        total = sum(idf.values())
+        if not total:
+            return x
+        if scorer is not None:
+            z = scorer.intercept + sum(c * v for c, v in zip(scorer.coef, x, strict=True))
+            room = (
+                max(scorer.coef[_I_OVERLAP], 0.0)
+                + max(scorer.coef[_I_SHARED], 0.0) * min(total, 5.0) / 5.0
+            )
+            if z + room < scorer.logit_threshold:
+                return x
+        best_shared = 0.0
+        for ctx in e.contexts:
+            shared = sum(idf[w] for w in ctx.intersection(idf))
+            best_shared = max(best_shared, shared)
+        x[_I_OVERLAP] = best_shared / total
+        x[_I_SHARED] = min(best_shared, 5.0) / 5.0
+        return x
+
+    def _best(self, report: Report, name: str, scorer: Scorer) -> tuple[str | None, float]:
         k = _key(name)
-        best, best_score = None, 0.0
-        for eid in self._candidates(k):
-            if self._years_clash(eid, k) or self._agencies_clash(report, eid, k):
+        idf = self._idf(report)
+        best, best_p = None, 0.0
+        for eid in self._candidates(k, idf):
+            self.comparisons += 1
+            if self._vetoed(report, name, k, eid):
                 continue
-            score = max(_key_similarity(k, other) for other in self._keys[eid])
-            if score > best_score:
-                best, best_score = eid, score
-        return best, best_score
+            p = scorer.probability(self._features(report, name, eid, idf, scorer))
+            if k.weight >= _MIN_CONTAINED_WEIGHT and k in self._keys[eid]:
+                p += 1.0  # the same name, with identity, not vetoed: the same output
+            if p > best_p:
+                best, best_p = eid, p
+        return best, best_p
 
     def _link(self, report: Report) -> str:
-        best, best_score = None, 0.0
+        scorer = _active_scorer()
+        best: str | None = None
+        if not report.linkable and _LINK_NAMELESS:
+            # a document that names no output (a feature story, titled by its news) may
+            # still join an entry its title and lead match; it never names one
+            eid, p = self._best(report, report.name, scorer)
+            if eid is not None and p >= scorer.threshold:
+                best = eid
         if report.linkable:
             # the first name that links; the others only when it finds no entry
             for name in (report.name, *report.alternatives):
-                eid, score = self._best(report, name)
-                if eid is not None and score >= LINK_THRESHOLD:
-                    best, best_score = eid, score
+                eid, p = self._best(report, name, scorer)
+                if eid is not None and p >= scorer.threshold:
+                    best = eid
                     if name != report.name:
                         others = (report.name, *report.alternatives)
                         report = replace(
                             report, name=name, alternatives=tuple(n for n in others if n != name)
                         )
                     break
-        if best is None or best_score < LINK_THRESHOLD:
+        if best is None:
             best = _ID_FORMAT.format(self._next)
             self._next += 1
             self._reports[best] = []
             self._keys[best] = {}
-        elif report.stage_basis == "default" and report.stage == "launched":
-            report = self._after_launch(best, report)
+        report = self._staged(best, report)
         self._reports[best].append(report)
         self._entry_of[report.article_id] = best
         self._cache.pop(best, None)
+        self._views.pop(best, None)
+        self._remember(report, best)
         k = _key(report.name)
         if report.linkable and k not in self._keys[best]:
             self._keys[best][k] = None
@@ -1119,18 +1672,45 @@ class Ledger:
                 self._index.setdefault(bk, set()).add(best)
         return best
 
-    def _after_launch(self, eid: str, report: Report) -> Report:
-        """A report with no stage words, well after the entry's launch, is about its operation."""
-        launches = [
+    def _staged(self, eid: str, report: Report) -> Report:
+        """A report's stage read against its entry's launch.
+
+        Results cues ("second cohort", "telah menerima") mean operation only
+        :data:`_OPERATING_AFTER_DAYS` or more after the entry's launch; nearer
+        to it (or with no launch known and a launch cue in the lead) they
+        describe the launch itself ("20 slots for the first cohort"). A report
+        with no stage words that long after a launch is about operation.
+        """
+        if report.date is None or report.stage == "announced":
+            return report
+        launches = [r.date for r in self._reports[eid] if r.stage != "announced" and r.date]
+        first = min(launches) if launches else None
+        if report.stage == "operational" and report.stage_basis == "cue":
+            if first is None:
+                if "launched" in report.cues:
+                    return replace(report, stage="launched", stage_basis="cue_at_launch")
+            elif (report.date - first).days < _OPERATING_AFTER_DAYS:
+                return replace(report, stage="launched", stage_basis="cue_at_launch")
+            return report
+        cued = [
             r.date
             for r in self._reports[eid]
             if r.stage != "announced" and r.date is not None and r.stage_basis == "cue"
         ]
         if (
-            report.date is not None
-            and launches
-            and (report.date - min(launches)).days >= _OPERATING_AFTER_DAYS
+            report.stage == "launched"
+            and report.stage_basis == "default"
+            and cued
+            and (report.date - min(cued)).days >= _OPERATING_AFTER_DAYS
         ):
+            return replace(report, stage="operational", stage_basis="after_launch")
+        if (
+            report.stage == "launched"
+            and report.stage_basis == "cue"
+            and first is not None
+            and (report.date - first).days >= _RELAUNCH_AFTER_DAYS
+        ):
+            # "launched last year": a launch word this long after the launch looks back at it
             return replace(report, stage="operational", stage_basis="after_launch")
         return report
 
@@ -1164,8 +1744,11 @@ class Ledger:
             new._keys[nid] = dict(self._keys[eid])
         new._entry_of = {a: rename[e] for a, e in self._entry_of.items()}
         new._index = {k: {rename[e] for e in v} for k, v in self._index.items()}
+        new._ctx_index = {k: {rename[e] for e in v} for k, v in self._ctx_index.items()}
         new._next = next_id
         new._read = set(self._read)
+        new._df = Counter(self._df)
+        new._n_context = self._n_context
         return new
 
     # -- saving
@@ -1195,6 +1778,7 @@ class Ledger:
                 r = Report.from_dict(rd, where=where)
                 ledger._reports[eid].append(r)
                 ledger._entry_of[r.article_id] = eid
+                ledger._remember(r, eid)
                 if r.linkable:
                     k = _key(r.name)
                     if k not in ledger._keys[eid]:
