@@ -33,6 +33,7 @@ from naio_nlp.passages import aggregates  # noqa: E402
 from naio_nlp.training import (  # noqa: E402
     DOMAIN_BLEND_GRID,
     DOMAIN_C_GRID,
+    DOMAIN_SCALE_GRID,
     DOMAIN_TEXT_C,
     _fit_domains,
     _passage_oof,
@@ -83,7 +84,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--passage-c", type=float, default=0.5)
-    ap.add_argument("--scale", type=float, nargs="+", default=[0.25, 0.5])
+    ap.add_argument("--scale", type=float, nargs="+", default=list(DOMAIN_SCALE_GRID))
     ap.add_argument("--c", type=float, nargs="+", default=list(DOMAIN_C_GRID))
     ap.add_argument("--text-c", default=str(DOMAIN_TEXT_C), help="a number, or none")
     ap.add_argument("--blend", type=float, nargs="+", default=list(DOMAIN_BLEND_GRID))
