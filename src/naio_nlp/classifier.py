@@ -112,7 +112,7 @@ class LinearHead:
 THRESHOLD_LANGUAGES: tuple[str, ...] = ("en", "ms")
 
 
-def _thresholds_for(thresholds: Float, languages: Sequence[str]) -> Float:
+def thresholds_for(thresholds: Float, languages: Sequence[str]) -> Float:
     """Each document's thresholds: the shared ones, or its analysed language's row."""
     if thresholds.ndim == 1:
         return thresholds
@@ -434,7 +434,7 @@ class Classifier:
             raise ModelError(f"{self!r} gave domain probabilities that are not numbers")
         s_idx = p_status.argmax(axis=1)
         t_idx = p_type.argmax(axis=1)
-        on = p_dom >= _thresholds_for(self.domain_head.thresholds, b.languages)
+        on = p_dom >= thresholds_for(self.domain_head.thresholds, b.languages)
         s_classes, t_classes = self.status_head.classes, self.type_head.classes
         d_classes = self.domain_head.classes
         statuses = [s_classes[k] for k in s_idx.tolist()]

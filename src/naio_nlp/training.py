@@ -45,10 +45,10 @@ from .classifier import (
     Float,
     LinearHead,
     ProgressFn,
-    _thresholds_for,
     batch_of,
     document_rows,
     extra_feature_names,
+    thresholds_for,
 )
 from .corpus import CorpusRecord, corpus_hash
 from .errors import ModelError
@@ -950,7 +950,7 @@ def _fit_domains(
     lang_f1 = _micro_f1(_crossfit_calls(p_all, gold, prep.doc_of_fold, languages), gold)
     by_language = lang_f1 > shared_f1 + 1e-9
     thresholds = thr_lang if by_language else np.array(th)
-    called = p_all >= _thresholds_for(thresholds, languages.tolist())
+    called = p_all >= thresholds_for(thresholds, languages.tolist())
     chosen["thresholds"] = {
         "by_language": by_language,
         "crossfit_micro_f1_shared": round(shared_f1, 4),
