@@ -63,7 +63,7 @@ __all__ = ["Classifier", "LinearHead", "load", "load_verified", "model_digest"]
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the saved layout or the meaning of a saved array changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Documents longer than this many characters are cut before analysis.
 MAX_CHARS = 100_000
 DEFAULT_MODEL_NAME = "naio-default"
@@ -82,12 +82,13 @@ class LinearHead:
     ``kind="softmax"``: ``coef`` is (classes, features); probabilities are
     softmax(logits / temperature). ``kind="sigmoid"``: one row per class,
     each an independent binary decision; probabilities are
-    sigmoid(a * logit + b) and ``thresholds`` turn them into labels.
+    sigmoid(a * logit + b) and ``thresholds`` turn them into labels: one per
+    class, or one row per analysed language (:data:`THRESHOLD_LANGUAGES` order).
 
     ``coef`` is a dense array while training and a ``scipy.sparse`` CSR matrix
-    in a :class:`Classifier` (loaded or trained): about four weights in five
-    are zero, so the sparse form holds the shipped model's heads in 13 MB
-    instead of 55 MB. Predicting reads neither (see ``_Compact``).
+    in a :class:`Classifier` (loaded or trained): most weights are zero, so the
+    sparse form holds the heads in a fraction of the dense size. Predicting
+    reads neither (see ``_Compact``).
     """
 
     classes: tuple[str, ...]
@@ -112,6 +113,19 @@ class LinearHead:
         if self.kind == "softmax":
             return _softmax(z / self.temperature)
         return _sigmoid(z * self.platt_a + self.platt_b)
+
+
+#: The order of the rows of per-language thresholds.
+THRESHOLD_LANGUAGES: tuple[str, ...] = ("en", "ms")
+
+
+def thresholds_for(thresholds: Float, languages: Sequence[str]) -> Float:
+    """Each document's thresholds: the shared ones, or its analysed language's row."""
+    if thresholds.ndim == 1:
+        return thresholds
+    rows = [THRESHOLD_LANGUAGES.index(lg) if lg in THRESHOLD_LANGUAGES else 0 for lg in languages]
+    out: Float = thresholds[np.array(rows, dtype=np.int64)]
+    return out
 
 
 def _softmax(z: Float) -> Float:
@@ -442,7 +456,7 @@ class Classifier:
             raise ModelError(f"{self!r} gave domain probabilities that are not numbers")
         s_idx = p_status.argmax(axis=1)
         t_idx = p_type.argmax(axis=1)
-        on = p_dom >= self.domain_head.thresholds
+        on = p_dom >= thresholds_for(self.domain_head.thresholds, b.languages)
         s_classes, t_classes = self.status_head.classes, self.type_head.classes
         d_classes = self.domain_head.classes
         statuses = [s_classes[k] for k in s_idx.tolist()]

@@ -39,6 +39,7 @@ from ._version import __version__
 from .classifier import (
     DEFAULT_MODEL_NAME,
     FORMAT_VERSION,
+    THRESHOLD_LANGUAGES,
     Classifier,
     FeatureSpace,
     Float,
@@ -47,6 +48,7 @@ from .classifier import (
     batch_of,
     document_rows,
     extra_feature_names,
+    thresholds_for,
 )
 from .corpus import CorpusRecord, corpus_hash
 from .errors import ModelError
@@ -66,6 +68,13 @@ from .passages import (
 __all__ = ["NaioClassifier", "TrainReport", "fit_classifier", "head_features", "train"]
 
 Folds = list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+#: Domain heads: C tried for the full model, the n-gram-only model's C, blend weights tried.
+#: Chosen on held-out batches (benchmarks/cv_domains.py): every domain took the top of the
+#: old grid (C 64, cue scale 0.25), so the grid moved; the blend lifts micro-F1 0.806 -> 0.840.
+DOMAIN_C_GRID: tuple[float, ...] = (64.0, 256.0)
+DOMAIN_SCALE_GRID: tuple[float, ...] = (0.1, 0.25)
+DOMAIN_TEXT_C: float | None = 10.0
+DOMAIN_BLEND_GRID: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
 _O, _S, _R, _A = range(4)
 
 
@@ -392,6 +401,96 @@ def _fit_passage_heads(
     return coef, intercept
 
 
+@dataclass
+class _Prepared:
+    """The training documents analysed and turned into rows, with their folds and labels."""
+
+    lexicon: dict[str, Any]
+    analyzer: TextAnalyzer
+    cols: dict[str, int]
+    B: AnalysisBatch
+    sent_doc: npt.NDArray[np.int64]
+    X1: sp.csr_matrix
+    XS: sp.csr_matrix
+    space: FeatureSpace
+    groups: list[str]
+    folds: Folds
+    doc_of_fold: npt.NDArray[np.int64]
+    masks: dict[str, npt.NDArray[np.bool_]]
+    passage_allowed: npt.NDArray[np.bool_]
+    Y: npt.NDArray[np.int64]
+    rationale_centre: npt.NDArray[np.int64]
+
+
+def _prepare(records: Sequence[CorpusRecord], seed: int, say: ProgressFn) -> _Prepared:
+    """Analyse the records and build every row, fold and sentence label training reads."""
+    lexicon = lexicon_dict()
+    analyzer = TextAnalyzer(lexicon)
+    analyses: list[Analysis] = []
+    total = len(records)
+    for start in range(0, total, 128):
+        chunk = records[start : start + 128]
+        analyses.extend(
+            analyzer.analyse(
+                [r.text for r in chunk],
+                [r.title for r in chunk],
+                [r.lang if r.lang in ("en", "ms") else None for r in chunk],
+            )
+        )
+        say("analysing documents", min(start + 128, total), total)
+    cols = {n: i for i, n in enumerate(analyzer.feature_names)}
+    B = batch_of(analyses, len(cols))
+    # IDF over the training documents' hashed n-grams (each document's are distinct).
+    df = np.bincount(B.ngram_ids, minlength=N_HASH).astype(np.float64)
+    idf = np.log((1 + len(analyses)) / (1 + df)) + 1.0
+    XS = passage_rows(B, cols)
+    groups = [r.group for r in records]
+    folds = _folds(groups, [r.status for r in records], seed)
+    doc_of_fold = np.zeros(len(records), dtype=np.int64)
+    for k, (_, te) in enumerate(folds):
+        doc_of_fold[te] = k
+    # n-gram buckets seen in one training document only are left out of every head:
+    # they cannot generalise, and dropping them makes each fit several times faster
+    common = df >= 2
+    masks = head_features(analyzer.feature_names)
+    for mask in masks.values():
+        mask[:N_HASH] &= common
+    Y, centre = sentence_labels(records, B, cols)
+    return _Prepared(
+        lexicon=lexicon,
+        analyzer=analyzer,
+        cols=cols,
+        B=B,
+        sent_doc=B.sent_doc(),
+        X1=document_rows(B, idf, 1.0, cols),
+        XS=XS,
+        space=FeatureSpace(idf=idf, dense_scale=1.0, n_dense=len(cols)),
+        groups=groups,
+        folds=folds,
+        doc_of_fold=doc_of_fold,
+        masks=masks,
+        passage_allowed=np.concatenate([common, np.ones(XS.shape[1] - N_HASH, dtype=bool)]),
+        Y=Y,
+        rationale_centre=centre,
+    )
+
+
+def _passage_oof(
+    prep: _Prepared, C: float, seed: int, fold_done: Callable[[], None] = lambda: None
+) -> Float:
+    """Out-of-batch passage logits: each fold's sentences scored by heads that never saw
+    their batch."""
+    XS = prep.XS
+    z_oof = np.zeros((XS.shape[0], len(PASSAGE_HEADS)))
+    for k, (tr, _) in enumerate(prep.folds):
+        train_sent = np.flatnonzero(np.isin(prep.sent_doc, tr))
+        test_sent = np.flatnonzero(prep.doc_of_fold[prep.sent_doc] == k)
+        coef, intercept = _fit_passage_heads(XS, prep.Y, train_sent, C, seed, prep.passage_allowed)
+        z_oof[test_sent] = np.asarray(XS[test_sent] @ coef.T) + intercept
+        fold_done()
+    return z_oof
+
+
 # ----------------------------------------------------------------------------- training
 
 
@@ -416,10 +515,12 @@ class NaioClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         seed: int = 0,
         name: str = DEFAULT_MODEL_NAME,
         c_grid: Sequence[float] = (4.0, 16.0, 64.0),
-        scale_grid: Sequence[float] = (0.25, 0.5),
-        domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+        scale_grid: Sequence[float] = DOMAIN_SCALE_GRID,
+        domain_c_grid: Sequence[float] | None = DOMAIN_C_GRID,
         passage_c_grid: Sequence[float] = (0.5,),
         status_text_grid: Sequence[float] = (0.0, 0.5),
+        domain_text_c: float | None = DOMAIN_TEXT_C,
+        domain_blend_grid: Sequence[float] = DOMAIN_BLEND_GRID,
     ) -> None:
         self.seed = seed
         self.name = name
@@ -428,6 +529,8 @@ class NaioClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         self.domain_c_grid = domain_c_grid
         self.passage_c_grid = passage_c_grid
         self.status_text_grid = status_text_grid
+        self.domain_text_c = domain_text_c
+        self.domain_blend_grid = domain_blend_grid
 
     def fit(
         self,
@@ -450,6 +553,8 @@ class NaioClassifier(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
             domain_c_grid=self.domain_c_grid,
             passage_c_grid=self.passage_c_grid,
             status_text_grid=self.status_text_grid,
+            domain_text_c=self.domain_text_c,
+            domain_blend_grid=self.domain_blend_grid,
         )
         self.classes_ = np.array(self.classifier_.status_head.classes)
         return self
@@ -495,10 +600,12 @@ def train(
     name: str = DEFAULT_MODEL_NAME,
     progress: ProgressFn | None = None,
     c_grid: Sequence[float] = (4.0, 16.0, 64.0),
-    scale_grid: Sequence[float] = (0.25, 0.5),
-    domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+    scale_grid: Sequence[float] = DOMAIN_SCALE_GRID,
+    domain_c_grid: Sequence[float] | None = DOMAIN_C_GRID,
     passage_c_grid: Sequence[float] = (0.5,),
     status_text_grid: Sequence[float] = (0.0, 0.5),
+    domain_text_c: float | None = DOMAIN_TEXT_C,
+    domain_blend_grid: Sequence[float] = DOMAIN_BLEND_GRID,
 ) -> tuple[Classifier, TrainReport]:
     """Train a classifier on labelled records: :class:`NaioClassifier` ``.fit``, unwrapped."""
     est = NaioClassifier(
@@ -509,6 +616,8 @@ def train(
         domain_c_grid=domain_c_grid,
         passage_c_grid=passage_c_grid,
         status_text_grid=status_text_grid,
+        domain_text_c=domain_text_c,
+        domain_blend_grid=domain_blend_grid,
     ).fit(records, progress=progress)
     return est.classifier_, est.report_
 
@@ -520,10 +629,12 @@ def fit_classifier(
     name: str = DEFAULT_MODEL_NAME,
     progress: ProgressFn | None = None,
     c_grid: Sequence[float] = (4.0, 16.0, 64.0),
-    scale_grid: Sequence[float] = (0.25, 0.5),
-    domain_c_grid: Sequence[float] | None = (16.0, 64.0),
+    scale_grid: Sequence[float] = DOMAIN_SCALE_GRID,
+    domain_c_grid: Sequence[float] | None = DOMAIN_C_GRID,
     passage_c_grid: Sequence[float] = (0.5,),
     status_text_grid: Sequence[float] = (0.0, 0.5),
+    domain_text_c: float | None = DOMAIN_TEXT_C,
+    domain_blend_grid: Sequence[float] = DOMAIN_BLEND_GRID,
 ) -> tuple[Classifier, TrainReport]:
     """Train every head on labelled records; deterministic for a seed.
 
@@ -531,54 +642,25 @@ def fit_classifier(
     ``scale_grid``: weights of the cue block tried for the domain heads;
     ``passage_c_grid``: regularisation of the passage heads; ``status_text_grid``:
     weights of the document's own n-grams and cues beside the passage
-    aggregates in the status head (0: passages only). All chosen by group-wise
+    aggregates in the status head (0: passages only); ``domain_text_c``: the
+    regularisation of the n-gram-only domain model blended into each domain head
+    (None: no blend); ``domain_blend_grid``: the weights of the full domain model
+    tried in that blend (1.0: it alone). All chosen by group-wise
     cross-validation over writing batches.
     """
     if len(records) < 6:
         raise ModelError(f"need at least 6 labelled documents to train, got {len(records)}")
     started = time.perf_counter()
     say = progress or (lambda stage, done, total: None)
-    lexicon = lexicon_dict()
-    analyzer = TextAnalyzer(lexicon)
-    analyses: list[Analysis] = []
-    total = len(records)
-    for start in range(0, total, 128):
-        chunk = records[start : start + 128]
-        analyses.extend(
-            analyzer.analyse(
-                [r.text for r in chunk],
-                [r.title for r in chunk],
-                [r.lang if r.lang in ("en", "ms") else None for r in chunk],
-            )
-        )
-        say("analysing documents", min(start + 128, total), total)
-    cols = {n: i for i, n in enumerate(analyzer.feature_names)}
-    B = batch_of(analyses, len(cols))
-    sent_doc = B.sent_doc()
-
-    # IDF over the training documents' hashed n-grams (each document's are distinct).
-    df = np.bincount(B.ngram_ids, minlength=N_HASH).astype(np.float64)
-    idf = np.log((1 + len(analyses)) / (1 + df)) + 1.0
-    X1 = document_rows(B, idf, 1.0, cols)
-    XS = passage_rows(B, cols)
-    space = FeatureSpace(idf=idf, dense_scale=1.0, n_dense=len(cols))
-    groups = [r.group for r in records]
+    prep = _prepare(records, seed, say)
+    lexicon, analyzer, cols, B = prep.lexicon, prep.analyzer, prep.cols, prep.B
+    X1, XS, space, groups, folds = prep.X1, prep.XS, prep.space, prep.groups, prep.folds
+    masks, Y, rationale_centre = prep.masks, prep.Y, prep.rationale_centre
+    passage_allowed = prep.passage_allowed
     y_status = np.array([r.status for r in records])
     status_classes = tuple(c for c in STATUSES if c in set(y_status))
     if len(status_classes) < 2:
         raise ModelError("the corpus needs at least two different statuses to train")
-    folds = _folds(groups, y_status.tolist(), seed)
-    # n-gram buckets seen in one training document only are left out of every head:
-    # they cannot generalise, and dropping them makes each fit several times faster
-    common = df >= 2
-    masks = head_features(analyzer.feature_names)
-    for mask in masks.values():
-        mask[:N_HASH] &= common
-    passage_allowed = np.concatenate([common, np.ones(XS.shape[1] - N_HASH, dtype=bool)])
-    Y, rationale_centre = sentence_labels(records, B, cols)
-    doc_of_fold = np.zeros(len(records), dtype=np.int64)
-    for k, (_, te) in enumerate(folds):
-        doc_of_fold[te] = k
     y_idx = np.array([status_classes.index(c) for c in y_status])
 
     def status_f1(z: Float) -> float:
@@ -593,15 +675,14 @@ def fit_classifier(
     status_grid: dict[str, float] = {}
     best_run: tuple[float, float, float, float, Float, Float, npt.NDArray[np.int64]] | None = None
     step = 0
+
+    def fold_done() -> None:
+        nonlocal step
+        step += 1
+        say("passage tests (out of batch)", step, n_steps)
+
     for pc in passage_c_grid:
-        z_oof = np.zeros((XS.shape[0], len(PASSAGE_HEADS)))
-        for k, (tr, _) in enumerate(folds):
-            train_sent = np.flatnonzero(np.isin(sent_doc, tr))
-            test_sent = np.flatnonzero(doc_of_fold[sent_doc] == k)
-            coef, intercept = _fit_passage_heads(XS, Y, train_sent, pc, seed, passage_allowed)
-            z_oof[test_sent] = np.asarray(XS[test_sent] @ coef.T) + intercept
-            step += 1
-            say("passage tests (out of batch)", step, n_steps)
+        z_oof = _passage_oof(prep, pc, seed, fold_done)
         agg_oof, best_oof = aggregates(B, z_oof, cols)
         for st in status_text_grid:
             Xs = _status_rows(X1, agg_oof, st, masks["status"])
@@ -663,57 +744,18 @@ def fit_classifier(
         type_head = _constant_head(type_classes, present_types, XS.shape[1])
     say("artifact type", 1, 1)
 
-    # -- 3. domains: one binary decision each; own (scale, C), Platt, threshold from OOF
-    dom_classes = tuple(DOMAINS)
-    # each domain head reads the document row and its own topic's best-sentence score
-    XD = sp.hstack([X1, sp.csr_matrix(agg_oof)], format="csr")
-    grid = [(sc, C) for sc in scale_grid for C in (domain_c_grid or c_grid)]
-    coefs, intercepts, pa, pb, th = [], [], [], [], []
-    dom_oof: dict[str, float] = {}
-    dom_tp = dom_fp = dom_fn = 0
-    dom_chosen: dict[str, tuple[float, float]] = {}
-    for j, d in enumerate(dom_classes):
-        y_d = np.array([int(d in r.domains) for r in records])
-        own = np.zeros(len(ALL_AGGREGATES), dtype=bool)
-        own[len(AGGREGATES) + j] = True
-        dom_mask = np.concatenate([masks["domains"], own])
-        if 0 < y_d.sum() < len(y_d) and min(y_d.sum(), len(y_d) - y_d.sum()) >= 2:
-            dfolds = _folds(groups, y_d.tolist(), seed)
-
-            def dom_f1(z: Float, y_d: npt.NDArray[np.int64] = y_d) -> float:
-                pa_j, pb_j = _fit_platt(z[:, 0], y_d)
-                return _best_threshold(_sigmoid(z[:, 0] * pa_j + pb_j), y_d)[1]
-
-            d_scale, C_d, f1, zd = _search(XD, y_d, (0, 1), dfolds, dom_mask, grid, dom_f1, seed)
-            pa_j, pb_j = _fit_platt(zd[:, 0], y_d)
-            p_oof_d = _sigmoid(zd[:, 0] * pa_j + pb_j)
-            thr, _ = _best_threshold(p_oof_d, y_d)
-            called_d = p_oof_d >= thr
-            dom_tp += int((called_d & (y_d == 1)).sum())
-            dom_fp += int((called_d & (y_d == 0)).sum())
-            dom_fn += int((~called_d & (y_d == 1)).sum())
-            m = _fit_lr(_scaled(XD, d_scale), y_d, C_d, seed, dom_mask)
-            coefs.append(_fold_scale(m.coef_, d_scale)[0])
-            intercepts.append(float(m.intercept_[0]))
-            dom_oof[d] = round(f1, 4)
-            dom_chosen[d] = (d_scale, C_d)
-        else:  # a domain (almost) never or always present: a constant decision
-            coefs.append(np.zeros(space.n_features))
-            intercepts.append(0.0)
-            pa_j, pb_j, thr = 0.0, (20.0 if y_d.mean() > 0.5 else -20.0), 0.5
-        pa.append(pa_j)
-        pb.append(pb_j)
-        th.append(thr)
-        say("domains", j + 1, len(dom_classes))
-    domain_head = LinearHead(
-        classes=dom_classes,
-        coef=np.vstack(coefs),
-        intercept=np.array(intercepts),
-        kind="sigmoid",
-        platt_a=np.array(pa),
-        platt_b=np.array(pb),
-        thresholds=np.array(th),
+    # -- 3. domains: one binary decision each, chosen on out-of-batch predictions
+    doms = _fit_domains(
+        prep,
+        records,
+        agg_oof,
+        seed,
+        [(sc, C) for sc in scale_grid for C in (domain_c_grid or c_grid)],
+        domain_text_c,
+        domain_blend_grid,
+        say,
     )
+    domain_head = doms.head
     passage_head = LinearHead(
         classes=PASSAGE_HEADS,
         coef=coef,
@@ -732,8 +774,8 @@ def fit_classifier(
         "fold_kind": "group" if len(set(groups)) >= 3 else "stratified",
         "status_macro_f1": round(status_f1_oof, 4),
         "artifact_type_macro_f1": None if type_oof_f1 is None else round(type_oof_f1, 4),
-        "domain_f1": dom_oof,
-        "domains_micro_f1": round(2 * dom_tp / max(2 * dom_tp + dom_fp + dom_fn, 1), 4),
+        "domain_f1": doms.f1,
+        "domains_micro_f1": round(doms.micro_f1, 4),
         **_held_out_calibration(records, status_classes, p_oof, y_idx),
     }
     chosen = {
@@ -745,7 +787,7 @@ def fit_classifier(
             "grid": status_grid,
         },
         "artifact_type": {"C": C_type, "temperature": round(t_temp, 4)},
-        "domains": {d: {"C": c, "cue_scale": sc} for d, (sc, c) in dom_chosen.items()},
+        "domains": doms.chosen,
     }
     data_hash = corpus_hash(records)
     # What else decides the model: the cue lists and the search grids.
@@ -758,6 +800,8 @@ def fit_classifier(
                 "domain_c_grid": list(domain_c_grid or c_grid),
                 "passage_c_grid": list(passage_c_grid),
                 "status_text_grid": list(status_text_grid),
+                "domain_text_c": domain_text_c,
+                "domain_blend_grid": list(domain_blend_grid),
             },
             sort_keys=True,
         ).encode()
@@ -794,6 +838,160 @@ def fit_classifier(
         review_thresholds=review,
     )
     return clf, report
+
+
+@dataclass
+class _DomainFit:
+    """The domain head and what choosing it measured out of batch."""
+
+    head: LinearHead
+    f1: dict[str, float]
+    micro_f1: float
+    chosen: dict[str, dict[str, Any]]
+    called: npt.NDArray[np.bool_]  # (documents, domains): out-of-batch calls
+    p_oof: Float  # (documents, domains): out-of-batch calibrated probabilities
+
+
+def _fit_domains(
+    prep: _Prepared,
+    records: Sequence[CorpusRecord],
+    agg_oof: Float,
+    seed: int,
+    grid: Sequence[tuple[float, float]],
+    text_c: float | None,
+    blend_grid: Sequence[float],
+    say: ProgressFn,
+) -> _DomainFit:
+    """One binary decision per domain, every choice made on out-of-batch predictions.
+
+    Each domain reads the document row and its own topic's best-sentence score
+    (passage aggregates out of batch) and chooses its cue weight and C. With
+    ``text_c``, a second model on the n-grams alone (regularisation ``text_c``)
+    is blended in: both are Platt-calibrated, their calibrated logits mixed
+    with the weight from ``blend_grid`` that scores best out of batch (1.0 keeps
+    the first alone), and the mix, being linear, folds into one row per domain.
+    Each analysed language gets its own thresholds (rows in
+    ``THRESHOLD_LANGUAGES`` order) when that scores better than shared ones with
+    thresholds cross-fitted over the folds (chosen on the other folds'
+    out-of-batch probabilities, applied to the held-out fold).
+    """
+    languages = np.array(prep.B.languages)
+    XD = sp.hstack([prep.X1, sp.csr_matrix(agg_oof)], format="csr")
+    n_features = prep.space.n_features
+    dom_classes = tuple(DOMAINS)
+    coefs, intercepts, pa, pb, th = [], [], [], [], []
+    f1s: dict[str, float] = {}
+    chosen: dict[str, dict[str, Any]] = {}
+    p_all = np.zeros((len(records), len(dom_classes)))
+    gold = np.zeros((len(records), len(dom_classes)), dtype=bool)
+    thr_lang = np.full((len(THRESHOLD_LANGUAGES), len(dom_classes)), 0.5)
+    for j, d in enumerate(dom_classes):
+        y_d = np.array([int(d in r.domains) for r in records])
+        own = np.zeros(len(ALL_AGGREGATES), dtype=bool)
+        own[len(AGGREGATES) + j] = True
+        dom_mask = np.concatenate([prep.masks["domains"], own])
+        if 0 < y_d.sum() < len(y_d) and min(y_d.sum(), len(y_d) - y_d.sum()) >= 2:
+            dfolds = _folds(prep.groups, y_d.tolist(), seed)
+
+            def dom_f1(z: Float, y_d: npt.NDArray[np.int64] = y_d) -> float:
+                pa_j, pb_j = _fit_platt(z[:, 0], y_d)
+                return _best_threshold(_sigmoid(z[:, 0] * pa_j + pb_j), y_d)[1]
+
+            d_scale, C_d, f1, zd = _search(XD, y_d, (0, 1), dfolds, dom_mask, grid, dom_f1, seed)
+            m = _fit_lr(_scaled(XD, d_scale), y_d, C_d, seed, dom_mask)
+            row, bias = _fold_scale(m.coef_, d_scale)[0], float(m.intercept_[0])
+            weight = 1.0
+            if text_c is not None and any(w < 1.0 for w in blend_grid):
+                text_mask = dom_mask.copy()
+                text_mask[N_HASH:] = False
+                zt = _oof_logits(XD, y_d, (0, 1), dfolds, text_c, seed, text_mask)
+                a1, b1 = _fit_platt(zd[:, 0], y_d)
+                a2, b2 = _fit_platt(zt[:, 0], y_d)
+                best: tuple[float, float, Float] | None = None
+                for w in blend_grid:
+                    zb = w * (a1 * zd + b1) + (1 - w) * (a2 * zt + b2)
+                    value = dom_f1(zb)
+                    if best is None or value > best[1] + 1e-9:
+                        best = (w, value, zb)
+                assert best is not None
+                weight, f1, zd = best
+                if weight < 1.0:
+                    mt = _fit_lr(XD, y_d, text_c, seed, text_mask)
+                    row = weight * a1 * row + (1 - weight) * a2 * mt.coef_[0]
+                    bias = weight * (a1 * bias + b1) + (1 - weight) * (
+                        a2 * float(mt.intercept_[0]) + b2
+                    )
+            pa_j, pb_j = _fit_platt(zd[:, 0], y_d)
+            p_oof_d = _sigmoid(zd[:, 0] * pa_j + pb_j)
+            thr = np.full(len(THRESHOLD_LANGUAGES), _best_threshold(p_oof_d, y_d)[0])
+            thr_lang[:, j] = thr
+            for k, lang in enumerate(THRESHOLD_LANGUAGES):
+                m_l = languages == lang
+                if m_l.any() and 0 < y_d[m_l].sum() < m_l.sum():
+                    thr_lang[k, j] = _best_threshold(p_oof_d[m_l], y_d[m_l])[0]
+            gold[:, j] = y_d == 1
+            p_all[:, j] = p_oof_d
+            coefs.append(row)
+            intercepts.append(bias)
+            f1s[d] = round(f1, 4)
+            chosen[d] = {"C": C_d, "cue_scale": d_scale, "blend_weight": weight}
+        else:  # a domain (almost) never or always present: a constant decision
+            coefs.append(np.zeros(n_features))
+            intercepts.append(0.0)
+            pa_j, pb_j = 0.0, (20.0 if y_d.mean() > 0.5 else -20.0)
+            thr = np.full(len(THRESHOLD_LANGUAGES), 0.5)
+            p_all[:, j] = float(y_d.mean() > 0.5)
+            gold[:, j] = y_d == 1
+        pa.append(pa_j)
+        pb.append(pb_j)
+        th.append(thr[0])
+        say("domains", j + 1, len(dom_classes))
+    shared_f1 = _micro_f1(_crossfit_calls(p_all, gold, prep.doc_of_fold, None), gold)
+    lang_f1 = _micro_f1(_crossfit_calls(p_all, gold, prep.doc_of_fold, languages), gold)
+    by_language = lang_f1 > shared_f1 + 1e-9
+    thresholds = thr_lang if by_language else np.array(th)
+    called = p_all >= thresholds_for(thresholds, languages.tolist())
+    chosen["thresholds"] = {
+        "by_language": by_language,
+        "crossfit_micro_f1_shared": round(shared_f1, 4),
+        "crossfit_micro_f1_by_language": round(lang_f1, 4),
+    }
+    head = LinearHead(
+        classes=dom_classes,
+        coef=np.vstack(coefs),
+        intercept=np.array(intercepts),
+        kind="sigmoid",
+        platt_a=np.array(pa),
+        platt_b=np.array(pb),
+        thresholds=thresholds,
+    )
+    return _DomainFit(head, f1s, _micro_f1(called, gold), chosen, called, p_all)
+
+
+def _micro_f1(called: npt.NDArray[np.bool_], gold: npt.NDArray[np.bool_]) -> float:
+    tp = float((called & gold).sum())
+    return 2 * tp / max(2 * tp + float((called & ~gold).sum() + (~called & gold).sum()), 1.0)
+
+
+def _crossfit_calls(
+    p: Float,
+    gold: npt.NDArray[np.bool_],
+    fold_of: npt.NDArray[np.int64],
+    languages: npt.NDArray[np.str_] | None,
+) -> npt.NDArray[np.bool_]:
+    """Calls with each fold's thresholds chosen on the other folds (per language if given)."""
+    out = np.zeros_like(gold)
+    parts = [np.ones(len(p), dtype=bool)]
+    if languages is not None:
+        parts = [languages == lang for lang in np.unique(languages)]
+    for k in np.unique(fold_of):
+        held = fold_of == k
+        for part in parts:
+            fit_on = part & ~held
+            for j in range(p.shape[1]):
+                thr, _ = _best_threshold(p[fit_on, j], gold[fit_on, j].astype(np.int64))
+                out[part & held, j] = p[part & held, j] >= thr
+    return out
 
 
 def _status_rows(
