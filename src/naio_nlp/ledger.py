@@ -452,14 +452,25 @@ def _operator(sentence: str) -> str | None:
     return " ".join(words[:4]) or None
 
 
+#: Where sentences break: the white space after a full stop, "!" or "?", or a run of
+#: newlines. The stop is matched, not looked behind for, so the engine can jump
+#: from one candidate character to the next; only group 1 or group 2 is the gap.
+_SENTENCE_GAP = re.compile(r"[.!?](\s+)|(\n+)")
+
+
 def _sentences(text: str) -> list[tuple[int, str]]:
+    """The non-blank sentences of a text, each with where it starts."""
     out = []
     pos = 0
-    for part in re.split(r"(?<=[.!?])\s+|\n+", text):
-        start = text.find(part, pos) if part else pos
+    for m in _SENTENCE_GAP.finditer(text):
+        gap = 1 if m.group(1) is not None else 2
+        part = text[pos : m.start(gap)]
         if part.strip():
-            out.append((max(start, 0), part))
-        pos = max(pos, start + len(part))
+            out.append((pos, part))
+        pos = m.end(gap)
+    part = text[pos:]
+    if part.strip():
+        out.append((pos, part))
     return out
 
 
@@ -541,12 +552,27 @@ def _head_at(words: Sequence[str], i: int, heads: frozenset[str]) -> int:
     return 1 if words[i].lower() in heads else 0
 
 
+#: Two capitalised words (or numbers) in a row, perhaps with a connector between
+#: ("Action Plan", "Ministry of Digital", "R&D", "2026-30 Plan"): a sentence
+#: without one holds no name. Looser than the run rule below on purpose (any
+#: non-ASCII letter and any number count, more separators), so the check drops
+#: no sentence the full reading would name something in; it is only a fast no.
+_CAP_PAIR = re.compile(
+    r"(?<!\w)[^\W_a-z][\w'’]*+(?:-\w+)*+"
+    r"[\s\-–—/]*"
+    r"(?:(?:(?i:of|for|on|and|untuk|bagi|dan|in|di)|&)[\s\-–—/]*)?"
+    r"[^\W_a-z]"
+)
+
+
 def _capitalised_names(sentence: str) -> list[str]:
     """Capitalised phrases holding a head noun: "AI Technology Action Plan 2026-2030".
 
     A run never crosses punctuation, so a dateline ("KOTA BHARU: Perintis ...")
     stays out of the name.
     """
+    if _CAP_PAIR.search(sentence) is None:
+        return []
     t = _terms()
     if t.head_starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
         return []
@@ -716,6 +742,7 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=1 << 14)
 def _clean_slot_name(name: str) -> str | None:
     """The classifier's name, without a trailing date or weekday ("… on Tuesday")."""
     found = _capitalised_names(name)
@@ -1284,11 +1311,20 @@ class _Entry:
     owners: frozenset[str]
     operators: frozenset[str]
     formal: tuple[tuple[str, str | None], ...]  # formal names and their language
+    #: the keys of the formal names with a distinctive word, by language
+    formal_keys: Mapping[str | None, tuple[_Key, ...]]
 
 
 def _entry_view(reports: Sequence[Report]) -> _Entry:
     rs = reports[-_MAX_REPORTS_SCORED:]
     named = [r for r in rs if r.linkable] or rs
+    formal = tuple(
+        dict.fromkeys((r.name, r.language) for r in reports if r.linkable and _is_formal(r.name))
+    )
+    formal_keys: dict[str | None, list[_Key]] = {}
+    for n, lang in formal:
+        if (fk := _key(n)).distinctive:
+            formal_keys.setdefault(lang, []).append(fk)
     return _Entry(
         names=tuple(dict.fromkeys(r.name for r in named)),
         types=frozenset(r.artifact_type for r in rs if r.artifact_type),
@@ -1300,11 +1336,8 @@ def _entry_view(reports: Sequence[Report]) -> _Entry:
         only_announced=all(r.stage == "announced" for r in rs),
         owners=frozenset(o for r in reports if r.linkable and (o := _owner(r.name))),
         operators=frozenset(o for r in reports if (o := _operator(r.sentence))),
-        formal=tuple(
-            dict.fromkeys(
-                (r.name, r.language) for r in reports if r.linkable and _is_formal(r.name)
-            )
-        ),
+        formal=formal,
+        formal_keys={lang: tuple(keys) for lang, keys in formal_keys.items()},
     )
 
 
@@ -1347,6 +1380,12 @@ def _fuzzy_overlap(a: Iterable[str], b: Iterable[str]) -> bool:
 def _id_number(artifact_id: str) -> int:
     m = re.fullmatch(r"A(\d+)", artifact_id)
     return int(m.group(1)) if m else 0
+
+
+def _ranked(scored: Iterable[tuple[str, float]]) -> Iterator[tuple[float, int, str]]:
+    """Sort keys for entries by score: the highest first, then the oldest (shortest,
+    then smallest id), so that ties break the same way in every process."""
+    return ((-v, len(e), e) for e, v in scored)
 
 
 def _block_keys(k: _Key) -> set[str]:
@@ -1442,7 +1481,12 @@ class Ledger:
         for bk in _block_keys(k):
             counts.update(self._index.get(bk, ()))
         # most shared keys first, then the oldest entry: the same in every process
-        found = heapq.nsmallest(_MAX_CANDIDATES, counts, key=lambda e: (-counts[e], len(e), e))
+        if len(counts) > _MAX_CANDIDATES:  # only entries that can make the cut are ranked
+            cut = heapq.nlargest(_MAX_CANDIDATES, counts.values())[-1]
+            ranked = _ranked((e, c) for e, c in counts.items() if c >= cut)
+        else:
+            ranked = _ranked(counts.items())
+        found = [e for _, _, e in heapq.nsmallest(_MAX_CANDIDATES, ranked)]
         if not idf:
             return found
         weights: dict[str, float] = {}
@@ -1453,9 +1497,12 @@ class Ledger:
                     weights[eid] = weights.get(eid, 0.0) + v
         taken = set(found)
         more = [e for e, v in weights.items() if v >= _MIN_CONTEXT_WEIGHT and e not in taken]
-        return found + heapq.nsmallest(
-            _MAX_CONTEXT_CANDIDATES, more, key=lambda e: (-weights[e], len(e), e)
-        )
+        return found + [
+            e
+            for _, _, e in heapq.nsmallest(
+                _MAX_CONTEXT_CANDIDATES, _ranked((e, weights[e]) for e in more)
+            )
+        ]
 
     def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
         """Two generic names ("AI Guidelines") whose reports name different agencies."""
@@ -1512,10 +1559,11 @@ class Ledger:
         # a council is not a sandbox, unless one name holds the other's head
         return not any(o.head in k.words or k.head in o.words for o in theirs)
 
-    def _successor_clash(self, report: Report, name: str, eid: str) -> bool:
+    def _successor_clash(self, report: Report, successor: bool, eid: str) -> bool:
         """ "The second red-teaming exercise", "a new AI security plan": a successor named
-        after its predecessor was launched is another output, not a report of that one."""
-        if report.date is None or not _is_successor(name, report.sentence):
+        after its predecessor was launched is another output, not a report of that one.
+        ``successor`` is :func:`_is_successor` of the name, read once per report."""
+        if report.date is None or not successor:
             return False
         launches = [d for r in self._reports[eid] if r.stage != "announced" and (d := r.date)]
         return bool(launches) and (report.date - min(launches)).days >= _SUCCESSOR_AFTER_DAYS
@@ -1526,22 +1574,28 @@ class Ledger:
         in one language, one output's full name is written the same way."""
         if not k.distinctive or not _is_formal(name):
             return False
-        mine = [
-            n
-            for n, lang in self._view(eid).formal
-            if lang == report.language and _key(n).distinctive
-        ]
-        return bool(mine) and all(_conflict(k, _key(n)) for n in mine)
+        mine = self._view(eid).formal_keys.get(report.language, ())
+        return bool(mine) and all(_conflict(k, other) for other in mine)
 
-    def _vetoed(self, report: Report, name: str, k: _Key, eid: str) -> bool:
-        """Cannot-link rules: whatever the scorer says, these never merge."""
+    def _vetoed(
+        self, report: Report, name: str, k: _Key, eid: str, successor: bool | None = None
+    ) -> bool:
+        """Cannot-link rules: whatever the scorer says, these never merge.
+
+        ``successor`` is :func:`_is_successor` of the name in the report's
+        sentence when the caller has read it already (once per report).
+        """
+        if successor is None:
+            successor = report.date is not None and _is_successor(name, report.sentence)
+        # pure checks, so their order changes nothing but the time: the one that
+        # decides most often among look-alike candidates (two formal names) first
         return (
-            self._years_clash(eid, k, report)
+            self._names_clash(report, name, k, eid)
+            or self._bodies_clash(eid, k)
+            or self._years_clash(eid, k, report)
             or self._agencies_clash(report, eid, k)
             or self._owners_clash(eid, name, report)
-            or self._bodies_clash(eid, k)
-            or self._successor_clash(report, name, eid)
-            or self._names_clash(report, name, k, eid)
+            or self._successor_clash(report, successor, eid)
         )
 
     def _view(self, eid: str) -> _Entry:
@@ -1622,9 +1676,11 @@ class Ledger:
         k = _key(name)
         idf = self._idf(report)
         best, best_p = None, 0.0
+        # what depends on the report alone is read once, not once per candidate
+        successor = report.date is not None and _is_successor(name, report.sentence)
         for eid in self._candidates(k, idf):
             self.comparisons += 1
-            if self._vetoed(report, name, k, eid):
+            if self._vetoed(report, name, k, eid, successor):
                 continue
             p = scorer.probability(self._features(report, name, eid, idf, scorer))
             if k.weight >= _MIN_CONTAINED_WEIGHT and k in self._keys[eid]:
