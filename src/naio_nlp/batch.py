@@ -38,7 +38,7 @@ from ._text import plural
 from ._workers import map_batches
 from .errors import ExtractionError, InputError, InvalidFieldError, ModelError, TruncatedInput
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .schema import Prediction, _prediction_from_own_dict
+from .schema import Prediction
 
 if TYPE_CHECKING:
     from .classifier import Classifier
@@ -809,7 +809,7 @@ def _parallel(
     for batch, results in map_batches(classifier, batches, workers, _classify_dicts):
         yield (
             batch,
-            [p if isinstance(p, str) else _prediction_from_own_dict(p) for p in results],
+            [p if isinstance(p, str) else Prediction.from_dict(p) for p in results],
         )
 
 
@@ -827,7 +827,7 @@ def _on_cluster(
     def ready() -> tuple[list[_Doc], list[Prediction | str]]:
         batch, future = inflight.popleft()
         results = future.result()
-        return batch, [p if isinstance(p, str) else _prediction_from_own_dict(p) for p in results]
+        return batch, [p if isinstance(p, str) else Prediction.from_dict(p) for p in results]
 
     for batch in batches:
         inflight.append((batch, client.submit(_classify_dicts, classifier, batch, pure=False)))

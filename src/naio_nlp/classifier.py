@@ -48,13 +48,10 @@ from .passages import (
 )
 from .schema import (
     Article,
+    Evidence,
     EvidenceSentence,
     NaioRole,
     Prediction,
-    _new_evidence,
-    _new_evidence_sentence,
-    _new_prediction,
-    _prediction_from_own_dict,
 )
 from .slots import artifact_slots
 
@@ -416,7 +413,7 @@ class Classifier:
         from ._workers import map_batches
 
         for _, dicts in map_batches(self, batches, n_process, _predict_dicts):
-            yield from (_prediction_from_own_dict(d) for d in dicts)
+            yield from (Prediction.from_dict(d) for d in dicts)
 
     def _predict(self, rows: Sequence[tuple[str, str, str, str | None]]) -> list[Prediction]:
         if not rows:
@@ -494,9 +491,8 @@ class Classifier:
                     sentences,
                     self._cols,
                 )
-            # labels from the model's classes (checked on load), probabilities checked above
             out.append(
-                _new_prediction(
+                Prediction(
                     ids[i],
                     status,
                     atype,
@@ -505,7 +501,7 @@ class Classifier:
                     dict(zip(t_classes, rows_t, strict=True)),
                     dict(zip(d_classes, rows_d, strict=True)),
                     needs_review[i],
-                    _new_evidence(sentences, role, slots),
+                    Evidence(sentences, role, slots),
                     version,
                 )
             )
@@ -543,7 +539,7 @@ class Classifier:
         def quote(s: int, score: float, supports: str) -> None:
             start, end = int(bounds[s, 0]), int(bounds[s, 1])
             out.append(
-                _new_evidence_sentence(
+                EvidenceSentence(
                     text[start:end], start - base, end - base, round(score, 4), supports
                 )
             )

@@ -129,9 +129,9 @@ class _WordTable:
     ``like_num`` is language-specific, so each language has its own table.
 
     It pays on text with new words: with a Python dict behind a lock in its
-    place, classify_many did 7% fewer documents per CPU second over 10,000
+    place, classify_many did 10% fewer documents per CPU second over 10,000
     documents with 10% made-up words (``benchmarks/bench_speed_tricks.py``,
-    median of three interleaved rounds; 4-10% in each round).
+    median of three interleaved rounds on an idle machine; 2-11% in each round).
     """
 
     SLOTS = 1 << 18
@@ -780,8 +780,9 @@ def _widen_tokenizer_cache(nlp: Language) -> None:
     articles, and the uncached chunks then cost several times the cached ones
     (Malay text through the English tokenizer: about 1,000 µs a document instead
     of 210). 200,000 entries take a few tens of MB at most. On text with 10%
-    new words, spaCy's 10,000 made classify_many 12% slower per CPU second
-    (``benchmarks/bench_speed_tricks.py``, median of three rounds).
+    new words, spaCy's 10,000 made classify_many 9% slower per CPU second
+    (``benchmarks/bench_speed_tricks.py``, median of three rounds on an idle
+    machine; 8% and 20% slower in two rounds, 2% faster in the first).
     """
     tokenizer: Any = nlp.tokenizer
     if hasattr(tokenizer, "max_cache_size"):  # spaCy before 3.8.? had no limit at all
@@ -800,8 +801,9 @@ def _drop_idle_special_cases(nlp: Language) -> None:
     the 1,347 English ones. Tokens stay identical (a test checks it on the
     corpus; a review compared 4.8 million generated strings); a warm Malay
     tokenizer went from about 570 to 120 µs a document. On text with 10% new
-    words, restoring all special cases made classify_many 14% slower per CPU
-    second (``benchmarks/bench_speed_tricks.py``, median of three rounds).
+    words, restoring all special cases made classify_many 6% slower per CPU
+    second (``benchmarks/bench_speed_tricks.py``, median of three rounds on an
+    idle machine; 9% and 16% slower in two rounds, 2% faster in one).
 
     The reasoning needs no ``token_match`` and no case text with an affix
     inside it (a prefix and a shorter suffix); spaCy's en and ms tokenizers
