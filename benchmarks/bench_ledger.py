@@ -164,7 +164,7 @@ def score(records: Sequence[dict[str, Any]], ledger: L.Ledger) -> dict[str, Any]
             others = [others]
         for other in others:
             if r["artifact_key"]:
-                look.add(tuple(sorted((r["artifact_key"], other))))  # type: ignore[arg-type]
+                look.add(tuple(sorted((r["artifact_key"], other))))
     merged = set()
     for a, b in pred_pairs:
         pair = tuple(sorted((gold[a], gold[b])))

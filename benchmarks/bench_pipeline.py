@@ -23,6 +23,7 @@ import re
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import spacy
 
@@ -107,13 +108,14 @@ def main() -> None:
         by_lang[lang].append(text)
     start = time.perf_counter()
     for lang, texts in by_lang.items():
-        for _ in bare.analyzer.pipelines[lang].tokenizer.pipe(texts, batch_size=256):
+        tokenizer: Any = bare.analyzer.pipelines[lang].tokenizer
+        for _ in tokenizer.pipe(texts, batch_size=256):
             pass
     tok_rate = len(docs) / (time.perf_counter() - start)
 
     # For reference: spaCy's tokenizers as spacy.blank makes them (all special
     # cases, a 10,000-chunk cache), cold in the same way, same routing.
-    stock = {lang: spacy.blank(lang).tokenizer for lang in by_lang}
+    stock: dict[str, Any] = {lang: spacy.blank(lang).tokenizer for lang in by_lang}
     for lang in by_lang:
         for _ in stock[lang].pipe(f"{d['title']}\n\n{d['text']}" for d in warm_up):
             pass

@@ -30,7 +30,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -75,7 +75,8 @@ def _all_special_cases(clf: classifier_module.Classifier) -> Undo:
     """spaCy's full special-case tables back in the model's tokenizers."""
     analyzer = clf.analyzer
     for lang, nlp in analyzer.pipelines.items():
-        nlp.tokenizer.rules = spacy.blank(lang).tokenizer.rules  # type: ignore[attr-defined]
+        tokenizer: Any = nlp.tokenizer
+        tokenizer.rules = cast(Any, spacy.blank(lang).tokenizer).rules
         analyzer._pristine[lang] = nlp.to_bytes()  # a rebuild keeps them too
     return lambda: None
 
@@ -83,7 +84,8 @@ def _all_special_cases(clf: classifier_module.Classifier) -> Undo:
 def _default_chunk_cache(clf: classifier_module.Classifier) -> Undo:
     """spaCy's default 10,000-chunk tokenizer cache."""
     for nlp in clf.analyzer.pipelines.values():
-        nlp.tokenizer.max_cache_size = 10_000  # type: ignore[attr-defined]
+        tokenizer: Any = nlp.tokenizer
+        tokenizer.max_cache_size = 10_000
     original = features.TOKENIZER_CACHE
     features.TOKENIZER_CACHE = 10_000  # a rebuilt pipeline gets the same
 

@@ -26,7 +26,7 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from naio_nlp.cli.model import _training_files  # noqa: E402
+from naio_nlp.cli._corpus_path import training_files  # noqa: E402
 from naio_nlp.corpus import CorpusRecord, read_corpus  # noqa: E402
 from naio_nlp.labels import DOMAINS  # noqa: E402
 from naio_nlp.passages import aggregates  # noqa: E402
@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--variant", action="append", default=[], help="several runs (see above)")
     args = ap.parse_args()
 
-    train_files, _ = _training_files(args.corpus)
+    train_files, _ = training_files(args.corpus)
     records = read_corpus(train_files)
     started = time.perf_counter()
     prep = _prepare(records, args.seed, lambda stage, done, total: None)

@@ -62,7 +62,9 @@ def dev_paths(extra: Sequence[Path]) -> list[Path]:
     return paths
 
 
-def labelled_sets(paths: Sequence[Path], gold_only: bool) -> list[tuple[str, list[dict], Pairs]]:
+def labelled_sets(
+    paths: Sequence[Path], gold_only: bool
+) -> list[tuple[str, list[dict[str, Any]], Pairs]]:
     """(name, records, pairs) per file and labelling: gold, and the classifier's."""
     out = []
     clf = None
@@ -127,7 +129,7 @@ def as_scorer(model: LogisticRegression, threshold: float) -> L.Scorer:
 
 
 def cross_validate(
-    sets: Sequence[tuple[str, list[dict], Pairs]],
+    sets: Sequence[tuple[str, list[dict[str, Any]], Pairs]],
 ) -> tuple[dict[float, list[float]], Counter[float]]:
     """B-cubed F1 x documents per threshold, one file held out at a time.
 
