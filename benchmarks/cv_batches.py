@@ -31,17 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cv_domains import micro_f1  # noqa: E402
+from cv_domains import fit_domain_heads, micro_f1  # noqa: E402
 
 from naio_nlp.corpus import read_corpus  # noqa: E402
 from naio_nlp.labels import DOMAINS, STATUSES  # noqa: E402
 from naio_nlp.passages import aggregates  # noqa: E402
 from naio_nlp.training import (  # noqa: E402
-    DOMAIN_BLEND_GRID,
-    DOMAIN_C_GRID,
-    DOMAIN_SCALE_GRID,
-    DOMAIN_TEXT_C,
-    _fit_domains,
     _macro_f1,
     _oof_logits,
     _passage_oof,
@@ -85,16 +80,7 @@ def main() -> None:
     assert best is not None
     pred = np.array([classes[i] for i in best[1].argmax(1)])
 
-    fit = _fit_domains(
-        prep,
-        records,
-        agg,
-        args.seed,
-        [(s, c) for s in DOMAIN_SCALE_GRID for c in DOMAIN_C_GRID],
-        DOMAIN_TEXT_C,
-        DOMAIN_BLEND_GRID,
-        lambda stage, done, total: None,
-    )
+    fit = fit_domain_heads(prep, records, agg, args.seed)
     gold = np.array([[d in r.domains for d in DOMAINS] for r in records])
     scored = np.array([r.id in scored_ids for r in records])
     lang = np.array([r.lang for r in records])

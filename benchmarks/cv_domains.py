@@ -35,9 +35,11 @@ from naio_nlp.training import (  # noqa: E402
     DOMAIN_C_GRID,
     DOMAIN_SCALE_GRID,
     DOMAIN_TEXT_C,
+    _DomainFit,
     _fit_domains,
     _passage_oof,
     _prepare,
+    _Prepared,
 )
 
 
@@ -65,6 +67,29 @@ def report(
         f"{d[:6]} {micro_f1(called[:, j], gold[:, j]):.2f}" for j, d in enumerate(DOMAINS)
     )
     print(f"{label}\n  micro-F1: {' | '.join(parts)}  ({seconds:.0f} s)\n  per domain: {per}")
+
+
+def fit_domain_heads(
+    prep: _Prepared,
+    records: Sequence[CorpusRecord],
+    agg_oof: npt.NDArray[np.float64],
+    seed: int,
+    scale: Sequence[float] = DOMAIN_SCALE_GRID,
+    cs: Sequence[float] = DOMAIN_C_GRID,
+    text_c: float | None = DOMAIN_TEXT_C,
+    blend: Sequence[float] = DOMAIN_BLEND_GRID,
+) -> _DomainFit:
+    """The domain heads as training fits them (the shipped grids by default), quietly."""
+    return _fit_domains(
+        prep,
+        records,
+        agg_oof,
+        seed,
+        [(s, c) for s in scale for c in cs],
+        text_c,
+        tuple(blend),
+        lambda stage, done, total: None,
+    )
 
 
 def parse_variant(text: str) -> dict[str, object]:
@@ -117,16 +142,7 @@ def main() -> None:
         assert isinstance(scale, tuple) and isinstance(cs, tuple) and isinstance(blend, tuple)
         assert text_c is None or isinstance(text_c, float)
         t0 = time.perf_counter()
-        fit = _fit_domains(
-            prep,
-            records,
-            agg_oof,
-            args.seed,
-            [(s, c) for s in scale for c in cs],
-            text_c,
-            blend,
-            lambda stage, done, total: None,
-        )
+        fit = fit_domain_heads(prep, records, agg_oof, args.seed, scale, cs, text_c, blend)
         label = f"scale={scale} C={cs} text_C={text_c} blend={blend}"
         report(label, fit.called, records, time.perf_counter() - t0)
         print(f"  chosen: {fit.chosen}")
