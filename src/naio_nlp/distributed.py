@@ -53,8 +53,15 @@ __all__ = [
 
 #: The columns :func:`classify_table` returns, in order.
 OUTPUT_COLUMNS: Final[tuple[str, ...]] = (*FLAT_COLUMNS, "error")
-#: Rows read from an input Parquet file at a time, per worker.
-READ_ROWS: Final = 4096
+#: Rows read from an input Parquet file at a time, per worker: two classifier batches.
+#: Fewer rows in flight leave fewer holes in the C heap between the long-lived
+#: vocabulary; 4,096 peaked about 70 MB higher on the same 20,000 documents.
+READ_ROWS: Final = 512
+#: Read a part page by page (1 MiB at a time), not a whole row group ahead: a row
+#: group of news text is tens of MB that would sit in pyarrow's pool.
+_READ_OPTIONS: Final[dict[str, Any]] = {"pre_buffer": False, "buffer_size": 1 << 20}
+#: Output rows per row group of a labelled part.
+WRITE_ROWS: Final = 4096
 _MODEL_VERSION_KEY: Final = b"naio_nlp.model_version"
 
 Model = Classifier | str | os.PathLike[str] | None
@@ -278,6 +285,7 @@ def classify_part(
     to a temporary file beside ``output``, which is renamed onto it at the end:
     a reader (or a rerun) sees a whole part or none.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     started = time.perf_counter()
@@ -288,7 +296,7 @@ def classify_part(
         stale.unlink(missing_ok=True)
     tmp = dst.parent / f".{dst.name}.{uuid.uuid4().hex}.part"
     try:
-        src = pq.ParquetFile(source)
+        src = pq.ParquetFile(source, **_READ_OPTIONS)
     except Exception as exc:
         raise InputError(
             source, f"not a readable Parquet file ({type(exc).__name__}: {exc})"
@@ -300,6 +308,7 @@ def classify_part(
     schema = output_schema().with_metadata({_MODEL_VERSION_KEY: classifier.version.encode("utf-8")})
     try:
         with pq.ParquetWriter(str(tmp), schema) as writer:
+            pending: list[pa.Table] = []  # labels are small: written WRITE_ROWS at a time
             for batch in src.iter_batches(batch_size=READ_ROWS, columns=columns):
                 labelled = classify_table(
                     batch,
@@ -311,11 +320,16 @@ def classify_part(
                     batch_size=batch_size,
                     first_row=result.rows,
                 )
-                writer.write_table(labelled.replace_schema_metadata(schema.metadata))
+                pending.append(labelled.replace_schema_metadata(schema.metadata))
                 result.rows += labelled.num_rows
                 result.errors += labelled.num_rows - labelled.column("error").null_count
+                if sum(t.num_rows for t in pending) >= WRITE_ROWS:
+                    writer.write_table(pa.concat_tables(pending))
+                    pending.clear()
                 del batch, labelled
                 _release_arrow_memory()
+            if pending:
+                writer.write_table(pa.concat_tables(pending))
         os.replace(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)

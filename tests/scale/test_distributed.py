@@ -250,3 +250,30 @@ def test_cli_says_which_scheduler_did_not_answer_within_dask_timeout(cli) -> Non
     assert "--dask-timeout" in message and "Traceback" not in err
     code, _, err = cli("classify", src, "--dask", address, "--dask-timeout", "0")
     assert code == 2 and "'--dask-timeout': 0 is not a number of seconds > 0" in err
+
+
+def test_a_part_read_in_small_batches_is_written_whole_and_in_few_row_groups(
+    model: Classifier, tmp_path: Path
+) -> None:
+    """Input is read READ_ROWS at a time; labels are gathered into row groups of
+    WRITE_ROWS rows, and the last, partial group is not lost."""
+    from naio_nlp import distributed
+
+    n = distributed.WRITE_ROWS + distributed.READ_ROWS + 7
+    docs = [{**d, "text": d["text"][:200]} for d in _docs(n)]  # short: this is about rows
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(docs), source)
+    result = distributed.classify_part(str(source), str(tmp_path / "out.parquet"), model=model)
+    written = pq.ParquetFile(tmp_path / "out.parquet")
+    assert result.rows == n and written.metadata.num_rows == n
+    groups = [
+        written.metadata.row_group(i).num_rows for i in range(written.metadata.num_row_groups)
+    ]
+    assert groups == [distributed.WRITE_ROWS, n - distributed.WRITE_ROWS]
+    out = written.read()
+    assert out.column("id").to_pylist() == [d["id"] for d in docs]
+    sample = {d["id"]: d for d in docs[:: distributed.READ_ROWS // 2]}
+    expected = _expected(model, list(sample.values()))
+    for row in out.to_pylist():
+        if row["id"] in sample:
+            assert row == expected[row["id"]]
