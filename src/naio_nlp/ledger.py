@@ -42,7 +42,7 @@ import os
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
@@ -104,6 +104,12 @@ _SUCCESSOR_AFTER_DAYS: Final = 90
 _FLAG_OP_BEFORE_LAUNCH: Final = "operational_before_launch"
 #: Documents that name no output may join an entry by their title and lead.
 _LINK_NAMELESS: Final = True
+#: ... and be joined the same way: a pilot reported only by what it does ("AI screening
+#: of lorry X-rays at Bukit Kayu Hitam") is one output however many stories it gets.
+_INDEX_NAMELESS: Final = True
+#: An intention that names its output only by its head noun ("the guidelines", "daftar
+#: itu") enters under that noun, and links by its title and lead.
+_BARE_HEADS: Final = True
 #: An artifact whose title and lead state only an intention is read as announced.
 _DRAFTING: Final = True
 
@@ -263,6 +269,12 @@ def _normalise_years(text: str) -> str:
     return _YEAR_RANGE.sub(full, text)
 
 
+#: Head words that wrap another output ("Projek Korpus ...", "... Sandbox Programme").
+_WRAPPER_HEADS: Final = frozenset({"project", "program", "initiative"})
+#: "AI" glued to a word in a brand name ("BakatAI", "SihatAI").
+_GLUED_AI = re.compile(r"(?<=[a-z])AI\b")
+
+
 @cache
 def _key(name: str) -> _Key:
     """The comparable form of a name: lower case, Malay in English, variants folded.
@@ -271,6 +283,7 @@ def _key(name: str) -> _Key:
     Malay one (Malay puts the head first: "Kotak Pasir Kawal Selia AI").
     """
     t = _terms()
+    name = _GLUED_AI.sub(" AI", name)  # "Portal BakatAI" -> "Portal Bakat AI"
     low = _normalise_years(name.lower().replace("’", "'"))
     first = next((m.group(0) for m in _WORD.finditer(low) if m.group(0) not in _NAIO_WORDS), "")
     second = low.split(first, 1)[1].split()[:1] if first else []
@@ -294,6 +307,8 @@ def _key(name: str) -> _Key:
         words[w] = None
         if w in t.head_words:
             heads.append(w)
+    # "Projek Korpus Teks ...", "the Legal Corpus Project": the wrapper is not the head
+    heads = [h for h in heads if h not in _WRAPPER_HEADS] or heads
     head = (heads[0] if malay_head else heads[-1]) if heads else None
     ws = frozenset(words)
     return _Key(
@@ -644,6 +659,12 @@ def _gap_ok(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
     return gap == "," and left.group(0)[-1:].isdigit() and right.group(0)[:1].isdigit()
 
 
+#: "a six-month pilot", "a 12-week course": how long, not which one.
+_DURATION = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"eighteen|twenty|thirty)-(?:day|week|month|year)s?$"
+)
+
 _EN_STOP_BEFORE = frozenset(
     {"a", "an", "the", "its", "their", "his", "her", "to", "of", "that", "this", "will", "and"}
 )
@@ -680,6 +701,7 @@ _MS_STOP_AFTER = frozenset(
         "sedang",
         "telah",
         "masih",
+        "selama",  # "perintis selama empat bulan": for how long, not which one
     ]
 )
 
@@ -709,6 +731,8 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
                 and low[j] not in _MONTH_DAY
             ):
                 j += 1
+            while j > i + n_ms and low[j - 1] in _CONNECT:  # "... khusus untuk" ends early
+                j -= 1
             if j > i + n_ms:
                 names.append(text[matches[i].start() : matches[j - 1].end()])
         elif n_en:
@@ -720,6 +744,7 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
                 and low[k - 1] not in _EN_STOP_BEFORE
                 and low[k - 1] not in t.cue_words
                 and low[k - 1] not in {"naio", "naio's"}
+                and not _DURATION.match(low[k - 1])
             ):
                 k -= 1
             end = i + n_en  # "guidelines on generative AI for civil servants"
@@ -739,6 +764,21 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
                     end = j
             if k < i or end > i + n_en:
                 names.append(text[matches[k].start() : matches[end - 1].end()])
+    return names
+
+
+def _bare_heads(sentence: str) -> list[str]:
+    """The head noun alone ("the guidelines", "daftar itu"), for an intention that names
+    its output only by what it is: its context words decide what it links to."""
+    t = _terms()
+    low = [w.lower() for w in _WORD.findall(_normalise_years(sentence))]
+    if t.head_starts.isdisjoint(low):
+        return []
+    names = []
+    for i in range(len(low)):
+        n = _head_at(low, i, t.heads_en) or _head_at(low, i, t.heads_ms)
+        if n:
+            names.append(" ".join(low[i : i + n]))
     return names
 
 
@@ -857,9 +897,10 @@ def _stage_hits(text: str, stage: str) -> int:
 def read_report(article: Article, prediction: Prediction) -> Report | None:
     """The ledger's reading of one classified document, or None when it names no output.
 
-    Artifacts always enter (a nameless one as its own, unlinkable entry named
-    by its title); symbolic documents enter when a sentence naming an output
-    states an intention; unrelated documents never do.
+    Artifacts always enter (a nameless one named by its title, which links to
+    other reports only by its title and lead, never by that name); symbolic
+    documents enter when a sentence naming an output (even only by its head noun,
+    "the guidelines") states an intention; unrelated documents never do.
     """
     if prediction.status == "unrelated":
         return None
@@ -877,7 +918,13 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         # the first capitalised name in a sentence that states an intention (the
         # title first), else the first lower-case one; no alternatives: an
         # announcement is usually of something new, and its other names are context
-        for finder in (_capitalised_names, lambda x: _lowercase_names(x, lang)):
+        finders: list[Callable[[str], list[str]]] = [
+            _capitalised_names,
+            lambda x: _lowercase_names(x, lang),
+        ]
+        if _BARE_HEADS:
+            finders.append(_bare_heads)
+        for finder in finders:
             for sentence in stated:
                 names = finder(sentence)
                 if names:
@@ -1615,7 +1662,7 @@ class Ledger:
         """Count the report's context words (and index them under its entry)."""
         self._df.update(set(report.context))
         self._n_context += 1
-        if eid is not None and report.linkable:
+        if eid is not None and (report.linkable or _INDEX_NAMELESS):
             for w in report.context:
                 self._ctx_index.setdefault(w, set()).add(eid)
 

@@ -287,3 +287,85 @@ def test_a_rebuild_for_a_new_model_keeps_the_old_ids() -> None:
     # and it goes on linking as usual
     later = update(kept, [PLAN_ANNOUNCED])
     assert later.entry_for("ms-0").artifact_id == old.entry_for("en-1").artifact_id  # type: ignore[union-attr]
+
+
+def test_reports_that_name_no_output_join_by_what_they_report() -> None:
+    """A pilot reported only by what it does ("AI screening of lorry X-rays at Bukit Kayu
+    Hitam") is still one output: its reports meet through their titles and leads."""
+    start = doc(
+        "x-1",
+        "BUKIT KAYU HITAM — An AI system that screens the X-ray images of cargo lorries went "
+        "into use at the Bukit Kayu Hitam border complex today, in a pilot coordinated by the "
+        "National AI Office with customs. Officers keep the final say on which lorries are "
+        "opened.",
+        name=None,
+        kind="sector_proof_point",
+        title="AI starts screening lorry X-rays at Bukit Kayu Hitam",
+        day=date(2026, 2, 24),
+    )
+    results = doc(
+        "x-2",
+        "BUKIT KAYU HITAM — Seizures at the Bukit Kayu Hitam crossing rose since the AI "
+        "screening of cargo X-ray images began in February, interim figures from the pilot "
+        "show. Officers now open fewer lorries.",
+        name=None,
+        kind="sector_proof_point",
+        title="Seizures up at Bukit Kayu Hitam since AI cargo screening began",
+        day=date(2026, 6, 2),
+    )
+    malay = doc(
+        "x-3",
+        "BUKIT KAYU HITAM: Kadar rampasan di kompleks sempadan Bukit Kayu Hitam meningkat sejak "
+        "sistem AI menyaring imej X-ray lori kargo mula digunakan, menurut angka interim "
+        "Pejabat AI Negara.",
+        name=None,
+        kind="sector_proof_point",
+        title="Rampasan di Bukit Kayu Hitam meningkat sejak imej X-ray lori disaring AI",
+        day=date(2026, 6, 3),
+        lang="ms",
+    )
+    other = doc(
+        "d-1",
+        "SEREMBAN — An AI system that predicts dengue hotspots three weeks ahead was tested in "
+        "Seremban and Petaling from today, coordinated by the National AI Office with the state "
+        "health departments.",
+        name=None,
+        kind="sector_proof_point",
+        title="AI dengue hotspot forecasts tested in Seremban",
+        day=date(2026, 3, 2),
+    )
+    ledger = build([start, results, malay, other])
+    assert not read_report(*start).linkable  # type: ignore[union-attr]
+    entry = ledger.entry_for("x-1")
+    assert entry is not None and set(entry.article_ids) == {"x-1", "x-2", "x-3"}
+    assert ledger.entry_for("d-1").artifact_id != entry.artifact_id  # type: ignore[union-attr]
+
+
+def test_an_intention_named_only_by_what_it_is_enters_and_its_launch_joins_it() -> None:
+    drafting = doc(
+        "f-0",
+        "The National AI Office is drafting a framework that would set out when government "
+        "agencies can share their data with researchers to train AI models, an official said. "
+        "A draft is expected in the coming months.",
+        status="symbolic",
+        title="Rules on sharing government data to train AI being drafted",
+        day=date(2025, 6, 10),
+    )
+    launch = doc(
+        "f-1",
+        "The National AI Office launched the AI Training Data Sharing Framework today. It sets "
+        "out when government agencies can share their data with researchers to train AI "
+        "models.",
+        name="AI Training Data Sharing Framework",
+        kind="public_guidance",
+        title="NAIO launches framework on sharing government data to train AI",
+        day=date(2025, 11, 3),
+    )
+    r = read_report(*drafting)
+    assert r is not None and r.stage == "announced" and r.name == "framework"
+    # rarity is counted over the ledger's reports: a real one holds more than these two
+    ledger = build([drafting, launch, PLAN_EN, PLAN_MS, PLAN_ANNOUNCED, OLD_PLAN])
+    entry = ledger.entry_for("f-1")
+    assert entry is not None and set(entry.article_ids) == {"f-0", "f-1"}
+    assert entry.name == "AI Training Data Sharing Framework"
+    assert [s.stage for s in entry.stages] == ["announced", "launched"]
