@@ -439,6 +439,10 @@ def speed(n: int, repeat: int = 3) -> None:
         f"(fastest {min(times):.2f} s; {len(pairs) / dt:,.0f} docs/s; "
         f"target: 10,000 in under 10 s; load average {os.getloadavg()[0]:.1f})"
     )
+    print(
+        f"speed: blocking scored {ledger.comparisons:,} report-entry pairs "
+        f"(all pairs of documents: {len(pairs) * (len(pairs) - 1) // 2:,})"
+    )
     # the synthetic outputs are known (two may share their words and head: one name)
     ids = [a.id for a, _ in pairs]
     gold = {i: i.rsplit("-o", 1)[1] for i in ids}
