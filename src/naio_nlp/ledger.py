@@ -112,6 +112,12 @@ _INDEX_NAMELESS: Final = True
 _BARE_HEADS: Final = True
 #: An artifact whose title and lead state only an intention is read as announced.
 _DRAFTING: Final = True
+#: Entries named only generically ("daftar", "the guidelines", "AI Guidelines") are also
+#: candidates for a report with the same head noun that shares rare context words with
+#: them: the launch of the Public Sector AI Use Register meets its announcement "daftar".
+_HEAD_BLOCK: Final = True
+#: ... at most this many of them, those sharing the most context weight.
+_MAX_HEAD_CANDIDATES: Final = 3
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -1441,6 +1447,8 @@ def _block_keys(k: _Key) -> set[str]:
     keys = {w[:5] for w in k.distinctive if len(w) >= 3}
     if not keys:
         keys = {"=" + " ".join(sorted(k.words))}
+        if _HEAD_BLOCK and k.head:
+            keys.add("^" + k.head)  # looked up only by head (see Ledger._candidates)
     return keys
 
 
@@ -1526,7 +1534,8 @@ class Ledger:
         words, which finds an output announced under a vaguer name."""
         counts: Counter[str] = Counter()
         for bk in _block_keys(k):
-            counts.update(self._index.get(bk, ()))
+            if bk[0] != "^":
+                counts.update(self._index.get(bk, ()))
         # most shared keys first, then the oldest entry: the same in every process
         if len(counts) > _MAX_CANDIDATES:  # only entries that can make the cut are ranked
             cut = heapq.nlargest(_MAX_CANDIDATES, counts.values())[-1]
@@ -1544,12 +1553,26 @@ class Ledger:
                     weights[eid] = weights.get(eid, 0.0) + v
         taken = set(found)
         more = [e for e, v in weights.items() if v >= _MIN_CONTEXT_WEIGHT and e not in taken]
-        return found + [
+        found += [
             e
             for _, _, e in heapq.nsmallest(
                 _MAX_CONTEXT_CANDIDATES, _ranked((e, weights[e]) for e in more)
             )
         ]
+        if _HEAD_BLOCK and k.head:
+            taken = set(found)
+            vague = [
+                e
+                for e in self._index.get("^" + k.head, ())
+                if e not in taken and e in weights and self._view(e).only_announced
+            ]
+            found += [
+                e
+                for _, _, e in heapq.nsmallest(
+                    _MAX_HEAD_CANDIDATES, _ranked((e, weights[e]) for e in vague)
+                )
+            ]
+        return found
 
     def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
         """Two generic names ("AI Guidelines") whose reports name different agencies."""

@@ -369,3 +369,56 @@ def test_an_intention_named_only_by_what_it_is_enters_and_its_launch_joins_it() 
     assert entry is not None and set(entry.article_ids) == {"f-0", "f-1"}
     assert entry.name == "AI Training Data Sharing Framework"
     assert [s.stage for s in entry.stages] == ["announced", "launched"]
+
+
+def test_a_vague_announcement_meets_its_launch_through_their_head_noun() -> None:
+    """Other stories on the same beat share more context words with the launch than its own
+    announcement does; the announcement ("daftar itu") is still a candidate through its head."""
+    announced = doc(
+        "r-0",
+        "Rakyat akan dapat menyemak sistem AI yang digunakan agensi kerajaan di kaunter. Daftar "
+        "itu sedang disediakan oleh Pejabat AI Negara dan akan menyenaraikan setiap sistem AI "
+        "yang digunakan dalam permohonan bantuan.",
+        status="symbolic",
+        title="Kerajaan akan senaraikan sistem AI yang digunakan agensi",
+        day=date(2025, 4, 2),
+        lang="ms",
+    )
+    beat = (
+        "Civil servants at federal agencies will use AI systems at counters, in welfare "
+        "applications and in licence renewals, with officers reviewing each decision, the "
+        "public sector modernisation unit said."
+    )
+    others = [
+        doc(
+            f"b-{i}",
+            f"The National AI Office launched the {name} today. {beat}",
+            name=name,
+            kind="sector_proof_point",
+            title=f"{name} launched for federal agencies and civil servants",
+            day=date(2025, 5, 10 + i),
+        )
+        for i, name in enumerate(
+            [
+                "Counter Chatbot Pilot",
+                "Welfare Claims Triage Trial",
+                "Licence Renewal Assistant",
+                "Federal Translation Service",
+                "Officer Decision Review Scheme",
+            ]
+        )
+    ]
+    launch = doc(
+        "r-1",
+        "The National AI Office launched the Public Sector AI Use Register today, listing the "
+        f"AI systems government agencies use at counters and in welfare applications. {beat}",
+        name="Public Sector AI Use Register",
+        kind="public_guidance",
+        title="Register of AI systems used by agencies goes online",
+        day=date(2025, 9, 1),
+    )
+    r = read_report(*announced)
+    assert r is not None and r.stage == "announced"
+    ledger = build([announced, *others, launch])
+    entry = ledger.entry_for("r-1")
+    assert entry is not None and set(entry.article_ids) == {"r-0", "r-1"}
