@@ -127,3 +127,21 @@ def test_a_narrow_pipe_still_gets_whole_cells() -> None:
     assert "…" not in text
     assert con.width == 30  # the console's own width is back for what follows
     assert "after the table: " + "x" * 60 in text  # soft_wrap: a long line stays whole
+
+
+def test_dask_missing_is_one_line_naming_the_extra(tmp_path: Path) -> None:
+    """Without the dask extra, ``--dask`` says what to install instead of a traceback."""
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": "1", "title": "t", "text": "NAIO launched a plan."}\n', "utf-8")
+    code = (
+        "import sys\n"
+        "sys.modules['dask'] = None  # what an install without the extra looks like\n"
+        "sys.modules['distributed'] = None\n"
+        "from naio_nlp.cli import run\n"
+        f"sys.argv = ['naio-nlp', 'classify', {str(data)!r}, '--dask', 'local:2']\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "--dask needs Dask: pip install 'naio-nlp[dask]'" in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -59,3 +60,22 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = naio_nlp.no_such_name  # type: ignore[attr-defined]
+
+
+def test_the_documented_stage_modules_are_attributes_of_a_bare_import() -> None:
+    """``import naio_nlp`` then ``naio_nlp.ledger.build``, as the docs write it, in a fresh
+    interpreter where nothing else has imported the stage modules yet."""
+    import subprocess
+    import sys
+
+    modules = sorted(m.split(".")[1] for m in DOCUMENTED if m.count(".") == 1)
+    if importlib.util.find_spec("distributed") is None:  # the optional dask extra
+        modules.remove("distributed")
+    code = (
+        "import sys, naio_nlp\n"
+        f"for m in {modules!r}:\n"
+        "    assert f'naio_nlp.{m}' not in sys.modules, m\n"
+        "    assert getattr(naio_nlp, m).__name__ == f'naio_nlp.{m}'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -126,11 +126,15 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> typing.Any:
+    import importlib
+    import importlib.util
+
     module = _LAZY.get(name)
     if module is None:
+        # a stage's module, as the docs name them: naio_nlp.ledger.build, naio_nlp.distributed
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+            return importlib.import_module(f".{name}", __name__)
         raise AttributeError(f"module 'naio_nlp' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # found once; later look-ups skip this function
     return value

@@ -321,7 +321,9 @@ class _Reader:
         col = text_key or self.text_column
         text = rec.get(col)
         if text is None:
-            self.skip(source, f"missing text: no {col!r} field; skipped", line)
+            # a JSON line without the field, or a table cell that is null (Parquet, JSON null)
+            why = f"{col!r} is null" if col in rec else f"no {col!r} field"
+            self.skip(source, f"missing text: {why}; skipped", line)
             return None
         if not isinstance(text, str):
             self.skip(source, f"{col!r} is {type(text).__name__}, not a string; skipped", line)

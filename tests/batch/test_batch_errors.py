@@ -29,6 +29,7 @@ def run(classifier: Classifier, paths: list[Path], problems: Problems) -> list[s
         (b"not json at all", "malformed JSON (Expecting value at column 1); line skipped"),
         (b"[1, 2]", "expected a JSON object, found list; line skipped"),
         (b'{"id": "x", "title": "no text"}', "missing text: no 'text' field; skipped"),
+        (b'{"id": "x", "text": null}', "missing text: 'text' is null; skipped"),
         (b'{"id": "x", "text": "   "}', "empty text in 'text'; skipped"),
         (b'{"id": "x", "text": 42}', "'text' is int, not a string; skipped"),
         (b'{"id": "x", "text": "caf\xe9"}', "not valid UTF-8 (byte 0xe9 at offset 24)"),

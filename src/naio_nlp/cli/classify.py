@@ -46,7 +46,7 @@ from ..batch import (
     count_documents,
     flat_record,
 )
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ._console import console, error_line, warning_line
 from ._output import check_output
 
@@ -411,8 +411,11 @@ def _quiet_dask() -> None:
     Its import sets its loggers' levels, so they are lowered after it, here and (through
     Dask's config, which spawned workers receive) in the worker processes.
     """
-    import dask
-    import distributed  # noqa: F401 - sets the levels that are lowered next
+    try:
+        import dask
+        import distributed  # noqa: F401 - sets the levels that are lowered next
+    except ImportError as exc:
+        raise ConfigError("--dask needs Dask: pip install 'naio-nlp[dask]'") from exc
 
     dask.config.set({"logging.distributed": "warning"})
     for name in ("distributed", *logging.root.manager.loggerDict):
