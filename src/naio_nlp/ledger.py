@@ -918,6 +918,11 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         s.text for s in prediction.evidence.sentences if s.supports.startswith("status")
     ]
     lang = article.language
+    if lang is None:  # input without a language field: the reports still say which
+        from .language import detect_language
+
+        lang = detect_language(f"{article.title}\n{text}")
+        article = replace(article, language=lang)
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
         stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]

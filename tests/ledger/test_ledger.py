@@ -422,3 +422,20 @@ def test_a_vague_announcement_meets_its_launch_through_their_head_noun() -> None
     ledger = build([announced, *others, launch])
     entry = ledger.entry_for("r-1")
     assert entry is not None and set(entry.article_ids) == {"r-0", "r-1"}
+
+
+def test_a_report_without_a_language_field_says_the_detected_one() -> None:
+    article, pred = doc(
+        "ms-nolang",
+        "Pejabat AI Negara hari ini melancarkan Pelan Tindakan Teknologi AI 2026-2030 yang "
+        "menggariskan langkah kerajaan untuk lima tahun akan datang.",
+        name="Pelan Tindakan Teknologi AI 2026-2030",
+        title="Pelan tindakan AI dilancarkan",
+        lang="ms",
+    )
+    bare = Article(id=article.id, text=article.text, title=article.title, url=article.url)
+    assert bare.language is None
+    report = read_report(bare, pred)
+    assert report is not None and report.language == "ms"
+    entry = build([(bare, pred)]).entry_for("ms-nolang")
+    assert entry is not None and entry.reports[0].language == "ms"

@@ -169,3 +169,41 @@ def test_ledger_reads_input_exactly_as_classify_does(cli: Cli, tmp_path: Path) -
     ledger = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
     linked = {i for e in ledger["entries"] for i in e["article_ids"]}
     assert {"a1", "a2"} <= linked
+
+
+def test_on_a_terminal_the_ledger_shows_its_progress_and_on_a_pipe_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Classifying and linking an archive takes a while: a terminal sees a bar, then a
+    status line, both gone when the summary is printed; a pipe gets the summary only."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    script = Path(sys.executable).parent / "naio-nlp"
+    args = [str(script), "ledger", str(data), "-o", str(tmp_path / "l.json")]
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    with subprocess.Popen(args, stdin=secondary, stdout=secondary, stderr=secondary, env=env) as p:
+        os.close(secondary)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(primary)
+    assert p.returncode == 0
+    shown = seen.decode("utf-8", "replace")
+    assert "classifying" in shown and "linking 2 documents" in shown
+    assert "1 output from 2 newly read documents" in shown
+    code, _, err = cli("ledger", str(data), "-o", str(tmp_path / "p.json"))
+    assert code == 0
+    assert "classifying" not in err and "linking" not in err

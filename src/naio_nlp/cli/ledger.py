@@ -12,6 +12,7 @@ when present.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -100,7 +101,7 @@ def ledger_command(
     and line and skipped, as `naio-nlp classify` does; --strict then exits 1.
     """
     from ..runner import update_ledger
-    from .classify import _Problems
+    from .classify import _Problems, _progress
 
     problems = _Problems(None, err)
     stats = BatchStats()
@@ -130,8 +131,19 @@ def ledger_command(
         )
         clf = load(model)
         docs = list(reading)
-        predictions = list(clf.classify_many(docs))
-        ledger = build(zip(docs, predictions, strict=True))
+        predictions = []
+        # a bar on a terminal, as `classify` shows; nothing on a pipe
+        bar = _progress(len(docs)) if err.is_terminal else None
+        with bar or contextlib.nullcontext():
+            task = bar.add_task("classify", total=len(docs)) if bar else None
+            for prediction in clf.classify_many(docs):
+                predictions.append(prediction)
+                if bar is not None and task is not None:
+                    bar.advance(task)
+        with contextlib.ExitStack() as stack:
+            if err.is_terminal:
+                stack.enter_context(err.status(f"linking {plural(len(docs), 'document')}"))
+            ledger = build(zip(docs, predictions, strict=True))
         linked = len(docs)
     write_ledger(ledger, out, fmt)
     typer.echo(
