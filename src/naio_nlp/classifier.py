@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -403,6 +404,7 @@ class Classifier:
 
         classifier = load_classifier(cls, Path(path))
         classifier.digest = model_digest(path)
+        _LOADED_HERE[(str(Path(path).resolve()), classifier.digest)] = classifier
         return classifier
 
     # -- internals
@@ -703,6 +705,13 @@ def model_digest(path: Path | str) -> str:
 #: Models this process loaded by :func:`load_verified`, by (folder, digest).
 _VERIFIED: dict[tuple[str, str], Classifier] = {}
 _VERIFIED_LOCK = threading.Lock()
+#: Every model this process loaded from disk and still holds, by (folder, digest): a
+#: classifier unpickled in the process that sent it is that object, not a second copy
+#: (Dask's scheduler unpickles task arguments, and in a LocalCluster it runs in the
+#: process that loaded the model).
+_LOADED_HERE: weakref.WeakValueDictionary[tuple[str, str], Classifier] = (
+    weakref.WeakValueDictionary()
+)
 
 
 def load_verified(path: str, digest: str) -> Classifier:
@@ -717,6 +726,10 @@ def load_verified(path: str, digest: str) -> Classifier:
         cached = _VERIFIED.get(key)
         if cached is not None:
             return cached
+        here = _LOADED_HERE.get(key)
+        if here is not None and model_digest(path) == digest:  # still the files it came from
+            _VERIFIED[key] = here
+            return here
         classifier = Classifier.from_disk(path)
         if classifier.digest != digest:
             raise ModelError(

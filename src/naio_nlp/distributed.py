@@ -94,6 +94,19 @@ def _classifier(model: Model) -> Classifier:
     return load_verified(path, model_digest(path))
 
 
+def _loaded(classifier: Classifier) -> str:
+    # unpickling it on the worker loaded the model; one short text warms what loads lazily
+    classifier.classify("The National AI Office.", title="warm-up")
+    return classifier.version
+
+
+def load_on_workers(client: Any, classifier: Classifier) -> int:
+    """Load the model on every worker of ``client`` now, once per worker process, and
+    return how many workers there are: a job's first tasks then do not wait for it, and a
+    model that a worker cannot load fails here, before any input is read."""
+    return len(client.run(_loaded, classifier))
+
+
 def _column(table: pa.Table, name: str | None) -> list[Any] | None:
     if name is None or name not in table.column_names:
         return None

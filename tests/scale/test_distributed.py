@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import signal
 import threading
@@ -74,6 +75,23 @@ def test_pickled_classifier_is_its_folder_and_digest(model: Classifier) -> None:
     back = pickle.loads(blob)
     text = "NAIO launched the AI Talent Roadmap on 3 March 2025 with 12 universities."
     assert back.classify(text).to_dict() == model.classify(text).to_dict()
+
+
+def test_unpickled_where_it_was_loaded_it_is_the_same_model(
+    model: Classifier, tmp_path: Path
+) -> None:
+    """Dask's scheduler unpickles task arguments in the process that loaded the model (a
+    LocalCluster's): that must not load a second copy, while the files are unchanged."""
+    assert model.path is not None
+    copy = tmp_path / "copy"
+    shutil.copytree(model.path, copy)
+    clf = Classifier.from_disk(copy)
+    assert pickle.loads(pickle.dumps(clf)) is clf
+    (copy / "lexicon.json").write_text(
+        json.dumps(json.loads((copy / "lexicon.json").read_text(encoding="utf-8"))), "utf-8"
+    )
+    other = Classifier.from_disk(copy)  # the folder now holds other bytes: another model
+    assert pickle.loads(pickle.dumps(other)) is other
 
 
 def test_a_model_changed_after_pickling_is_refused(model: Classifier, tmp_path: Path) -> None:
@@ -225,6 +243,8 @@ def test_cli_classify_with_dask_scheduler_address(
     assert code == 0, err
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert "classified 4" in err
+    # the workers load the model before the timed run, and the summary says so
+    assert re.search(r"model loaded in [\d.]+ s here and on 2 workers", err), err
 
 
 def test_cli_rejects_a_bad_cluster_spec(cli) -> None:

@@ -357,6 +357,11 @@ def classify_command(
             client=client,
         )
         stack.callback(run.close)
+        loaded_on = ""
+        if client is not None:  # each worker loads its copy now, not inside the timed run
+            from ..distributed import load_on_workers
+
+            loaded_on = f" here and on {plural(load_on_workers(client, run.classifier), 'worker')}"
         started = time.perf_counter()
         load_seconds = started - loading
         show_bar = err.is_terminal
@@ -398,7 +403,7 @@ def classify_command(
     err.print(
         f"read {s.read:,}, classified {s.classified:,}, skipped {s.skipped:,}, "
         f"truncated {s.truncated:,}, errors {s.errors:,} in {_seconds(seconds)} ({rate} docs/s); "
-        f"model loaded in {_seconds(load_seconds)}"
+        f"model loaded in {_seconds(load_seconds)}{loaded_on}"
     )
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
