@@ -66,6 +66,12 @@ def test_ledger_from_files_as_json_and_csv(cli: Cli, tmp_path: Path) -> None:
     with (tmp_path / "l.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert any(r["launched_date"] == "2025-11-18" for r in rows)
+    assert "warning" not in err
+    # --format wins over the extension, and says so
+    code, _, err = cli("ledger", str(src), "--format", "csv", "-o", str(tmp_path / "odd.json"))
+    assert code == 0, err
+    assert f"warning: {tmp_path / 'odd.json'}: writing CSV (--format csv) to a .json file" in err
+    assert (tmp_path / "odd.json").read_text(encoding="utf-8").startswith("artifact_id,")
 
 
 def test_bad_input_names_the_line(cli: Cli, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from ..batch import BatchStats, read_articles
 from ..errors import InputError
 from ..ledger import Ledger, build
 from ..store import Store
-from ._console import console, error_line
+from ._console import console, error_line, warning_line
 from ._output import check_output
 
 LedgerFormat = Literal["json", "csv"]
@@ -111,6 +111,11 @@ def ledger_command(
         check_output(out, None if fmt is not None else (".json", ".csv"))
     if fmt is None:
         fmt = "csv" if out is not None and out.suffix.lower() == ".csv" else "json"
+    elif out is not None and out.suffix.lower() in (".json", ".csv") and out.suffix[1:] != fmt:
+        # --format wins, as documented; a .json file holding CSV should not be a surprise
+        err.print(
+            warning_line(f"{out}: writing {fmt.upper()} (--format {fmt}) to a {out.suffix} file")
+        )
     if db is not None:
         with Store(db) as store:
             version = model_version or next(iter(reversed(store.model_versions())), None)
