@@ -51,6 +51,8 @@ __all__ = [
     "output_schema",
 ]
 
+#: What to do when the ``dask`` extra is missing.
+_NEEDS_DASK: Final = "--dask needs Dask: pip install 'naio-nlp[dask]'"
 #: The columns :func:`classify_table` returns, in order.
 OUTPUT_COLUMNS: Final[tuple[str, ...]] = (*FLAT_COLUMNS, "error")
 #: Rows read from an input Parquet file at a time, per worker: two classifier batches.
@@ -469,7 +471,7 @@ def connect(spec: str, *, timeout: float = 20.0) -> Iterator[Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigError("--dask needs Dask: pip install 'naio-nlp[dask]'") from exc
+        raise ConfigError(_NEEDS_DASK) from exc
     if spec.startswith("local:") or spec == "local":
         count = spec.partition(":")[2] or str(os.cpu_count() or 1)
         if not count.isdigit() or int(count) < 1:

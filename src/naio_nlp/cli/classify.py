@@ -416,11 +416,13 @@ def _quiet_dask() -> None:
     Its import sets its loggers' levels, so they are lowered after it, here and (through
     Dask's config, which spawned workers receive) in the worker processes.
     """
+    from ..distributed import _NEEDS_DASK
+
     try:
         import dask
         import distributed  # noqa: F401 - sets the levels that are lowered next
     except ImportError as exc:
-        raise ConfigError("--dask needs Dask: pip install 'naio-nlp[dask]'") from exc
+        raise ConfigError(_NEEDS_DASK) from exc
 
     dask.config.set({"logging.distributed": "warning"})
     for name in ("distributed", *logging.root.manager.loggerDict):

@@ -136,18 +136,17 @@ def ledger_command(
         )
         clf = load(model)
         docs = list(reading)
-        predictions = []
-        # a bar on a terminal, as `classify` shows; nothing on a pipe
+        # a bar, then a status line, on a terminal (as `classify` shows); nothing on a pipe
         bar = _progress(len(docs)) if err.is_terminal else None
+        predictions = []
         with bar or contextlib.nullcontext():
-            task = bar.add_task("classify", total=len(docs)) if bar else None
+            task = bar.add_task("classify", total=len(docs)) if bar is not None else None
             for prediction in clf.classify_many(docs):
                 predictions.append(prediction)
                 if bar is not None and task is not None:
                     bar.advance(task)
-        with contextlib.ExitStack() as stack:
-            if err.is_terminal:
-                stack.enter_context(err.status(f"linking {plural(len(docs), 'document')}"))
+        linking = err.status(f"linking {plural(len(docs), 'document')}")
+        with linking if err.is_terminal else contextlib.nullcontext():
             ledger = build(zip(docs, predictions, strict=True))
         linked = len(docs)
     write_ledger(ledger, out, fmt)
