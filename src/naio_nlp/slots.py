@@ -80,7 +80,9 @@ def artifact_slots(
             scored.append((rank, -start, text[start:end]))
         name = max(scored)[2]
     naio_lower = _NAIO_LOWER
-    agencies = tuple(dict.fromkeys(t for _, t in agencies_found if t.lower() not in naio_lower))
+    agencies = _drop_shorter_forms(
+        tuple(dict.fromkeys(t for _, t in agencies_found if t.lower() not in naio_lower))
+    )
     partners: tuple[str, ...] = ()
     if _PARTNER_HINT.search(body):
         found = (m.group(0).strip() for m in _PARTNER_RE.finditer(body))
@@ -99,3 +101,21 @@ def artifact_slots(
 
 
 _NAIO_LOWER = frozenset(n.lower() for n in NAIO_NAMES)
+
+
+def _drop_shorter_forms(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names without those that are a shorter form of another one found.
+
+    The lexicon knows "Bank Negara" and "Bank Negara Malaysia" both, so one
+    mention matches twice, and a story that writes the full name once and the
+    short one after names one agency, not two. A name is dropped when its words
+    run, in order and whole, inside a longer name found in the same text.
+    """
+    padded = [f" {' '.join(n.lower().split())} " for n in names]
+    return tuple(
+        n
+        for i, n in enumerate(names)
+        if not any(
+            j != i and len(o) > len(padded[i]) and padded[i] in o for j, o in enumerate(padded)
+        )
+    )

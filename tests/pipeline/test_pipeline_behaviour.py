@@ -219,3 +219,19 @@ def test_spacy_factory_sets_cats_and_extension(trained_model_path: Path) -> None
     assert doc._.naio.status == "artifact"
     assert doc.cats["artifact"] == pytest.approx(doc._.naio.status_probs["artifact"])
     assert "type:public_guidance" in doc.cats and "domain:talent" in doc.cats
+
+
+def test_an_agency_named_in_full_and_then_short_is_one_agency(clf: Classifier) -> None:
+    text = (
+        RELEASED_GUIDELINE[1].replace(
+            "the Public Service Department and MAMPU",
+            "Bank Negara Malaysia and the Public Service Department",
+        )
+        + " Bank Negara will review the rules for banks after six months."
+    )
+    pred = clf.classify(text, title=RELEASED_GUIDELINE[0])
+    slots = pred.evidence.artifact
+    assert slots is not None
+    assert "Bank Negara Malaysia" in slots.agencies
+    assert "Bank Negara" not in slots.agencies
+    assert "Public Service Department" in slots.agencies
