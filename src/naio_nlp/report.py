@@ -20,6 +20,7 @@ import csv
 import hashlib
 import html
 import io
+import ipaddress
 import math
 import re
 import statistics
@@ -31,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -911,6 +913,23 @@ def _safe_href(url: str | None) -> str | None:
     return None
 
 
+def _is_loopback(url: str | None) -> bool:
+    """Whether ``url`` points at this machine (the demo's site, a test server).
+
+    Such a link is dead once that server stops, so the report says so and
+    leaves the stored text copy as the link that keeps working.
+    """
+    if not url:
+        return False
+    host = urlsplit(url.strip()).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _type_view(kind: str) -> dict[str, str]:
     return {
         "name": _display(kind, TYPE_NAMES),
@@ -982,6 +1001,7 @@ def _doc_view(d: _Doc, copies: Mapping[str, str], led: Ledger) -> dict[str, Any]
         "fetched": d.basis == "fetched",
         "title": a.title.strip() or a.id,
         "href": _safe_href(a.url),
+        "href_local": _is_loopback(a.url),
         "text_href": copies.get(a.id),
         "source": a.source or "",
         "type": None if p.artifact_type is None else _type_view(p.artifact_type),
@@ -1012,6 +1032,7 @@ def _ledger_view(lt: _LedgerTables, t: _Tables, copies: Mapping[str, str]) -> di
                         "title": report.title or aid,
                         "source": report.source or (doc.source if doc else "") or aid,
                         "href": _safe_href(report.url),
+                        "href_local": _is_loopback(report.url),
                         "text_href": copies.get(aid),
                     }
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -147,3 +148,21 @@ def test_small_months_show_counts_and_intervals(tmp_path: Path) -> None:
     assert "(1 of 1)" in page
     assert "21%–100%" in page
     assert "only 1–3 NAIO-related documents" in page
+
+
+def test_links_to_a_server_on_this_machine_say_so(tmp_path: Path) -> None:
+    """The demo's site is on loopback and stops with the demo: its links are marked."""
+    art, pred = pair(
+        "z1",
+        "NAIO published the AI Audit Checklist today. It covers 12 agencies.",
+        date(2025, 7, 1),
+    )
+    local = dataclasses.replace(art, url="http://127.0.0.1:8431/news/z1")
+    build_report([*ROWS, (local, pred)], out_dir=tmp_path)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert (
+        'href="http://127.0.0.1:8431/news/z1" rel="noopener" title="served from this machine'
+        in page
+    )
+    assert "original (local server)" in page
+    assert 'href="https://example.org/a2" rel="noopener">original</a>' in page
