@@ -118,6 +118,13 @@ _DRAFTING: Final = True
 _HEAD_BLOCK: Final = True
 #: ... at most this many of them, those sharing the most context weight.
 _MAX_HEAD_CANDIDATES: Final = 3
+#: A symbolic document that names an output without stating an intention (an op-ed,
+#: a bulletin, a speech about a sandbox already running) joins that output's entry
+#: when it links to one; it never opens an entry of its own.
+_JOIN_MENTIONS: Final = True
+#: ... at or above this probability (higher than the scorer's threshold: such a
+#: document is about something else more often than a report is).
+_JOIN_MIN_P: Final = 0.6
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -828,6 +835,9 @@ class Report:
     context: tuple[str, ...] = ()
     #: The stages whose cue words the report's title and lead hold.
     cues: tuple[str, ...] = ()
+    #: A symbolic document's mention of an output: it joins an existing entry or
+    #: stays out of the ledger, never opening an entry.
+    joins_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the date as ISO)."""
@@ -852,6 +862,7 @@ class Report:
             "stage_basis": self.stage_basis,
             "context": list(self.context),
             "cues": list(self.cues),
+            "joins_only": self.joins_only,
         }
 
     @classmethod
@@ -883,6 +894,7 @@ class Report:
                 stage_basis=str(d.get("stage_basis", "cue")),
                 context=tuple(str(w) for w in d.get("context", ())),
                 cues=tuple(str(c) for c in d.get("cues", ())),
+                joins_only=bool(d.get("joins_only", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
@@ -910,7 +922,6 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     """
     if prediction.status == "unrelated":
         return None
-    slots = prediction.evidence.artifact
     text = article.text
     sents = _sentences(text)
     lead = [s for _, s in sents[:3]]
@@ -948,8 +959,28 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
                         lead=lead[:2],
                         cues=("announced",),
                     )
-        return None
-    # an artifact: the classifier's name, then the named outputs of title, lead and the rest
+        if not _JOIN_MENTIONS:
+            return None
+        # no intention: a mention of an output (an op-ed on a running sandbox) that
+        # may join its entry; only a capitalised name counts, never the title
+        return _output_report(article, prediction, sents, lead, status_sents, lang, joins_only=True)
+    return _output_report(article, prediction, sents, lead, status_sents, lang)
+
+
+def _output_report(
+    article: Article,
+    prediction: Prediction,
+    sents: Sequence[tuple[int, str]],
+    lead: Sequence[str],
+    status_sents: Sequence[str],
+    lang: str | None,
+    *,
+    joins_only: bool = False,
+) -> Report | None:
+    """The report of a document that tells of an output: an artifact, or (with
+    ``joins_only``) a symbolic document naming one, which needs a capitalised name."""
+    slots = prediction.evidence.artifact
+    # the classifier's name, then the named outputs of title, lead and the rest
     found: list[tuple[str, str]] = []
     preferred = None
     if slots is not None and slots.name and (cleaned := _clean_slot_name(slots.name)):
@@ -957,6 +988,8 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         found.append((cleaned, next((s for _, s in sents if cleaned in s), "")))
     for sentence in [article.title, *lead, *status_sents, *(s for _, s in sents[3:])]:
         found.extend((n, sentence) for n in _capitalised_names(sentence))
+    if joins_only and not found:
+        return None
     if not found:  # "launches a 2,000-place AI upskilling pilot"
         for sentence in [article.title, *lead[:1]]:
             found.extend((n, sentence) for n in _lowercase_names(sentence, lang))
@@ -992,6 +1025,7 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         stage_basis=basis,
         lead=lead[:2],
         cues=cues,
+        joins_only=joins_only,
     )
 
 
@@ -1034,6 +1068,7 @@ def _report(
     stage_basis: str = "cue",
     lead: Sequence[str] = (),
     cues: tuple[str, ...] = (),
+    joins_only: bool = False,
 ) -> Report:
     slots = prediction.evidence.artifact
     return Report(
@@ -1057,6 +1092,7 @@ def _report(
         stage_basis=stage_basis,
         context=_context_words([article.title, *lead, sentence]),
         cues=cues,
+        joins_only=joins_only,
     )
 
 
@@ -1764,9 +1800,12 @@ class Ledger:
                 best, best_p = eid, p
         return best, best_p
 
-    def _link(self, report: Report) -> str:
+    def _link(self, report: Report) -> str | None:
+        """The entry ``report`` joins (a new one when none matches); None when a
+        mention that only joins (:attr:`Report.joins_only`) finds none."""
         scorer = _active_scorer()
         best: str | None = None
+        p = 0.0
         if not report.linkable and _LINK_NAMELESS:
             # a document that names no output (a feature story, titled by its news) may
             # still join an entry its title and lead match; it never names one
@@ -1785,6 +1824,8 @@ class Ledger:
                             report, name=name, alternatives=tuple(n for n in others if n != name)
                         )
                     break
+        if report.joins_only and (best is None or p < _JOIN_MIN_P):
+            return None
         if best is None:
             best = _ID_FORMAT.format(self._next)
             self._next += 1

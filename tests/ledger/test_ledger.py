@@ -439,3 +439,42 @@ def test_a_report_without_a_language_field_says_the_detected_one() -> None:
     assert report is not None and report.language == "ms"
     entry = build([(bare, pred)]).entry_for("ms-nolang")
     assert entry is not None and entry.reports[0].language == "ms"
+
+
+def test_a_symbolic_mention_joins_a_running_output_but_never_opens_one() -> None:
+    """An op-ed on a sandbox already running is one more report of it (codebook:
+    symbolic, since NAIO does nothing in the op-ed); naming an output nobody
+    reported launched, it stays out of the ledger."""
+    launch = doc(
+        "l",
+        "NAIO opened the National AI Regulatory Sandbox to applications today. Twelve firms "
+        "will be admitted in the first cohort.",
+        name="National AI Regulatory Sandbox",
+        kind="multi_agency_program",
+        day=date(2025, 6, 2),
+    )
+    oped = doc(
+        "o",
+        "Eighteen months on, the National AI Regulatory Sandbox has admitted twelve firms, "
+        "and the question is what regulators have learnt from them. Testing alone is not "
+        "policy.",
+        status="symbolic",
+        day=date(2026, 1, 20),
+        title="What the sandbox has taught us, so far",
+    )
+    stray = doc(
+        "s",
+        "The Malaysian AI Readiness Index ranks states on adoption. Penang came first again.",
+        status="symbolic",
+        day=date(2026, 2, 1),
+    )
+    r = read_report(*oped)
+    assert r is not None and r.joins_only and r.name == "National AI Regulatory Sandbox"
+    ledger = build([launch, oped, stray])
+    entry = ledger.entry_for("o")
+    assert entry is not None and set(entry.article_ids) == {"l", "o"}
+    assert "s" not in ledger and len(ledger) == 1
+    assert ledger.has_read("s"), "read once, not again on the next update"
+    # alone, the op-ed opens nothing: the ledger counts what NAIO produced, not what it is
+    # written about
+    assert len(build([oped])) == 0
