@@ -7,9 +7,11 @@ admitted, again in Malay. :func:`build` reads classified documents —
 one :class:`LedgerEntry`, whose stages (``announced`` → ``launched`` →
 ``operational``) carry their dates and their reports.
 
-Which documents enter: artifacts (each names an output that happened), and
+Which documents enter: artifacts (each names an output that happened),
 symbolic documents whose sentence naming an output also states an intention
-("sedang dirangka", "will be launched") — those are announcements.
+("sedang dirangka", "will be launched") — those are announcements — and, only
+to join an entry already there, symbolic documents that name an output (an
+op-ed on a running sandbox).
 
 How reports are linked: an output's name is read from the classifier's
 ``evidence.artifact.name`` when it has one, else from the text (a capitalised
@@ -918,7 +920,9 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     Artifacts always enter (a nameless one named by its title, which links to
     other reports only by its title and lead, never by that name); symbolic
     documents enter when a sentence naming an output (even only by its head noun,
-    "the guidelines") states an intention; unrelated documents never do.
+    "the guidelines") states an intention, or, as a report that only joins an
+    existing entry (``joins_only``), when they name an output with a capitalised
+    name; unrelated documents never do.
     """
     if prediction.status == "unrelated":
         return None
