@@ -478,3 +478,24 @@ def test_a_symbolic_mention_joins_a_running_output_but_never_opens_one() -> None
     # alone, the op-ed opens nothing: the ledger counts what NAIO produced, not what it is
     # written about
     assert len(build([oped])) == 0
+
+
+def test_results_without_a_cohort_word_read_as_operation() -> None:
+    """Early results, interim figures, an evaluation: a pilot at work, in both languages,
+    even with no launch report in the ledger to date it against."""
+    for aid, text, lang in [
+        (
+            "r-en",
+            "Early results show the Port Klang Customs AI Screening Pilot, coordinated by NAIO, "
+            "has cut manual inspections by 18%.",
+            "en",
+        ),
+        (
+            "r-ms",
+            "Angka interim Perintis Saringan AI Kastam Pelabuhan Klang yang diselaras NAIO "
+            "menunjukkan pemeriksaan manual berkurang 18 peratus.",
+            "ms",
+        ),
+    ]:
+        r = read_report(*doc(aid, text, kind="sector_proof_point", lang=lang))
+        assert r is not None and r.stage == "operational", (aid, r)
