@@ -214,20 +214,13 @@ OWN_NUMBERS_MS = (
 )
 
 
-# Known gap of the shipped model (strict, as CITED_GAP): the Malay twin was borderline before
-# the r7-r9 batches (artifact 0.44, symbolic 0.49) and the retrained model tips it the other
-# way (artifact 0.63): the survey sentence beside NAIO's intention is read as the output's
-# specifics. The English twin moved the right way (symbolic 0.51 -> 0.59).
-FOREIGN_MS_GAP = pytest.mark.xfail(
-    strict=True, reason="shipped model reads a survey's numbers beside NAIO's Malay intention as S"
-)
-
-
+# The Malay twin was a known gap (a strict xfail) of the model retrained with r7-r9 (artifact
+# 0.63); retrained with r10-r15 it is symbolic again (0.56, artifact 0.44), still close.
 @pytest.mark.parametrize(
     ("foreign", "own", "lang"),
     [
         (FOREIGN_NUMBERS_EN, OWN_NUMBERS_EN, "en"),
-        pytest.param(FOREIGN_NUMBERS_MS, OWN_NUMBERS_MS, "ms", marks=FOREIGN_MS_GAP),
+        (FOREIGN_NUMBERS_MS, OWN_NUMBERS_MS, "ms"),
     ],
 )
 def test_numbers_of_something_else_are_not_specifics_of_the_output(
@@ -299,6 +292,56 @@ def test_a_domain_in_a_mandate_list_is_not_a_domain(
     assert in_list.status == treated.status == "symbolic"
     _consistent(in_list)
     _consistent(treated)
+
+
+# -- 6. short plain announcements: applications opened (with what "will" follow) vs planned -----
+
+OPENED_EN = (
+    "NAIO opens applications for AI fellowship in ministries",
+    "PUTRAJAYA, 2 June 2026 — The National AI Office has opened applications for the Public "
+    "Service AI Fellowship, which will place 30 data scientists in eight ministries for a year. "
+    "Applications close on 15 July, and the first fellows report for duty in September.",
+)
+PLANNED_EN = (
+    "NAIO to open applications for AI fellowship in ministries",
+    "PUTRAJAYA, 2 June 2026 — The National AI Office will open applications for a Public "
+    "Service AI Fellowship later this year, which is expected to place about 30 data "
+    "scientists in ministries. The details are still being worked out, an official said.",
+)
+OPENED_MS = (
+    "NAIO buka permohonan fellowship AI di kementerian",
+    "PUTRAJAYA: Pejabat AI Negara (NAIO) hari ini membuka permohonan bagi Fellowship AI "
+    "Perkhidmatan Awam, yang akan menempatkan 30 saintis data di lapan kementerian selama "
+    "setahun. Permohonan ditutup pada 15 Julai dan fellow pertama akan melapor diri pada "
+    "September.",
+)
+PLANNED_MS = (
+    "NAIO akan buka permohonan fellowship AI di kementerian",
+    "PUTRAJAYA: Pejabat AI Negara (NAIO) akan membuka permohonan bagi Fellowship AI "
+    "Perkhidmatan Awam lewat tahun ini, yang dijangka menempatkan kira-kira 30 saintis data di "
+    "kementerian. Butirannya masih diperhalusi, kata seorang pegawai.",
+)
+
+
+@pytest.mark.parametrize(
+    ("opened", "planned", "lang"),
+    [(OPENED_EN, PLANNED_EN, "en"), (OPENED_MS, PLANNED_MS, "ms")],
+)
+def test_a_short_announcement_of_opened_applications_is_an_artifact(
+    shipped: Classifier,
+    opened: tuple[str, str],
+    planned: tuple[str, str],
+    lang: str,
+) -> None:
+    """'Opened applications for X, which will place 30 ...': the 'will' belongs to what the
+    opened programme does next, not to the release (a review found such announcements called
+    symbolic); the same programme only planned stays symbolic."""
+    released = _label(shipped, *opened, lang)
+    intended = _label(shipped, *planned, lang)
+    assert released.status == "artifact"
+    assert intended.status == "symbolic"
+    _consistent(released)
+    _consistent(intended)
 
 
 # -- the seed documents ------------------------------------------------------------------------
