@@ -124,9 +124,11 @@ _MAX_HEAD_CANDIDATES: Final = 3
 #: a bulletin, a speech about a sandbox already running) joins that output's entry
 #: when it links to one; it never opens an entry of its own.
 _JOIN_MENTIONS: Final = True
-#: ... at or above this probability (higher than the scorer's threshold: such a
-#: document is about something else more often than a report is).
-_JOIN_MIN_P: Final = 0.6
+#: A symbolic document the classifier gave at least this probability of being an
+#: artifact reads as an artifact does (its intention sentences aside; any name, else
+#: its title and lead), still only to join: a borderline call costs the ledger a
+#: report, not an entry.
+_NEAR_ARTIFACT: Final = 0.3
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -938,6 +940,15 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
 
         lang = detect_language(f"{article.title}\n{text}")
         article = replace(article, language=lang)
+    if (
+        prediction.status == "symbolic"
+        and _JOIN_MENTIONS
+        and prediction.status_probs.get("artifact", 0.0) >= _NEAR_ARTIFACT
+    ):
+        # nearly an artifact: read as one (any name, else its title and lead), to join only
+        return _output_report(
+            article, prediction, sents, lead, status_sents, lang, joins_only=True, near=True
+        )
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
         stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]
@@ -980,9 +991,11 @@ def _output_report(
     lang: str | None,
     *,
     joins_only: bool = False,
+    near: bool = False,
 ) -> Report | None:
     """The report of a document that tells of an output: an artifact, or (with
-    ``joins_only``) a symbolic document naming one, which needs a capitalised name."""
+    ``joins_only``) a symbolic document naming one, which needs a capitalised name
+    unless it is ``near`` an artifact."""
     slots = prediction.evidence.artifact
     # the classifier's name, then the named outputs of title, lead and the rest
     found: list[tuple[str, str]] = []
@@ -992,7 +1005,7 @@ def _output_report(
         found.append((cleaned, next((s for _, s in sents if cleaned in s), "")))
     for sentence in [article.title, *lead, *status_sents, *(s for _, s in sents[3:])]:
         found.extend((n, sentence) for n in _capitalised_names(sentence))
-    if joins_only and not found:
+    if joins_only and not near and not found:
         return None
     if not found:  # "launches a 2,000-place AI upskilling pilot"
         for sentence in [article.title, *lead[:1]]:
@@ -1828,7 +1841,7 @@ class Ledger:
                             report, name=name, alternatives=tuple(n for n in others if n != name)
                         )
                     break
-        if report.joins_only and (best is None or p < _JOIN_MIN_P):
+        if report.joins_only and best is None:
             return None
         if best is None:
             best = _ID_FORMAT.format(self._next)

@@ -499,3 +499,36 @@ def test_results_without_a_cohort_word_read_as_operation() -> None:
     ]:
         r = read_report(*doc(aid, text, kind="sector_proof_point", lang=lang))
         assert r is not None and r.stage == "operational", (aid, r)
+
+
+def test_a_near_artifact_reads_as_one_but_only_joins() -> None:
+    """A document the classifier called symbolic at 0.6 (artifact 0.4) may be an
+    artifact: the ledger reads it as one, title and all, yet never opens an entry for it."""
+    from dataclasses import replace
+
+    launch = doc(
+        "k1",
+        "NAIO and the Kedah agriculture department launched the Kedah Paddy Disease Pilot "
+        "today across 40 blocks in the Muda area.",
+        name="Kedah Paddy Disease Pilot",
+        kind="sector_proof_point",
+        day=date(2025, 3, 3),
+    )
+    art, pred = doc(
+        "k2",
+        "Drone images and an AI model flagged paddy blast disease early on 40 blocks in Muda "
+        "this season, and farmers in the pilot lost less of their crop, the Kedah agriculture "
+        "department said.",
+        status="symbolic",
+        day=date(2025, 9, 9),
+        title="Kedah paddy disease pilot cuts crop losses in Muda",
+    )
+    near = (art, replace(pred, status_probs={"symbolic": 0.6, "artifact": 0.4}))
+    far = (art, replace(pred, status_probs={"symbolic": 0.9, "artifact": 0.1}))
+    r = read_report(*near)
+    assert r is not None and r.joins_only
+    assert read_report(*far) is None, "no capitalised name, no intention: a symbolic mention"
+    ledger = build([launch, near])
+    assert ledger.entry_for("k2") is not None
+    assert set(ledger.entry_for("k2").article_ids) == {"k1", "k2"}  # type: ignore[union-attr]
+    assert len(build([near])) == 0
