@@ -924,7 +924,8 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
     documents enter when a sentence naming an output (even only by its head noun,
     "the guidelines") states an intention, or, as a report that only joins an
     existing entry (``joins_only``), when they name an output with a capitalised
-    name; unrelated documents never do.
+    name, or, nearly called artifacts (:data:`_NEAR_ARTIFACT`), by any name or their
+    title and lead; unrelated documents never do.
     """
     if prediction.status == "unrelated":
         return None
@@ -940,15 +941,6 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
 
         lang = detect_language(f"{article.title}\n{text}")
         article = replace(article, language=lang)
-    if (
-        prediction.status == "symbolic"
-        and _JOIN_MENTIONS
-        and prediction.status_probs.get("artifact", 0.0) >= _NEAR_ARTIFACT
-    ):
-        # nearly an artifact: read as one (any name, else its title and lead), to join only
-        return _output_report(
-            article, prediction, sents, lead, status_sents, lang, joins_only=True, near=True
-        )
     if prediction.status == "symbolic":
         announce = _terms().stage_res["announced"]
         stated = [x for x in [article.title, *(s for _, s in sents)] if announce.search(x.lower())]
@@ -977,8 +969,13 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         if not _JOIN_MENTIONS:
             return None
         # no intention: a mention of an output (an op-ed on a running sandbox) that
-        # may join its entry; only a capitalised name counts, never the title
-        return _output_report(article, prediction, sents, lead, status_sents, lang, joins_only=True)
+        # may join its entry; only a capitalised name counts, never the title, unless
+        # the classifier nearly called it an artifact: then it reads as one does (any
+        # name, else its title and lead), still only to join
+        near = prediction.status_probs.get("artifact", 0.0) >= _NEAR_ARTIFACT
+        return _output_report(
+            article, prediction, sents, lead, status_sents, lang, joins_only=True, near=near
+        )
     return _output_report(article, prediction, sents, lead, status_sents, lang)
 
 
@@ -1526,6 +1523,8 @@ class Ledger:
         self._next = 1
         self._cache: dict[str, LedgerEntry] = {}
         self._read: set[str] = set()  # every document read, in an entry or not
+        #: mentions (joins_only) that joined no entry yet: read again by each update
+        self._pending: set[str] = set()
         #: Report-entry pairs the linker looked at (blocking keeps this far below all pairs).
         self.comparisons = 0
         self._views: dict[str, _Entry] = {}
@@ -1566,6 +1565,11 @@ class Ledger:
         """The documents in the ledger's entries."""
         return frozenset(self._entry_of)
 
+    def is_pending(self, article_id: str) -> bool:
+        """True for a mention of an output that joined no entry yet; each
+        :func:`update` that is given it again tries again."""
+        return article_id in self._pending
+
     def has_read(self, article_id: str) -> bool:
         """True when the document was read before, whether or not it named an output."""
         return article_id in self._read or article_id in self._entry_of
@@ -1582,6 +1586,7 @@ class Ledger:
         new._next = self._next
         new._cache = dict(self._cache)
         new._read = set(self._read)
+        new._pending = set(self._pending)
         new._df = Counter(self._df)
         new._n_context = self._n_context
         return new
@@ -1822,7 +1827,6 @@ class Ledger:
         mention that only joins (:attr:`Report.joins_only`) finds none."""
         scorer = _active_scorer()
         best: str | None = None
-        p = 0.0
         if not report.linkable and _LINK_NAMELESS:
             # a document that names no output (a feature story, titled by its news) may
             # still join an entry its title and lead match; it never names one
@@ -1870,6 +1874,14 @@ class Ledger:
         describe the launch itself ("20 slots for the first cohort"). A report
         with no stage words that long after a launch is about operation.
         """
+        # a mention with no stage words says nothing of a launch: it is no launch
+        # report of an output only announced so far ("has yet to appear")
+        if (
+            report.joins_only
+            and report.stage_basis == "default"
+            and not any(r.stage != "announced" for r in self._reports[eid])
+        ):
+            return replace(report, stage="announced", stage_basis="mention")
         if report.date is None or report.stage == "announced":
             return report
         launches = [r.date for r in self._reports[eid] if r.stage != "announced" and r.date]
@@ -1905,8 +1917,15 @@ class Ledger:
 
     def _add(self, reports: Iterable[Report]) -> None:
         for r in sorted(reports, key=_by_date):
-            if r.article_id not in self._entry_of:
-                self._link(r)
+            if r.article_id in self._entry_of:
+                continue
+            if self._link(r) is None:
+                # a mention that found no entry yet: read again by the next update,
+                # which may bring its output's launch (crawl order is not date order)
+                self._read.discard(r.article_id)
+                self._pending.add(r.article_id)
+            else:
+                self._pending.discard(r.article_id)
 
     def _ids_like(self, old: Ledger) -> Ledger:
         """This ledger with its entries renamed after ``old``'s by shared documents."""
@@ -1948,6 +1967,7 @@ class Ledger:
             "naio_nlp_version": __version__,
             "next_id": self._next,
             "read": sorted(self._read - self._entry_of.keys()),
+            "pending": sorted(self._pending - self._entry_of.keys()),
             "entries": [e.to_dict() for e in self.entries],
         }
 
@@ -1979,6 +1999,7 @@ class Ledger:
                 ledger._next = max(ledger._next, int(m.group(1)) + 1)
         ledger._next = max(ledger._next, int(data.get("next_id", 1)))
         ledger._read = {str(x) for x in data.get("read", ())} | set(ledger._entry_of)
+        ledger._pending = {str(x) for x in data.get("pending", ())} - set(ledger._entry_of)
         return ledger
 
     def write_json(self, path: Path) -> Path:

@@ -921,12 +921,12 @@ def _is_loopback(url: str | None) -> bool:
     """
     if not url:
         return False
-    host = urlsplit(url.strip()).hostname or ""
-    if host == "localhost":
-        return True
     try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".")
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
         return ipaddress.ip_address(host).is_loopback
-    except ValueError:
+    except ValueError:  # a malformed URL ("http://[::1") or a host that is a name
         return False
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,12 @@ def update_ledger(store: Store, model_version: str) -> tuple[Ledger, int]:
     (another version's) where they share documents.
     """
     saved = store.ledger(model_version=model_version)
-    rows = ((a, p) for a, p, _ in store.reviewed_predictions(model_version=model_version))
+    # a reviewed label is a person's decision: the ledger must not read the model's
+    # probabilities behind it (a near-artifact call, see naio_nlp.ledger)
+    rows = (
+        (a, replace(p, status_probs={p.status: 1.0}) if reviewed else p)
+        for a, p, reviewed in store.reviewed_predictions(model_version=model_version)
+    )
     if saved is None:
         # a new model version: a fresh ledger that keeps the last ledger's ids
         new = list(rows)
@@ -81,6 +86,8 @@ def update_ledger(store: Store, model_version: str) -> tuple[Ledger, int]:
     else:
         new = [(a, p) for a, p in rows if not saved.has_read(a.id)]
         ledger = update(saved, new)
+        # mentions tried again (see Ledger.is_pending) are not new documents
+        new = [(a, p) for a, p in new if not saved.is_pending(a.id)]
     store.save_ledger(ledger, model_version=model_version)
     return ledger, len(new)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -103,19 +104,29 @@ def artifact_slots(
 _NAIO_LOWER = frozenset(n.lower() for n in NAIO_NAMES)
 
 
+#: Words that lengthen an agency's name without making it another agency.
+_NAME_TAILS: Final = frozenset({"malaysia", "nasional", "national", "berhad", "bhd", "fund"})
+
+
 def _drop_shorter_forms(names: tuple[str, ...]) -> tuple[str, ...]:
     """The names without those that are a shorter form of another one found.
 
     The lexicon knows "Bank Negara" and "Bank Negara Malaysia" both, so one
     mention matches twice, and a story that writes the full name once and the
-    short one after names one agency, not two. A name is dropped when its words
-    run, in order and whole, inside a longer name found in the same text.
+    short one after names one agency, not two. A name is dropped when a longer
+    one found in the same text is it plus words that only lengthen a name
+    ("Malaysia", "Nasional", "Berhad", ...): "Kementerian Pendidikan" stays
+    beside "Kementerian Pendidikan Tinggi", another ministry.
     """
-    padded = [f" {' '.join(n.lower().split())} " for n in names]
-    return tuple(
-        n
-        for i, n in enumerate(names)
-        if not any(
-            j != i and len(o) > len(padded[i]) and padded[i] in o for j, o in enumerate(padded)
+    words = [n.lower().split() for n in names]
+
+    def shorter_form(i: int) -> bool:
+        return any(
+            j != i
+            and len(w) > len(words[i])
+            and w[: len(words[i])] == words[i]
+            and all(x in _NAME_TAILS for x in w[len(words[i]) :])
+            for j, w in enumerate(words)
         )
-    )
+
+    return tuple(n for i, n in enumerate(names) if not shorter_form(i))

@@ -474,7 +474,13 @@ def test_a_symbolic_mention_joins_a_running_output_but_never_opens_one() -> None
     entry = ledger.entry_for("o")
     assert entry is not None and set(entry.article_ids) == {"l", "o"}
     assert "s" not in ledger and len(ledger) == 1
-    assert ledger.has_read("s"), "read once, not again on the next update"
+    assert not ledger.has_read("s"), "a mention that joined nothing is read again next time"
+    # crawl order is not date order: the op-ed first, its launch in a later update
+    first = update(Ledger(), [oped])
+    assert first.is_pending("o") and len(first) == 0
+    first = Ledger.from_dict(first.to_dict())  # pending survives a save
+    later = update(first, [oped, launch])  # as the runner gives every document not read
+    assert set(later.entry_for("o").article_ids) == {"l", "o"}  # type: ignore[union-attr]
     # alone, the op-ed opens nothing: the ledger counts what NAIO produced, not what it is
     # written about
     assert len(build([oped])) == 0
@@ -532,3 +538,41 @@ def test_a_near_artifact_reads_as_one_but_only_joins() -> None:
     assert ledger.entry_for("k2") is not None
     assert set(ledger.entry_for("k2").article_ids) == {"k1", "k2"}  # type: ignore[union-attr]
     assert len(build([near])) == 0
+
+
+def test_a_mention_of_an_output_only_announced_does_not_launch_it() -> None:
+    """'The Zeta Registry has yet to appear': commentary is no launch report."""
+    promise = doc(
+        "z1",
+        "NAIO will launch the Zeta AI Systems Registry next year, the minister said.",
+        status="symbolic",
+        day=date(2025, 3, 1),
+    )
+    oped = doc(
+        "z2",
+        "The Zeta AI Systems Registry has yet to appear, and agencies keep buying AI tools "
+        "nobody lists.",
+        status="symbolic",
+        day=date(2025, 9, 15),
+        title="Where is the registry?",
+    )
+    ledger = build([promise, oped])
+    entry = ledger.entry_for("z2")
+    assert entry is not None and set(entry.article_ids) == {"z1", "z2"}
+    assert entry.current_stage == "announced"
+    assert entry.launched_on is None
+
+
+def test_a_near_artifact_that_states_an_intention_still_opens_its_announcement() -> None:
+    from dataclasses import replace
+
+    art, pred = doc(
+        "n1",
+        "NAIO will launch an AI toolkit for small businesses next year, the minister said.",
+        status="symbolic",
+    )
+    r = read_report(art, replace(pred, status_probs={"symbolic": 0.56, "artifact": 0.44}))
+    assert r is not None and r.stage == "announced" and not r.joins_only
+    assert (
+        len(build([(art, replace(pred, status_probs={"symbolic": 0.56, "artifact": 0.44}))])) == 1
+    )

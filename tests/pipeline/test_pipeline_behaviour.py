@@ -235,3 +235,13 @@ def test_an_agency_named_in_full_and_then_short_is_one_agency(clf: Classifier) -
     assert "Bank Negara Malaysia" in slots.agencies
     assert "Bank Negara" not in slots.agencies
     assert "Public Service Department" in slots.agencies
+
+
+def test_a_ministry_and_a_longer_named_ministry_stay_two(clf: Classifier) -> None:
+    text = RELEASED_GUIDELINE[1].replace(
+        "the Public Service Department and MAMPU",
+        "Kementerian Pendidikan and Kementerian Pendidikan Tinggi",
+    )
+    slots = clf.classify(text, title=RELEASED_GUIDELINE[0]).evidence.artifact
+    assert slots is not None
+    assert {"Kementerian Pendidikan", "Kementerian Pendidikan Tinggi"} <= set(slots.agencies)

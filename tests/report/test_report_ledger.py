@@ -166,3 +166,11 @@ def test_links_to_a_server_on_this_machine_say_so(tmp_path: Path) -> None:
     )
     assert "original (local server)" in page
     assert 'href="https://example.org/a2" rel="noopener">original</a>' in page
+
+
+def test_a_malformed_link_does_not_stop_the_report() -> None:
+    from naio_nlp.report import _is_loopback
+
+    assert not _is_loopback("http://[::1")
+    assert _is_loopback("http://localhost./x") and _is_loopback("http://[::1]:8080/")
+    assert not _is_loopback("https://example.org/a")
