@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -510,8 +511,6 @@ def test_results_without_a_cohort_word_read_as_operation() -> None:
 def test_a_near_artifact_reads_as_one_but_only_joins() -> None:
     """A document the classifier called symbolic at 0.6 (artifact 0.4) may be an
     artifact: the ledger reads it as one, title and all, yet never opens an entry for it."""
-    from dataclasses import replace
-
     launch = doc(
         "k1",
         "NAIO and the Kedah agriculture department launched the Kedah Paddy Disease Pilot "
@@ -534,9 +533,8 @@ def test_a_near_artifact_reads_as_one_but_only_joins() -> None:
     r = read_report(*near)
     assert r is not None and r.joins_only
     assert read_report(*far) is None, "no capitalised name, no intention: a symbolic mention"
-    ledger = build([launch, near])
-    assert ledger.entry_for("k2") is not None
-    assert set(ledger.entry_for("k2").article_ids) == {"k1", "k2"}  # type: ignore[union-attr]
+    entry = build([launch, near]).entry_for("k2")
+    assert entry is not None and set(entry.article_ids) == {"k1", "k2"}
     assert len(build([near])) == 0
 
 
@@ -564,15 +562,12 @@ def test_a_mention_of_an_output_only_announced_does_not_launch_it() -> None:
 
 
 def test_a_near_artifact_that_states_an_intention_still_opens_its_announcement() -> None:
-    from dataclasses import replace
-
     art, pred = doc(
         "n1",
         "NAIO will launch an AI toolkit for small businesses next year, the minister said.",
         status="symbolic",
     )
-    r = read_report(art, replace(pred, status_probs={"symbolic": 0.56, "artifact": 0.44}))
+    near = (art, replace(pred, status_probs={"symbolic": 0.56, "artifact": 0.44}))
+    r = read_report(*near)
     assert r is not None and r.stage == "announced" and not r.joins_only
-    assert (
-        len(build([(art, replace(pred, status_probs={"symbolic": 0.56, "artifact": 0.44}))])) == 1
-    )
+    assert len(build([near])) == 1
