@@ -51,7 +51,7 @@ LEDGER_DIR = ROOT / "corpus" / "ledger"
 #: The frozen held-out files: scored, never tuned on.
 TEST_DATA = [LEDGER_DIR / n for n in ("test.jsonl", "own-test.jsonl")]
 #: The development files (tuning and training allowed).
-DEV_DATA = [LEDGER_DIR / n for n in ("dev.jsonl", "own-dev.jsonl", "dev2.jsonl")]
+DEV_DATA = [LEDGER_DIR / n for n in ("dev.jsonl", "own-dev.jsonl", "dev2.jsonl", "dev3.jsonl")]
 
 
 # --------------------------------------------------------------------------- quality
@@ -474,7 +474,7 @@ def main() -> None:
     parser.add_argument(
         "--dev",
         action="store_true",
-        help="score the development files (dev.jsonl, own-dev.jsonl, dev2.jsonl) instead",
+        help="score the development files (dev.jsonl, own-dev.jsonl, dev2.jsonl, dev3.jsonl)",
     )
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument(
