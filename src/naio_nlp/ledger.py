@@ -274,6 +274,8 @@ class _Key:
     head: str | None = None
     distinctive: frozenset[str] = frozenset()
     weight: float = 0.0
+    #: the phase or edition the name numbers ("Phase 2", "Fasa Kedua"), as a digit
+    phase: str | None = None
 
 
 def _normalise_years(text: str) -> str:
@@ -284,6 +286,32 @@ def _normalise_years(text: str) -> str:
         return f"{a}-{b}"
 
     return _YEAR_RANGE.sub(full, text)
+
+
+_PHASE_NUMBERS: Final = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "i": "1", "ii": "2", "iii": "3",
+    "iv": "4", "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "first": "1",
+    "second": "2", "third": "3", "fourth": "4", "pertama": "1", "kedua": "2",
+    "ketiga": "3", "keempat": "4",
+}  # fmt: skip
+_PHASE_WORD = r"(?:phase|fasa|tahap|edition|edisi)"
+_PHASE_NUMBER = r"(?:[1-9]|i{1,3}|iv|one|two|three|four|satu|dua|tiga|empat)"
+_PHASE_ORDINAL = r"(?:first|second|third|fourth|pertama|kedua|ketiga|keempat)"
+#: "Phase 2", "Fasa Kedua", "second phase": which phase or edition a name (or the
+#: words just before it) numbers. Two phases of one plan are two outputs.
+_PHASE = re.compile(
+    rf"\b{_PHASE_WORD}\s+(?:ke-?)?({_PHASE_NUMBER}|{_PHASE_ORDINAL})\b"
+    rf"|\b({_PHASE_ORDINAL})\s+{_PHASE_WORD}\b"
+)
+
+
+def _phase(text: str) -> str | None:
+    """The phase number a text gives ("phase 2", "fasa kedua" -> "2"), or None."""
+    m = _PHASE.search(text.lower())
+    if m is None:
+        return None
+    word = m.group(1) or m.group(2)
+    return _PHASE_NUMBERS.get(word, word)
 
 
 #: Head words that wrap another output ("Projek Korpus ...", "... Sandbox Programme").
@@ -334,6 +362,7 @@ def _key(name: str) -> _Key:
         head,
         frozenset(w for w in ws if w not in t.generic and w not in t.head_words),
         sum(_weight(w) for w in ws),
+        _phase(low),
     )
 
 
@@ -358,6 +387,8 @@ def similarity(a: str, b: str) -> float:
 @lru_cache(maxsize=1 << 18)
 def _key_similarity(a: _Key, b: _Key) -> float:
     if a.years and b.years and a.years != b.years:
+        return 0.0
+    if a.phase and b.phase and a.phase != b.phase:  # "Phase 1" is not "Phase 2"
         return 0.0
     if not a.words or not b.words:
         return 0.0
@@ -441,7 +472,11 @@ def _owner(name: str) -> str | None:
     return None
 
 
-_SUCCESSOR_BEFORE = re.compile(r"(?:\b(?:new|next|second|third|fourth|another|2nd|3rd)\W+)$")
+_SUCCESSOR_BEFORE = re.compile(
+    r"(?:\b(?:new|next|second|third|fourth|another|2nd|3rd)\W+"
+    rf"|\b{_PHASE_WORD}\s+(?:ke-?)?(?:[2-9]|ii|iii|iv|two|three|four|dua|tiga|empat|kedua|ketiga)"
+    r"\s+(?:of\s+(?:the\s+)?|bagi\s+|untuk\s+)?)$"
+)
 _SUCCESSOR_IN = re.compile(
     r"\b(?:baharu|kedua|ketiga|keempat|seterusnya|akan datang|kali kedua|next|second|third)\b"
 )
@@ -450,7 +485,7 @@ _SUCCESSOR_IN = re.compile(
 def _is_successor(name: str, sentence: str) -> bool:
     """The name, as written in its sentence, marks a successor ("second", "baharu", "next")."""
     low = name.lower()
-    if _SUCCESSOR_IN.search(low):
+    if _SUCCESSOR_IN.search(low) or _phase(low) not in (None, "1"):
         return True
     sent = sentence.lower()
     at = sent.find(low)
@@ -597,6 +632,10 @@ _CAP_PAIR = re.compile(
 )
 
 
+#: "Phase 2": a number that continues a capitalised name.
+_PHASE_NUMBER_AFTER = re.compile(rf"{_PHASE_WORD} {_PHASE_NUMBER}")
+
+
 def _capitalised_names(sentence: str) -> list[str]:
     """Capitalised phrases holding a head noun: "AI Technology Action Plan 2026-2030".
 
@@ -628,6 +667,7 @@ def _capitalised_names(sentence: str) -> list[str]:
             and joined[j]
             and (
                 _is_cap(toks[j + 1])
+                or _PHASE_NUMBER_AFTER.fullmatch(f"{toks[j]} {toks[j + 1]}".lower()) is not None
                 or (
                     toks[j + 1].lower() in _CONNECT
                     and j + 2 < len(toks)
@@ -1195,14 +1235,21 @@ def _by_date(r: Report) -> tuple[bool, date, str]:
 def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
     rs = sorted(reports, key=_by_date)
     linkable = [r for r in rs if r.linkable] or rs
-    keys = Counter(_key(r.name) for r in linkable if r.status == "artifact") or Counter(
-        _key(r.name) for r in linkable
+    # the name written most often, a formal one ("Program Celik AI Warga Emas") before
+    # a description ("AI office doubles youth panel"), an artifact's before a mention's,
+    # English first, then the earliest
+    counts = Counter(_key(r.name) for r in linkable)
+    best = min(
+        range(len(linkable)),
+        key=lambda i: (
+            -counts[_key(linkable[i].name)],
+            not _is_formal(linkable[i].name),
+            linkable[i].status != "artifact",
+            linkable[i].language != "en",
+            i,
+        ),
     )
-    top = max(keys.values())
-    best_key = next(k for k in (_key(r.name) for r in linkable) if keys.get(k) == top)
-    with_key = [r for r in linkable if _key(r.name) == best_key]
-    english = [r for r in with_key if r.language == "en"]
-    name = (english or with_key)[0].name
+    name = linkable[best].name
     aliases: list[str] = []
     seen = {name.lower()}
     for r in rs:
@@ -1692,6 +1739,13 @@ class Ledger:
         # a council is not a sandbox, unless one name holds the other's head
         return not any(o.head in k.words or k.head in o.words for o in theirs)
 
+    def _phase_clash(self, eid: str, k: _Key) -> bool:
+        """The entry's names number a phase and none is this name's ("Fasa 1", "Phase 2")."""
+        if k.phase is None:
+            return False
+        theirs = {o.phase for o in self._keys[eid] if o.phase is not None}
+        return bool(theirs) and k.phase not in theirs
+
     def _successor_clash(self, report: Report, successor: bool, eid: str) -> bool:
         """ "The second red-teaming exercise", "a new AI security plan": a successor named
         after its predecessor was launched is another output, not a report of that one.
@@ -1729,6 +1783,7 @@ class Ledger:
             or self._agencies_clash(report, eid, k)
             or self._owners_clash(eid, name, report)
             or self._successor_clash(report, successor, eid)
+            or self._phase_clash(eid, k)
         )
 
     def _view(self, eid: str) -> _Entry:
@@ -1893,16 +1948,11 @@ class Ledger:
             elif (report.date - first).days < _OPERATING_AFTER_DAYS:
                 return replace(report, stage="launched", stage_basis="cue_at_launch")
             return report
-        cued = [
-            r.date
-            for r in self._reports[eid]
-            if r.stage != "announced" and r.date is not None and r.stage_basis == "cue"
-        ]
         if (
             report.stage == "launched"
             and report.stage_basis == "default"
-            and cued
-            and (report.date - min(cued)).days >= _OPERATING_AFTER_DAYS
+            and first is not None
+            and (report.date - first).days >= _OPERATING_AFTER_DAYS
         ):
             return replace(report, stage="operational", stage_basis="after_launch")
         if (

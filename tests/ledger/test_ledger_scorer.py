@@ -269,3 +269,90 @@ def test_blocking_never_compares_all_pairs() -> None:
     assert joined is not None and original is not None
     assert joined.artifact_id == original.artifact_id
     assert 1 <= again.comparisons <= L._MAX_CANDIDATES + L._MAX_CONTEXT_CANDIDATES
+
+
+def test_two_phases_of_one_plan_are_two_outputs() -> None:
+    assert L._phase("Pelan Induk AI Berdaulat Fasa Kedua") == "2"
+    assert L._phase("the second phase of the plan") == "2"
+    assert L._phase("Sovereign AI Blueprint Phase 1") == "1"
+    assert L._phase("Sovereign AI Blueprint") is None
+    assert similarity("Sovereign AI Blueprint Phase 1", "Sovereign AI Blueprint Phase 2") == 0
+    assert similarity("Sovereign AI Blueprint Phase 2", "Pelan Induk AI Berdaulat Fasa 2") > 0.5
+    # a number after "Phase" stays in the name read from the text
+    assert L._capitalised_names("NAIO today launched the Sovereign AI Blueprint Phase 2.") == [
+        "Sovereign AI Blueprint Phase 2"
+    ]
+    one = "Sovereign AI Blueprint Phase 1"
+    two = "Sovereign AI Blueprint Phase 2"
+    about = " It sets targets for local compute, onshore data centres and Malay language models."
+    ledger = build(
+        [
+            doc("p1", f"NAIO launched the {one} with 18 initiatives.{about}", name=one),
+            doc(
+                "p1-later",
+                f"The {one} has met 9 of its 18 targets, NAIO said.{about}",
+                name=one,
+                day=date(2025, 9, 1),
+            ),
+            # named without its phase, but "Phase 2 of" stands before the name
+            doc(
+                "p2-consult",
+                f"NAIO opened a consultation on Phase 2 of the Sovereign AI Blueprint.{about}",
+                status="symbolic",
+                day=date(2027, 6, 1),
+            ),
+            doc(
+                "p2",
+                f"NAIO launched the {two} with 22 initiatives.{about}",
+                name=two,
+                day=date(2027, 11, 24),
+            ),
+        ]
+    )
+    first, later, second = (ledger.entry_for(a) for a in ("p1", "p1-later", "p2"))
+    assert first is not None and first == later
+    assert second is not None and second != first
+    assert ledger.entry_for("p2-consult") != first
+
+
+def test_a_report_long_after_any_launch_report_without_stage_words_is_operational() -> None:
+    name = "AI Scam Call Detection Pilot"
+    ledger = build(
+        [
+            # the launch report has no launch word either ("began"): its stage is the default
+            doc("s0", f"The {name} began with three mobile operators.", name=name),
+            doc(
+                "s1",
+                f"The {name} flagged 1.9 million suspected scam calls, NAIO said.",
+                name=name,
+                day=date(2025, 11, 1),
+            ),
+        ]
+    )
+    entry = ledger.entry_for("s0")
+    assert entry is not None and ledger.entry_for("s1") == entry
+    stage = {r.article_id: r.stage for r in entry.reports}
+    assert stage == {"s0": "launched", "s1": "operational"}
+
+
+def test_an_entry_is_named_by_its_formal_name_before_a_headline() -> None:
+    headline = L.read_report(
+        *doc(
+            "h1",
+            "The office doubled its youth panel to 50 members.",
+            name="AI office doubles youth panel",
+        )
+    )
+    formal = L.read_report(
+        *doc(
+            "h2",
+            "The office will convene the Youth AI Advisory Panel in June.",
+            status="symbolic",
+            day=date(2025, 3, 2),
+        )
+    )
+    assert headline is not None and formal is not None
+    assert formal.name == "Youth AI Advisory Panel" and formal.status == "symbolic"
+    # written as often as the headline's phrase, so the formal name wins, even from a
+    # symbolic report
+    assert L._summarise("A0001", [headline, formal]).name == "Youth AI Advisory Panel"
