@@ -207,7 +207,10 @@ def main() -> None:
         "hard-negative pairs merged in CV by threshold: "
         + " ".join(f"{t:.2f}:{merged[t]}" for t in THRESHOLDS[::4])
     )
-    print(f"threshold: {best:.2f} (CV B-cubed F1 {mean[best]:.3f}, smoothed {smooth[best]:.3f})")
+    print(
+        f"threshold: {best:.2f} (CV B-cubed F1 {mean[best]:.3f}, smoothed {smooth[best]:.3f}; "
+        f"hard-negative pairs merged in CV: {merged[best]})"
+    )
     scorer = as_scorer(fit(X, y), best)
     for name, c in zip(L.FEATURES, scorer.coef, strict=True):
         print(f"  {name:22} {c:+.3f}")

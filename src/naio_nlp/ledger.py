@@ -289,13 +289,15 @@ def _normalise_years(text: str) -> str:
 
 
 _PHASE_NUMBERS: Final = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "i": "1", "ii": "2", "iii": "3",
+    "one": "1", "two": "2", "three": "3", "four": "4", "ii": "2", "iii": "3",
     "iv": "4", "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "first": "1",
     "second": "2", "third": "3", "fourth": "4", "pertama": "1", "kedua": "2",
     "ketiga": "3", "keempat": "4",
 }  # fmt: skip
-_PHASE_WORD = r"(?:phase|fasa|tahap|edition|edisi)"
-_PHASE_NUMBER = r"(?:[1-9]|i{1,3}|iv|one|two|three|four|satu|dua|tiga|empat)"
+#: not "tahap", which in Malay is mostly a level ("Kenderaan Autonomi Tahap 4")
+_PHASE_WORD = r"(?:phase|fasa|edition|edisi)"
+#: not a bare "I", which is the pronoun more often than phase one ("Phase I expect")
+_PHASE_NUMBER = r"(?:[1-9]\d?|ii|iii|iv|one|two|three|four|satu|dua|tiga|empat)"
 _PHASE_ORDINAL = r"(?:first|second|third|fourth|pertama|kedua|ketiga|keempat)"
 #: "Phase 2", "Fasa Kedua", "second phase": which phase or edition a name (or the
 #: words just before it) numbers. Two phases of one plan are two outputs.
@@ -311,7 +313,7 @@ def _phase(text: str) -> str | None:
     if m is None:
         return None
     word = m.group(1) or m.group(2)
-    return _PHASE_NUMBERS.get(word, word)
+    return _PHASE_NUMBERS.get(word, word.lstrip("0") or word)
 
 
 #: Head words that wrap another output ("Projek Korpus ...", "... Sandbox Programme").
@@ -474,8 +476,9 @@ def _owner(name: str) -> str | None:
 
 _SUCCESSOR_BEFORE = re.compile(
     r"(?:\b(?:new|next|second|third|fourth|another|2nd|3rd)\W+"
-    rf"|\b{_PHASE_WORD}\s+(?:ke-?)?(?:[2-9]|ii|iii|iv|two|three|four|dua|tiga|empat|kedua|ketiga)"
-    r"\s+(?:of\s+(?:the\s+)?|bagi\s+|untuk\s+)?)$"
+    rf"|\b{_PHASE_WORD}\s+(?:ke-?)?(?:[2-9]|1\d|ii|iii|iv|two|three|four|dua|tiga|empat|kedua|ketiga)"
+    r"\s+(?:of\s+(?:the\s+)?|bagi\s+|untuk\s+)?"
+    rf"|\b(?:second|third|fourth|next)\s+{_PHASE_WORD}\s+(?:of\s+(?:the\s+)?)?)$"
 )
 _SUCCESSOR_IN = re.compile(
     r"\b(?:baharu|kedua|ketiga|keempat|seterusnya|akan datang|kali kedua|next|second|third)\b"
@@ -633,7 +636,8 @@ _CAP_PAIR = re.compile(
 
 
 #: "Phase 2": a number that continues a capitalised name.
-_PHASE_NUMBER_AFTER = re.compile(rf"{_PHASE_WORD} {_PHASE_NUMBER}")
+_PHASE_ALONE = re.compile(_PHASE_WORD)
+_PHASE_NUMBER_AFTER = re.compile(rf"{_PHASE_WORD} (?:ke-?)?(?:{_PHASE_NUMBER}|{_PHASE_ORDINAL})")
 
 
 def _capitalised_names(sentence: str) -> list[str]:
@@ -693,6 +697,8 @@ def _capitalised_names(sentence: str) -> list[str]:
             last = cut
         while last > first and toks[last - 1].lower() in _CONNECT:
             last -= 1
+        if last - first > 2 and _PHASE_ALONE.fullmatch(toks[last - 1].lower()):
+            last -= 1  # "... Blueprint Phase" without its number: the phase is unknown
         run = toks[first:last]
         if not 2 <= len(run) <= _MAX_NAME_WORDS:
             continue
@@ -1746,11 +1752,14 @@ class Ledger:
         theirs = {o.phase for o in self._keys[eid] if o.phase is not None}
         return bool(theirs) and k.phase not in theirs
 
-    def _successor_clash(self, report: Report, successor: bool, eid: str) -> bool:
+    def _successor_clash(self, report: Report, successor: bool, eid: str, k: _Key) -> bool:
         """ "The second red-teaming exercise", "a new AI security plan": a successor named
         after its predecessor was launched is another output, not a report of that one.
-        ``successor`` is :func:`_is_successor` of the name, read once per report."""
+        ``successor`` is :func:`_is_successor` of the name, read once per report. An entry
+        whose names number this name's phase ("Phase 2") is the successor itself."""
         if report.date is None or not successor:
+            return False
+        if k.phase is not None and any(o.phase == k.phase for o in self._keys[eid]):
             return False
         launches = [d for r in self._reports[eid] if r.stage != "announced" and (d := r.date)]
         return bool(launches) and (report.date - min(launches)).days >= _SUCCESSOR_AFTER_DAYS
@@ -1782,7 +1791,7 @@ class Ledger:
             or self._years_clash(eid, k, report)
             or self._agencies_clash(report, eid, k)
             or self._owners_clash(eid, name, report)
-            or self._successor_clash(report, successor, eid)
+            or self._successor_clash(report, successor, eid, k)
             or self._phase_clash(eid, k)
         )
 

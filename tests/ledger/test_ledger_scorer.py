@@ -312,7 +312,82 @@ def test_two_phases_of_one_plan_are_two_outputs() -> None:
     first, later, second = (ledger.entry_for(a) for a in ("p1", "p1-later", "p2"))
     assert first is not None and first == later
     assert second is not None and second != first
-    assert ledger.entry_for("p2-consult") != first
+    assert ledger.entry_for("p2-consult") in (None, second)
+
+
+def test_phase_words_that_are_not_phases() -> None:
+    assert L._phase("Kenderaan Autonomi Tahap 4") is None  # a level, not a phase
+    assert L._phase("National AI Roadmap Phase I expects") is None  # the pronoun
+    assert L._phase("Fasa ke-2") == "2" and L._phase("Phase 10") == "10"
+    assert L._capitalised_names("NAIO melancarkan Pelan Induk AI Berdaulat Fasa Kedua.") == [
+        "Pelan Induk AI Berdaulat Fasa Kedua"
+    ]
+    # a phase word left without its number is not kept in the name
+    assert L._capitalised_names("NAIO launched the Sovereign AI Blueprint Phase today.") == [
+        "Sovereign AI Blueprint"
+    ]
+    assert L._is_successor(
+        "Sovereign AI Blueprint", "work on the second phase of the Sovereign AI Blueprint began"
+    )
+
+
+def test_a_phase_two_entry_keeps_its_own_later_reports() -> None:
+    """A later phase is a successor of the entry before it, not of its own entry."""
+    two = "Sovereign AI Blueprint Phase 2"
+    about = " The plan reserves GPU capacity in Cyberjaya and Kulim for university researchers."
+    ledger = build(
+        [
+            doc("a", f"NAIO launched the {two} with 22 initiatives.{about}", name=two),
+            doc(
+                "b",
+                f"The {two} has met 9 of its 22 targets, NAIO said.{about}",
+                name=two,
+                day=date(2026, 2, 1),
+            ),
+        ]
+    )
+    assert ledger.entry_for("a") is not None
+    assert ledger.entry_for("a") == ledger.entry_for("b")
+
+
+def test_an_entry_that_numbers_its_phase_refuses_another_phase() -> None:
+    """Only the phase rule keeps these apart: the third report comes within 90 days, so
+    the successor rule does not apply, and the entry also holds the name without a phase."""
+    about = (
+        " The blueprint reserves GPU capacity in Cyberjaya and Kulim for university"
+        " researchers and Malay language models."
+    )
+    others = [
+        doc(f"o{i}", f"NAIO launched the {w} Programme with partners.", name=f"{w} Programme")
+        for i, w in enumerate(["Seniors Literacy", "Port Automation", "Zakat Chatbot"])
+    ]
+    ledger = build(
+        [
+            *others,
+            doc(
+                "a",
+                f"NAIO launched the Sovereign AI Blueprint Phase 1 with 18 initiatives.{about}",
+                name="Sovereign AI Blueprint Phase 1",
+                title="Sovereign AI Blueprint launched",
+            ),
+            doc(
+                "b",
+                f"NAIO published the Sovereign AI Blueprint targets.{about}",
+                name="Sovereign AI Blueprint",
+                day=date(2025, 5, 2),
+                title="Sovereign AI Blueprint targets",
+            ),
+            doc(
+                "c",
+                f"NAIO opened the Sovereign AI Blueprint Phase 2 consultation.{about}",
+                name="Sovereign AI Blueprint Phase 2",
+                day=date(2025, 6, 1),
+                title="Sovereign AI Blueprint Phase 2 consultation",
+            ),
+        ]
+    )
+    assert ledger.entry_for("a") is not None and ledger.entry_for("a") == ledger.entry_for("b")
+    assert ledger.entry_for("c") != ledger.entry_for("a")
 
 
 def test_a_report_long_after_any_launch_report_without_stage_words_is_operational() -> None:
