@@ -7,6 +7,7 @@ import random
 import string
 from datetime import date, timedelta
 from importlib import resources
+from typing import Any
 
 import pytest
 
@@ -271,6 +272,18 @@ def test_blocking_never_compares_all_pairs() -> None:
     assert 1 <= again.comparisons <= L._MAX_CANDIDATES + L._MAX_CONTEXT_CANDIDATES
 
 
+#: What every report of the blueprint says about it: the context words it links by.
+BLUEPRINT_CONTEXT = (
+    " The blueprint reserves GPU capacity in Cyberjaya and Kulim for university"
+    " researchers and Malay language models."
+)
+
+
+def blueprint(aid: str, sentence: str, *, day: date = date(2025, 5, 1), **kw: Any) -> Pair:
+    """A report of the Sovereign AI Blueprint (or one of its phases) on ``day``."""
+    return doc(aid, sentence + BLUEPRINT_CONTEXT, day=day, **kw)
+
+
 def test_two_phases_of_one_plan_are_two_outputs() -> None:
     assert L._phase("Pelan Induk AI Berdaulat Fasa Kedua") == "2"
     assert L._phase("the second phase of the plan") == "2"
@@ -284,29 +297,20 @@ def test_two_phases_of_one_plan_are_two_outputs() -> None:
     ]
     one = "Sovereign AI Blueprint Phase 1"
     two = "Sovereign AI Blueprint Phase 2"
-    about = " It sets targets for local compute, onshore data centres and Malay language models."
     ledger = build(
         [
-            doc("p1", f"NAIO launched the {one} with 18 initiatives.{about}", name=one),
-            doc(
-                "p1-later",
-                f"The {one} has met 9 of its 18 targets, NAIO said.{about}",
-                name=one,
-                day=date(2025, 9, 1),
+            blueprint("p1", f"NAIO launched the {one} with 18 initiatives.", name=one),
+            blueprint(
+                "p1-later", f"The {one} has met 9 of 18 targets.", name=one, day=date(2025, 9, 1)
             ),
             # named without its phase, but "Phase 2 of" stands before the name
-            doc(
+            blueprint(
                 "p2-consult",
-                f"NAIO opened a consultation on Phase 2 of the Sovereign AI Blueprint.{about}",
+                "NAIO opened a consultation on Phase 2 of the Sovereign AI Blueprint.",
                 status="symbolic",
                 day=date(2027, 6, 1),
             ),
-            doc(
-                "p2",
-                f"NAIO launched the {two} with 22 initiatives.{about}",
-                name=two,
-                day=date(2027, 11, 24),
-            ),
+            blueprint("p2", f"NAIO launched the {two}.", name=two, day=date(2027, 11, 24)),
         ]
     )
     first, later, second = (ledger.entry_for(a) for a in ("p1", "p1-later", "p2"))
@@ -334,16 +338,10 @@ def test_phase_words_that_are_not_phases() -> None:
 def test_a_phase_two_entry_keeps_its_own_later_reports() -> None:
     """A later phase is a successor of the entry before it, not of its own entry."""
     two = "Sovereign AI Blueprint Phase 2"
-    about = " The plan reserves GPU capacity in Cyberjaya and Kulim for university researchers."
     ledger = build(
         [
-            doc("a", f"NAIO launched the {two} with 22 initiatives.{about}", name=two),
-            doc(
-                "b",
-                f"The {two} has met 9 of its 22 targets, NAIO said.{about}",
-                name=two,
-                day=date(2026, 2, 1),
-            ),
+            blueprint("a", f"NAIO launched the {two} with 22 initiatives.", name=two),
+            blueprint("b", f"The {two} has met 9 of 22 targets.", name=two, day=date(2026, 2, 1)),
         ]
     )
     assert ledger.entry_for("a") is not None
@@ -353,36 +351,32 @@ def test_a_phase_two_entry_keeps_its_own_later_reports() -> None:
 def test_an_entry_that_numbers_its_phase_refuses_another_phase() -> None:
     """Only the phase rule keeps these apart: the third report comes within 90 days, so
     the successor rule does not apply, and the entry also holds the name without a phase."""
-    about = (
-        " The blueprint reserves GPU capacity in Cyberjaya and Kulim for university"
-        " researchers and Malay language models."
-    )
     others = [
         doc(f"o{i}", f"NAIO launched the {w} Programme with partners.", name=f"{w} Programme")
         for i, w in enumerate(["Seniors Literacy", "Port Automation", "Zakat Chatbot"])
     ]
+    phase_one, plain, phase_two = (
+        "Sovereign AI Blueprint Phase 1",
+        "Sovereign AI Blueprint",
+        "Sovereign AI Blueprint Phase 2",
+    )
     ledger = build(
         [
             *others,
-            doc(
-                "a",
-                f"NAIO launched the Sovereign AI Blueprint Phase 1 with 18 initiatives.{about}",
-                name="Sovereign AI Blueprint Phase 1",
-                title="Sovereign AI Blueprint launched",
-            ),
-            doc(
+            blueprint("a", f"NAIO launched the {phase_one}.", name=phase_one, title=phase_one),
+            blueprint(
                 "b",
-                f"NAIO published the Sovereign AI Blueprint targets.{about}",
-                name="Sovereign AI Blueprint",
+                f"NAIO published the {plain} targets.",
+                name=plain,
                 day=date(2025, 5, 2),
-                title="Sovereign AI Blueprint targets",
+                title=f"{plain} targets",
             ),
-            doc(
+            blueprint(
                 "c",
-                f"NAIO opened the Sovereign AI Blueprint Phase 2 consultation.{about}",
-                name="Sovereign AI Blueprint Phase 2",
+                f"NAIO opened the {phase_two} consultation.",
+                name=phase_two,
                 day=date(2025, 6, 1),
-                title="Sovereign AI Blueprint Phase 2 consultation",
+                title=f"{phase_two} consultation",
             ),
         ]
     )
