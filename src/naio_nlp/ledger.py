@@ -1116,6 +1116,34 @@ def _rank_names(
     return [first, *alternatives], where
 
 
+_PHASE_AFTER = re.compile(
+    rf"\s+({_PHASE_WORD}\s+(?:ke-?)?(?:{_PHASE_NUMBER}|{_PHASE_ORDINAL}))\b", re.I
+)
+_PHASE_BEFORE = re.compile(
+    rf"\b({_PHASE_WORD}\s+(?:ke-?)?(?:{_PHASE_NUMBER}|{_PHASE_ORDINAL}))\s+(?:of\s+(?:the\s+)?|bagi\s+)?$",
+    re.I,
+)
+
+
+def _with_phase(name: str, sentence: str) -> str:
+    """The name with the phase its sentence gives it: "Sovereign AI Blueprint" read from
+    "... the Sovereign AI Blueprint Phase 2 (2028-2030)" or "Phase 2 of the Sovereign AI
+    Blueprint" is "Sovereign AI Blueprint Phase 2". A name from the classifier's slots or
+    a lower-case reading can stop short of the phase, and two phases are two outputs."""
+    if not name or _phase(name) is not None:
+        return name
+    at = sentence.find(name)
+    if at < 0:
+        return name
+    after = _PHASE_AFTER.match(sentence, at + len(name))
+    if after is not None:
+        return f"{name} {after.group(1)}"
+    before = _PHASE_BEFORE.search(sentence[max(0, at - 30) : at])
+    if before is not None:
+        return f"{name} {before.group(1)}"
+    return name
+
+
 def _report(
     article: Article,
     prediction: Prediction,
@@ -1131,6 +1159,8 @@ def _report(
     joins_only: bool = False,
 ) -> Report:
     slots = prediction.evidence.artifact
+    if linkable:
+        name = _with_phase(name.strip(), sentence)
     return Report(
         article_id=article.id,
         name=name.strip(),

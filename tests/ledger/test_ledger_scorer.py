@@ -425,3 +425,25 @@ def test_an_entry_is_named_by_its_formal_name_before_a_headline() -> None:
     # written as often as the headline's phrase, so the formal name wins, even from a
     # symbolic report
     assert L._summarise("A0001", [headline, formal]).name == "Youth AI Advisory Panel"
+
+
+def test_a_slot_name_without_its_phase_takes_the_phase_its_sentence_gives() -> None:
+    """The classifier's name can stop short of "Phase 2"; the sentence still says it."""
+    one = blueprint(
+        "s1",
+        "NAIO launched the Sovereign AI Blueprint Phase 1 with 18 initiatives.",
+        name="Sovereign AI Blueprint",
+    )
+    two = blueprint(
+        "s2",
+        "NAIO launched the Sovereign AI Blueprint Phase 2 (2028-2030) with 22 initiatives.",
+        name="Sovereign AI Blueprint",
+        day=date(2025, 6, 1),
+    )
+    ledger = build([one, two])
+    first, second = ledger.entry_for("s1"), ledger.entry_for("s2")
+    assert first is not None and second is not None and first != second
+    assert (first.name, second.name) == (
+        "Sovereign AI Blueprint Phase 1",
+        "Sovereign AI Blueprint Phase 2",
+    )
