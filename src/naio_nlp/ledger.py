@@ -730,6 +730,9 @@ _DURATION = re.compile(
 
 _EN_STOP_BEFORE = frozenset(
     {"a", "an", "the", "its", "their", "his", "her", "to", "of", "that", "this", "will", "and"}
+    # auxiliaries and modals end the subject: "18 can register" names no register
+    | {"can", "could", "may", "might", "must", "shall", "should", "would", "has", "have"}
+    | {"had", "is", "are", "was", "were", "be", "been", "did", "does", "do"}
 )
 _MS_STOP_AFTER = frozenset(
     [
@@ -765,6 +768,23 @@ _MS_STOP_AFTER = frozenset(
         "telah",
         "masih",
         "selama",  # "perintis selama empat bulan": for how long, not which one
+        # auxiliaries and modals begin the predicate: "panel dapat ...", "platform
+        # wajib memaklumkan ..." end the name before them
+        "dapat",
+        "boleh",
+        "mesti",
+        "wajib",
+        "perlu",
+        "harus",
+        "mahu",
+        "ingin",
+        "hendak",
+        "sudah",
+        "belum",
+        "pernah",
+        "bakal",
+        "turut",
+        "kini",
     ]
 )
 

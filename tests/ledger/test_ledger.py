@@ -571,3 +571,41 @@ def test_a_near_artifact_that_states_an_intention_still_opens_its_announcement()
     r = read_report(*near)
     assert r is not None and r.stage == "announced" and not r.joins_only
     assert len(build([near])) == 1
+
+
+def test_a_lower_case_name_ends_before_an_auxiliary_or_modal() -> None:
+    # Malay: "wajib", "dapat" begin the predicate, not the name
+    ms = read_report(
+        *doc(
+            "ms-modal",
+            "Platform penghantaran wajib memaklumkan penghantar sebab akaun digantung.",
+            title="Platform penghantaran wajib memaklumkan penghantar dalam 12 jam",
+            lang="ms",
+            kind="public_guidance",
+        )
+    )
+    assert ms is not None and ms.name.lower() == "platform penghantaran"
+    # English: "18 can register" is a subject and its verb, not a register: the story
+    # names no output
+    en = read_report(
+        *doc(
+            "en-modal",
+            "Students aged 13 to 18 can register online until August.",
+            title="Students aged 13 to 18 can register online",
+            kind="multi_agency_program",
+        )
+    )
+    assert en is not None and not en.linkable
+
+
+def test_an_olympiad_is_an_output_named_in_both_languages() -> None:
+    en = read_report(
+        *doc(
+            "en-olympiad",
+            "Registration opened today for the first National AI Olympiad for school pupils.",
+            title="Registration opens for first National AI Olympiad",
+            kind="multi_agency_program",
+        )
+    )
+    assert en is not None and en.linkable and en.name == "National AI Olympiad"
+    assert similarity("National AI Olympiad", "Olimpiad AI Kebangsaan") >= 0.9
