@@ -1019,14 +1019,19 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
         ]
         if _BARE_HEADS:
             finders.append(_bare_heads)
-        for finder in finders:
+        for n_finder, finder in enumerate(finders):
             for sentence in stated:
                 names = finder(sentence)
                 if names:
+                    name = names[0]
+                    if n_finder and _ANAPHORA:
+                        # "the panel", "panel itu": the output the title or lead names
+                        # with that head ("Panel Penasihat Belia AI")
+                        name, sentence = _antecedent(name, sentence, [article.title, *lead])
                     return _report(
                         article,
                         prediction,
-                        names[0],
+                        name,
                         "announced",
                         sentence,
                         lead=lead[:2],
@@ -1043,6 +1048,24 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
             article, prediction, sents, lead, status_sents, lang, joins_only=True, near=near
         )
     return _output_report(article, prediction, sents, lead, status_sents, lang)
+
+
+#: A head named without its name takes the capitalised name of its title or lead.
+_ANAPHORA = True
+
+
+def _antecedent(name: str, sentence: str, earlier: Sequence[str]) -> tuple[str, str]:
+    """The capitalised name in ``earlier`` (title and lead) with the head of ``name``, a
+    lower-case or bare reading ("panel bersetuju", "the guidelines"), and its sentence;
+    else ``name`` and ``sentence`` unchanged."""
+    head = _key(name).head
+    if head is None or _is_successor(name, sentence):  # "a new panel" is not that one
+        return name, sentence
+    for where in earlier:
+        for cap in _capitalised_names(where):
+            if _key(cap).head == head:
+                return cap, where
+    return name, sentence
 
 
 def _output_report(

@@ -609,3 +609,31 @@ def test_an_olympiad_is_an_output_named_in_both_languages() -> None:
     )
     assert en is not None and en.linkable and en.name == "National AI Olympiad"
     assert similarity("National AI Olympiad", "Olimpiad AI Kebangsaan") >= 0.9
+
+
+def test_an_intention_naming_only_a_head_takes_the_name_its_title_gives() -> None:
+    # "panel itu akan ...": the panel the title names, not "panel itu" alone
+    mention = read_report(
+        *doc(
+            "ms-anaphora",
+            "PUTRAJAYA: Seramai 20 petani dilantik menganggotai panel yang bersidang hari ini. "
+            "Pada mesyuarat pertama, panel bersetuju untuk menyediakan cadangan dan panel "
+            "akan menerbitkan laporan dalam tempoh enam bulan.",
+            status="symbolic",
+            title="20 petani dilantik anggotai Panel Penasihat Petani AI",
+            lang="ms",
+        )
+    )
+    assert mention is not None and mention.stage == "announced"
+    assert mention.name == "Panel Penasihat Petani AI"
+    # a successor ("panel baharu") keeps its own reading: it is not the titled one
+    successor = read_report(
+        *doc(
+            "ms-anaphora-new",
+            "Pejabat AI Negara akan menubuhkan panel baharu tahun depan.",
+            status="symbolic",
+            title="Panel Penasihat Petani AI selesai penggal pertama",
+            lang="ms",
+        )
+    )
+    assert successor is not None and successor.name != "Panel Penasihat Petani AI"
