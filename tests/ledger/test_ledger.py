@@ -637,3 +637,25 @@ def test_an_intention_naming_only_a_head_takes_the_name_its_title_gives() -> Non
         )
     )
     assert successor is not None and successor.name != "Panel Penasihat Petani AI"
+
+
+def test_an_impact_assessment_is_an_output_named_in_both_languages() -> None:
+    en = read_report(
+        *doc(
+            "en-assessment",
+            "Hospitals must complete the Clinical AI Impact Assessment before a tool goes live.",
+            title="Hospitals must assess AI tools before use",
+            kind="public_guidance",
+        )
+    )
+    ms = read_report(
+        *doc(
+            "ms-assessment",
+            "Hospital perlu melengkapkan Penilaian Impak AI Klinikal sebelum alat digunakan.",
+            title="Hospital wajib nilai alat AI sebelum digunakan",
+            kind="public_guidance",
+            lang="ms",
+        )
+    )
+    assert en is not None and en.linkable and en.name == "Clinical AI Impact Assessment"
+    assert ms is not None and ms.linkable and ms.name == "Penilaian Impak AI Klinikal"
