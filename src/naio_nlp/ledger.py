@@ -1051,7 +1051,7 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
 
 
 #: A head named without its name takes the capitalised name of its title or lead.
-_ANAPHORA = True
+_ANAPHORA: Final = True
 
 
 def _antecedent(name: str, sentence: str, earlier: Sequence[str]) -> tuple[str, str]:
