@@ -129,6 +129,8 @@ _JOIN_MENTIONS: Final = True
 #: its title and lead), still only to join: a borderline call costs the ledger a
 #: report, not an entry.
 _NEAR_ARTIFACT: Final = 0.3
+#: Two outputs whose names give different sectors or audiences never merge.
+_SECTOR_RULE: Final = True
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -173,6 +175,8 @@ class _Terms:
     states: frozenset[str]
     national: frozenset[str]
     bodies: frozenset[str]
+    sector_re: re.Pattern[str]  # every sector word, longest first
+    sector_of: Mapping[str, str]  # sector word -> its sector
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -219,6 +223,10 @@ def _terms() -> _Terms:
         stage_res[stage] = _phrase_re(cues)
         cue_words.update(w for c in cues for w in c.split())
     ordered = sorted(ms_en.items(), key=lambda kv: -len(kv[0]))
+    sectors = data.get("sectors")
+    if not isinstance(sectors, Mapping) or not sectors:
+        raise ConfigError("ledger_terms.toml: [sectors] must map sectors to lists of words")
+    sector_of = {w: str(sec) for sec in sectors for w in _strings(data, "sectors", sec)}
     head_words = set()  # the last word of each head phrase ("action plan" -> "plan")
     for h in heads_en:
         w = h.split()[-1]
@@ -248,6 +256,8 @@ def _terms() -> _Terms:
         states=frozenset(_strings(data, "owners", "states")),
         national=frozenset(_strings(data, "owners", "national")),
         bodies=frozenset(_strings(data, "owners", "bodies")),
+        sector_re=_phrase_re(sector_of),
+        sector_of=sector_of,
     )
 
 
@@ -472,6 +482,29 @@ def _owner(name: str) -> str | None:
     if any(f" {w} " in low for w in t.national):
         return "national"
     return None
+
+
+#: The words right after a name that say whom it is for ("... Guidelines for the
+#: Plantation Sector", "... untuk sektor perladangan").
+_SECTOR_TAIL = re.compile(
+    r"\s*,?\s*(?:for|untuk|bagi|in|di)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _sectors(name: str, sentence: str = "") -> frozenset[str]:
+    """The sectors or audiences an output is for, as its name says ("guidelines for
+    contractors": construction; "garis panduan untuk ladang sawit": plantation), or as
+    the words just after the name in its sentence say when the name does not."""
+    t = _terms()
+    found = frozenset(t.sector_of[m.group(0)] for m in t.sector_re.finditer(name.lower()))
+    if found or not sentence or not name:
+        return found
+    at = sentence.find(name)
+    tail = _SECTOR_TAIL.match(sentence, at + len(name)) if at >= 0 else None
+    if tail is None:
+        return found
+    return frozenset(t.sector_of[m.group(0)] for m in t.sector_re.finditer(tail.group(0).lower()))
 
 
 _SUCCESSOR_BEFORE = re.compile(
@@ -1544,6 +1577,7 @@ class _Entry:
     only_announced: bool
     owners: frozenset[str]
     operators: frozenset[str]
+    sectors: frozenset[str]
     formal: tuple[tuple[str, str | None], ...]  # formal names and their language
     #: the keys of the formal names with a distinctive word, by language
     formal_keys: Mapping[str | None, tuple[_Key, ...]]
@@ -1570,6 +1604,7 @@ def _entry_view(reports: Sequence[Report]) -> _Entry:
         only_announced=all(r.stage == "announced" for r in rs),
         owners=frozenset(o for r in reports if r.linkable and (o := _owner(r.name))),
         operators=frozenset(o for r in reports if (o := _operator(r.sentence))),
+        sectors=frozenset(x for r in reports if r.linkable for x in _sectors(r.name, r.sentence)),
         formal=formal,
         formal_keys={lang: tuple(keys) for lang, keys in formal_keys.items()},
     )
@@ -1799,6 +1834,16 @@ class Ledger:
             return False
         return ("naio" in view.operators) != (runner == "naio")
 
+    def _sectors_clash(self, report: Report, eid: str, name: str) -> bool:
+        """Two outputs for different sectors or audiences ("guidelines for contractors",
+        "garis panduan AI untuk ladang sawit"): names that say whom they are for, and
+        share none of it."""
+        theirs = self._view(eid).sectors
+        if not theirs:
+            return False
+        mine = _sectors(name, report.sentence)
+        return bool(mine) and not (mine & theirs)
+
     def _bodies_clash(self, eid: str, k: _Key) -> bool:
         """Two bodies of people with nothing distinctive in common (an ethics council and
         an industry advisory council), or a body against an output of another kind."""
@@ -1866,6 +1911,7 @@ class Ledger:
             or self._owners_clash(eid, name, report)
             or self._successor_clash(report, successor, eid, k)
             or self._phase_clash(eid, k)
+            or (_SECTOR_RULE and self._sectors_clash(report, eid, name))
         )
 
     def _view(self, eid: str) -> _Entry:

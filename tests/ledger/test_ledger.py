@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from naio_nlp.ledger import Ledger, build, read_report, similarity, update
+from naio_nlp.ledger import Ledger, _sectors, build, read_report, similarity, update
 from naio_nlp.schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
 from naio_nlp.store import Store
 
@@ -659,3 +659,49 @@ def test_an_impact_assessment_is_an_output_named_in_both_languages() -> None:
     )
     assert en is not None and en.linkable and en.name == "Clinical AI Impact Assessment"
     assert ms is not None and ms.linkable and ms.name == "Penilaian Impak AI Klinikal"
+
+
+def test_outputs_for_different_sectors_stay_apart() -> None:
+    # two announced guidelines of one head, in two languages, for different sectors:
+    # the scorer alone links them (same head, a new language, shared context words)
+    sandboxes = [
+        doc(
+            f"en-fill-{i}",
+            f"PUTRAJAYA — The National AI Office launched the {w} AI Sandbox today. "
+            "Ten firms joined.",
+            name=f"{w} AI Sandbox",
+            kind="multi_agency_program",
+            day=date(2025, 6, i + 1),
+        )
+        for i, w in enumerate(["Fintech", "Telco", "Retail", "Tourism"])
+    ]
+    builders = doc(
+        "en-sector",
+        "KUALA LUMPUR — The National AI Office is drafting guidelines for contractors using AI, "
+        "covering worker safety, privacy and monitoring. The draft will go out for "
+        "consultation next year.",
+        status="symbolic",
+        day=date(2025, 11, 4),
+        title="AI guidelines on worker safety, privacy and monitoring coming",
+    )
+    estates = doc(
+        "ms-sector",
+        "KUALA LUMPUR — Pejabat AI Negara sedang menyediakan garis panduan AI untuk ladang "
+        "sawit, merangkumi keselamatan pekerja, privasi dan pemantauan. Draf itu akan "
+        "dirundingkan tahun depan.",
+        status="symbolic",
+        day=date(2025, 12, 16),
+        lang="ms",
+        title="Garis panduan AI mengenai keselamatan pekerja, privasi dan pemantauan",
+    )
+    led = build([*sandboxes, builders, estates])
+    first, second = led.entry_for("en-sector"), led.entry_for("ms-sector")
+    assert first is not None and second is not None
+    assert first.artifact_id != second.artifact_id
+    # the sector a name gives, or the words just after it in its sentence
+    assert _sectors("AI guidance for builders") == {"construction"}
+    assert _sectors("Garis Panduan AI Sektor Pembinaan") == {"construction"}
+    assert _sectors(
+        "AI Adoption Guidelines", "the AI Adoption Guidelines for the Plantation Sector released"
+    ) == {"plantation"}
+    assert _sectors("AI Adoption Guidelines", "the AI Adoption Guidelines released") == set()
