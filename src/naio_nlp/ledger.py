@@ -131,6 +131,8 @@ _JOIN_MENTIONS: Final = True
 _NEAR_ARTIFACT: Final = 0.3
 #: Two outputs whose names give different sectors or audiences never merge.
 _SECTOR_RULE: Final = True
+#: Another body's own output never joins NAIO's, nor NAIO's another body's.
+_OTHERS_RULE: Final = True
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -177,6 +179,9 @@ class _Terms:
     bodies: frozenset[str]
     sector_re: re.Pattern[str]  # every sector word, longest first
     sector_of: Mapping[str, str]  # sector word -> its sector
+    other_bodies: re.Pattern[str]  # bodies other than NAIO that make outputs
+    making: re.Pattern[str]  # verbs by which a body makes an output
+    own: re.Pattern[str]  # "its own", "sendiri"
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -258,6 +263,9 @@ def _terms() -> _Terms:
         bodies=frozenset(_strings(data, "owners", "bodies")),
         sector_re=_phrase_re(sector_of),
         sector_of=sector_of,
+        other_bodies=_phrase_re(_strings(data, "others", "bodies")),
+        making=_phrase_re(_strings(data, "others", "making")),
+        own=_phrase_re(_strings(data, "others", "own")),
     )
 
 
@@ -505,6 +513,38 @@ def _sectors(name: str, sentence: str = "") -> frozenset[str]:
     if tail is None:
         return found
     return frozenset(t.sector_of[m.group(0)] for m in t.sector_re.finditer(tail.group(0).lower()))
+
+
+_NAIO_MENTIONS: Final = (*(n.lower() for n in NAIO_NAMES), "ai office", "pejabat ai")
+
+
+@lru_cache(maxsize=1 << 16)
+def _other_owned(name: str, sentence: str) -> bool:
+    """The sentence a name was read from makes another body, not NAIO, the output's
+    maker or owner: "Yayasan X ... has launched an AI for Y Grant", "the association's
+    code", "Hospital swasta ada garis panduan AI sendiri" (a body's own output)."""
+    t = _terms()
+    low, sent = name.lower(), sentence.lower()
+    at = sent.find(low)
+    if not low or at < 0:
+        return False
+    before = sent[:at]
+    if any(n in before for n in _NAIO_MENTIONS):
+        return False
+    after = sent[at + len(low) : at + len(low) + 20]
+    if t.own.search(low) or t.own.match(after.lstrip()) or t.own.search(before[-12:]):
+        return True
+    # the last body named before the output, then a verb of making ("has launched")
+    bodies = list(t.other_bodies.finditer(before))
+    return bool(bodies) and t.making.search(before, bodies[-1].end()) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _naio_named_before(name: str, sentence: str) -> bool:
+    """NAIO is named before the output in the sentence it was read from ("The National
+    AI Office intends to offer a grant for ...")."""
+    at = sentence.lower().find(name.lower())
+    return at > 0 and any(n in sentence[:at].lower() for n in _NAIO_MENTIONS)
 
 
 _SUCCESSOR_BEFORE = re.compile(
@@ -1578,6 +1618,10 @@ class _Entry:
     owners: frozenset[str]
     operators: frozenset[str]
     sectors: frozenset[str]
+    #: some report is NAIO's own doing (the classifier's role) and not another body's
+    naio_owned: bool
+    #: every report is another body's own output (:func:`_other_owned`)
+    other_owned: bool
     formal: tuple[tuple[str, str | None], ...]  # formal names and their language
     #: the keys of the formal names with a distinctive word, by language
     formal_keys: Mapping[str | None, tuple[_Key, ...]]
@@ -1605,6 +1649,12 @@ def _entry_view(reports: Sequence[Report]) -> _Entry:
         owners=frozenset(o for r in reports if r.linkable and (o := _owner(r.name))),
         operators=frozenset(o for r in reports if (o := _operator(r.sentence))),
         sectors=frozenset(x for r in reports if r.linkable for x in _sectors(r.name, r.sentence)),
+        naio_owned=any(
+            (r.naio_role == "operative" or _naio_named_before(r.name, r.sentence))
+            and not _other_owned(r.name, r.sentence)
+            for r in reports
+        ),
+        other_owned=all(_other_owned(r.name, r.sentence) for r in reports),
         formal=formal,
         formal_keys={lang: tuple(keys) for lang, keys in formal_keys.items()},
     )
@@ -1829,7 +1879,17 @@ class Ledger:
         owner = _owner(name)
         if owner is not None and view.owners and owner not in view.owners:
             return True
-        runner = None if report is None else _operator(report.sentence)
+        if report is None:
+            return False
+        if _OTHERS_RULE:
+            # another body's own output ("the foundation has launched ...") is not
+            # NAIO's, and NAIO's is not another body's
+            if _other_owned(report.name, report.sentence):
+                if view.naio_owned:
+                    return True
+            elif view.other_owned and report.naio_role == "operative":
+                return True
+        runner = _operator(report.sentence)
         if runner is None or not view.operators:
             return False
         return ("naio" in view.operators) != (runner == "naio")

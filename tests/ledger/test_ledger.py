@@ -7,7 +7,15 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from naio_nlp.ledger import Ledger, _sectors, build, read_report, similarity, update
+from naio_nlp.ledger import (
+    Ledger,
+    _other_owned,
+    _sectors,
+    build,
+    read_report,
+    similarity,
+    update,
+)
 from naio_nlp.schema import Article, ArtifactSlots, Evidence, EvidenceSentence, Prediction
 from naio_nlp.store import Store
 
@@ -705,3 +713,42 @@ def test_outputs_for_different_sectors_stay_apart() -> None:
         "AI Adoption Guidelines", "the AI Adoption Guidelines for the Plantation Sector released"
     ) == {"plantation"}
     assert _sectors("AI Adoption Guidelines", "the AI Adoption Guidelines released") == set()
+
+
+def test_another_bodys_own_output_does_not_join_naios() -> None:
+    sandboxes = [
+        doc(
+            f"en-fill-{i}",
+            f"PUTRAJAYA — The National AI Office launched the {w} AI Sandbox today. "
+            "Ten firms joined.",
+            name=f"{w} AI Sandbox",
+            kind="multi_agency_program",
+            day=date(2025, 6, i + 1),
+        )
+        for i, w in enumerate(["Fintech", "Telco", "Retail", "Tourism"])
+    ]
+    naio = doc(
+        "en-grant",
+        "PUTRAJAYA — The National AI Office intends to offer a grant for groups using AI to "
+        "help low-income households and rural patients. Non-profits would be eligible.",
+        status="symbolic",
+        day=date(2025, 5, 13),
+        title="AI office to offer grant for non-profits using AI",
+    )
+    other = doc(
+        "en-other-grant",
+        "KUALA LUMPUR — Yayasan Sinar, the foundation of a bank, has launched an AI Community "
+        "Grant for non-profits using AI to help low-income households. The National AI Office "
+        "attended the launch.",
+        status="symbolic",
+        day=date(2025, 10, 15),
+        title="Foundation launches AI grant for non-profits",
+    )
+    led = build([*sandboxes, naio, other])
+    assert led.entry_for("en-grant") is not None
+    assert led.entry_for("en-other-grant") is None  # a mention that joins nothing stays out
+    # a body's own output ("sendiri", "its own", "the association's"), not NAIO's
+    assert _other_owned("garis panduan AI sendiri", "Hospital swasta ada garis panduan AI sendiri")
+    assert _other_owned("code", "The association adopted its own code on AI.")
+    assert not _other_owned("code", "The National AI Office launched its own code on AI.")
+    assert not _other_owned("AI Guidelines", "The association welcomed the AI Guidelines.")
