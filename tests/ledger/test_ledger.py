@@ -752,3 +752,16 @@ def test_another_bodys_own_output_does_not_join_naios() -> None:
     assert _other_owned("code", "The association adopted its own code on AI.")
     assert not _other_owned("code", "The National AI Office launched its own code on AI.")
     assert not _other_owned("AI Guidelines", "The association welcomed the AI Guidelines.")
+
+
+def test_everyday_malay_words_of_a_lead_meet_the_english_ones() -> None:
+    """A Malay lead and an English one about the same output share their everyday words
+    ("bas" bus, "permintaan" demand, "diuji" test, "syarikat" company), and Malay function
+    words ("bersama", "kini") are no more context than English ones."""
+    from naio_nlp.ledger import _context_words
+
+    ms = set(_context_words(["Bas ikut permintaan kini diuji bersama lapan syarikat"]))
+    en = set(_context_words(["On-demand buses tested with eight companies"]))
+    assert {"bus", "demand", "test", "company"} <= ms
+    assert "bersama" not in ms and "kini" not in ms
+    assert ms & en >= {"demand"}
