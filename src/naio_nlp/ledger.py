@@ -1162,8 +1162,11 @@ def _output_report(
     if slots is not None and slots.name and (cleaned := _clean_slot_name(slots.name)):
         preferred = cleaned
         found.append((cleaned, next((s for _, s in sents if cleaned in s), "")))
+    read: dict[str, list[str]] = {}  # the lead's sentences are often status sentences too
     for sentence in [article.title, *lead, *status_sents, *(s for _, s in sents[3:])]:
-        found.extend((n, sentence) for n in _capitalised_names(sentence))
+        if (names := read.get(sentence)) is None:
+            names = read[sentence] = _capitalised_names(sentence)
+        found.extend((n, sentence) for n in names)
     if joins_only and not near and not found:
         return None
     if not found:  # "launches a 2,000-place AI upskilling pilot"
