@@ -16,6 +16,7 @@ every artifact id it has given.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from typing import Any
 from .classifier import Classifier
 from .crawl import CrawlReport
 from .crawl import crawl as _crawl_sources
+from .errors import ConfigError
 from .fetch import CrawlSettings
 from .ledger import Ledger, build, update
 from .report import DEFAULT_TITLE, ReportSummary, build_report
@@ -107,11 +109,11 @@ class RunResult:
 def run(
     *,
     demo: bool = False,
-    sources: list[Source] | Path | None = None,
-    db: Path | None = None,
-    report_dir: Path | None = None,
+    sources: list[Source] | str | os.PathLike[str] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    report_dir: str | os.PathLike[str] | None = None,
     classifier: Classifier | None = None,
-    model: Path | None = None,
+    model: str | os.PathLike[str] | None = None,
     model_info: Mapping[str, Any] | None = None,
     settings: CrawlSettings | None = None,
     max_pages: int | None = None,
@@ -130,15 +132,22 @@ def run(
     ``classifier`` (or ``model``, a model directory; default the shipped
     model) labels. ``crawl=False`` skips collection and works on what is
     stored. ``on_step`` receives one line per step, for a progress display.
+    Paths may be strings or :class:`~pathlib.Path` objects.
     """
     from . import classifier as classifier_module
 
+    if demo and sources is not None:
+        raise ConfigError(
+            "run(demo=True) crawls the bundled snapshot with its own sources; drop sources"
+        )
     base_dir = Path("naio-demo") if demo else Path(".")
-    db = db or base_dir / "naio.db"
-    report_dir = report_dir or base_dir / "report"
+    db = Path(db) if db is not None else base_dir / "naio.db"
+    report_dir = Path(report_dir) if report_dir is not None else base_dir / "report"
+    if sources is not None and not isinstance(sources, list):
+        sources = Path(sources)
     db.parent.mkdir(parents=True, exist_ok=True)
     say = on_step or (lambda _line: None)
-    clf = classifier or classifier_module.load(model)
+    clf = classifier or classifier_module.load(None if model is None else Path(model))
     if demo and settings is None:
         settings = CrawlSettings(per_host_delay=0.0)  # the snapshot server is our own
     crawl_report: CrawlReport | None = None

@@ -7,7 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import naio_nlp
+from naio_nlp.errors import ConfigError
 from naio_nlp.store import Store
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -96,12 +99,18 @@ def test_run_as_a_library_then_ledger_from_the_store(cli: Cli, tmp_path: Path) -
                     id=r["id"], text=r["text"], title=r["title"], url=r["url"], source=r["source"]
                 )
             )
-    result = naio_nlp.run(db=db, report_dir=tmp_path / "report", crawl=False)
+    # paths as plain strings, as a user types them
+    result = naio_nlp.run(db=str(db), report_dir=str(tmp_path / "report"), crawl=False)
     assert result.crawl is None and result.classified == 2
     assert result.report.html.is_file()
     code, out, err = cli("ledger", "--db", str(db))
     assert code == 0, err
     assert json.loads(out)["entries"] == result.ledger.to_dict()["entries"]
+
+
+def test_run_refuses_sources_with_the_demo(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="drop sources"):
+        naio_nlp.run(demo=True, sources=str(tmp_path / "mine.toml"))
 
 
 def test_utf16_is_read_and_undecodable_text_is_named_not_a_traceback(
