@@ -222,3 +222,20 @@ def test_on_a_terminal_the_ledger_shows_its_progress_and_on_a_pipe_nothing(
     code, _, err = cli("ledger", str(data), "-o", str(tmp_path / "p.json"))
     assert code == 0
     assert "classifying" not in err and "linking" not in err
+
+
+def test_a_batch_where_every_input_is_bad_exits_1(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    no_text = tmp_path / "no_text.jsonl"
+    no_text.write_text(json.dumps({"id": "a", "body": "NAIO launched a plan."}) + "\n")
+    for command in ("classify", "ledger"):
+        code, _, err = cli(command, str(empty), str(no_text))
+        assert code == 1, (command, err)
+        assert "no document could be" in err
+    # one good record among the bad ones: reported, not a failure (as before)
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    for command in ("classify", "ledger"):
+        code, _, err = cli(command, str(empty), str(good))
+        assert code == 0, (command, err)

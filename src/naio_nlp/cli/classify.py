@@ -252,8 +252,8 @@ def classify_command(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="JSONL, CSV/TSV, Parquet, .html/.htm/.txt files, folders of them, "
-            "or - for JSONL on stdin.",
+            help="JSONL, CSV/TSV, Parquet, .html/.htm/.txt files, folders of "
+            ".html/.htm/.txt files, or - for JSONL on stdin.",
             show_default=False,
         ),
     ],
@@ -301,9 +301,10 @@ def classify_command(
     """Label documents from files; one output record per document, in input order.
 
     Bad input (a malformed line, a missing text, an empty, binary or
-    undecodable file) is reported with file and line and skipped; documents
-    over the maximum length are classified on their first characters with a
-    warning. See docs/classify.md.
+    undecodable file) is reported with file and line and skipped (exit 1 with
+    --strict, or when nothing could be classified); documents over the maximum
+    length are classified on their first characters with a warning. See
+    docs/classify.md.
 
     Examples:
 
@@ -407,6 +408,10 @@ def classify_command(
     )
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
+        raise typer.Exit(1)
+    if s.classified == 0 and problems.count:
+        # a batch job must not look successful when every input was bad
+        err.print(error_line("no document could be classified (see above); exit 1"))
         raise typer.Exit(1)
 
 

@@ -98,7 +98,8 @@ def ledger_command(
 
     Bad input (a malformed line, a missing text, a date that is not
     YYYY-MM-DD, an empty, binary or undecodable file) is reported with file
-    and line and skipped, as `naio-nlp classify` does; --strict then exits 1.
+    and line and skipped, as `naio-nlp classify` does; --strict then exits 1, and so
+    does a run in which no document could be read.
     """
     from ..runner import update_ledger
     from .classify import _Problems, _progress
@@ -159,6 +160,9 @@ def ledger_command(
         err.print(f"skipped {plural(stats.skipped, 'input record')} (see above)")
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
+        raise typer.Exit(1)
+    if db is None and linked == 0 and problems.count:
+        err.print(error_line("no document could be read from the input (see above); exit 1"))
         raise typer.Exit(1)
 
 
