@@ -669,10 +669,9 @@ def test_an_impact_assessment_is_an_output_named_in_both_languages() -> None:
     assert ms is not None and ms.linkable and ms.name == "Penilaian Impak AI Klinikal"
 
 
-def test_outputs_for_different_sectors_stay_apart() -> None:
-    # two announced guidelines of one head, in two languages, for different sectors:
-    # the scorer alone links them (same head, a new language, shared context words)
-    sandboxes = [
+def four_sandboxes() -> list[Pair]:
+    """Four launched sandboxes of other sectors: entries for the scorer to weigh against."""
+    return [
         doc(
             f"en-fill-{i}",
             f"PUTRAJAYA — The National AI Office launched the {w} AI Sandbox today. "
@@ -683,6 +682,12 @@ def test_outputs_for_different_sectors_stay_apart() -> None:
         )
         for i, w in enumerate(["Fintech", "Telco", "Retail", "Tourism"])
     ]
+
+
+def test_outputs_for_different_sectors_stay_apart() -> None:
+    # two announced guidelines of one head, in two languages, for different sectors:
+    # the scorer alone links them (same head, a new language, shared context words)
+    sandboxes = four_sandboxes()
     builders = doc(
         "en-sector",
         "KUALA LUMPUR — The National AI Office is drafting guidelines for contractors using AI, "
@@ -716,17 +721,7 @@ def test_outputs_for_different_sectors_stay_apart() -> None:
 
 
 def test_another_bodys_own_output_does_not_join_naios() -> None:
-    sandboxes = [
-        doc(
-            f"en-fill-{i}",
-            f"PUTRAJAYA — The National AI Office launched the {w} AI Sandbox today. "
-            "Ten firms joined.",
-            name=f"{w} AI Sandbox",
-            kind="multi_agency_program",
-            day=date(2025, 6, i + 1),
-        )
-        for i, w in enumerate(["Fintech", "Telco", "Retail", "Tourism"])
-    ]
+    sandboxes = four_sandboxes()
     naio = doc(
         "en-grant",
         "PUTRAJAYA — The National AI Office intends to offer a grant for groups using AI to "
