@@ -212,3 +212,26 @@ def test_two_workers_give_identical_output(cli: Cli, fast_load: Path, tmp_path: 
     assert [json.loads(x)["id"] for x in outputs[0].decode().splitlines()] == [
         r["id"] for r in records if "text" in r
     ]
+
+
+def test_a_json_file_holds_one_array_and_jsonl_one_record_a_line(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    as_json, as_jsonl = tmp_path / "labels.json", tmp_path / "labels.jsonl"
+    for out in (as_json, as_jsonl):
+        code, _, err = cli(
+            "classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(out)
+        )
+        assert code == 0, err
+    array = json.loads(as_json.read_text(encoding="utf-8"))
+    lines = [json.loads(x) for x in as_jsonl.read_text(encoding="utf-8").splitlines()]
+    assert isinstance(array, list) and array == lines and len(array) >= 2
+    # on stdout too, and an empty batch is an empty array
+    code, out, _ = cli(
+        "classify", str(articles_jsonl), "--model", str(fast_load), "--format", "json"
+    )
+    assert code == 0 and json.loads(out) == lines
+    empty = tmp_path / "no_rows.csv"
+    empty.write_text("id,text\n", encoding="utf-8")
+    code, out, err = cli("classify", str(empty), "--model", str(fast_load), "--format", "json")
+    assert json.loads(out) == [], err

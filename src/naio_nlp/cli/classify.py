@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -55,6 +56,7 @@ err = console(stderr=True)
 
 class OutputFormat(StrEnum):
     jsonl = "jsonl"
+    json = "json"
     csv = "csv"
     parquet = "parquet"
 
@@ -62,7 +64,7 @@ class OutputFormat(StrEnum):
 _SUFFIX_FORMATS = {
     ".jsonl": OutputFormat.jsonl,
     ".ndjson": OutputFormat.jsonl,
-    ".json": OutputFormat.jsonl,
+    ".json": OutputFormat.json,
     ".csv": OutputFormat.csv,
     ".parquet": OutputFormat.parquet,
     ".pq": OutputFormat.parquet,
@@ -88,6 +90,22 @@ class _JsonlWriter(_Writer):
 
     def write(self, result: BatchResult) -> None:
         self.f.write(json.dumps(result.prediction.to_dict(), ensure_ascii=False) + "\n")
+
+
+class _JsonArrayWriter(_Writer):
+    """One JSON array, streamed record by record: what ``json.load`` expects of a .json file."""
+
+    def __init__(self, f: IO[str]) -> None:
+        self.f = f
+        self.n = 0
+
+    def write(self, result: BatchResult) -> None:
+        self.f.write("[\n" if self.n == 0 else ",\n")
+        self.f.write(json.dumps(result.prediction.to_dict(), ensure_ascii=False))
+        self.n += 1
+
+    def close(self) -> None:
+        self.f.write("\n]\n" if self.n else "[]\n")
 
 
 class _CsvWriter(_Writer):
@@ -267,7 +285,11 @@ def classify_command(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     fmt: Annotated[
         OutputFormat | None,
-        typer.Option("--format", help="Output format (default: from -o's extension)."),
+        typer.Option(
+            "--format",
+            help="jsonl (a record a line), json (one array), csv or parquet "
+            "(default: from -o's extension, else jsonl).",
+        ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="Text field of CSV/JSONL/Parquet.")] = "text",
     id_column: Annotated[str, typer.Option(help="Id field of CSV/JSONL/Parquet.")] = "id",
@@ -372,17 +394,17 @@ def classify_command(
             task = progress.add_task("classify", total=total)
 
         writer: _Writer
-        if output is None:
-            writer = (
-                _CsvWriter(sys.stdout)
-                if out_format is OutputFormat.csv
-                else _JsonlWriter(sys.stdout)
-            )
-        elif out_format is OutputFormat.parquet:
+        if out_format is OutputFormat.parquet:
+            assert output is not None  # refused for stdout above
             writer = _ParquetWriter(stack.enter_context(_atomic(output, binary=True)))
         else:
-            f = stack.enter_context(_atomic(output))
-            writer = _CsvWriter(f) if out_format is OutputFormat.csv else _JsonlWriter(f)
+            f = sys.stdout if output is None else stack.enter_context(_atomic(output))
+            text_writers: dict[OutputFormat, Callable[[IO[str]], _Writer]] = {
+                OutputFormat.csv: _CsvWriter,
+                OutputFormat.json: _JsonArrayWriter,
+                OutputFormat.jsonl: _JsonlWriter,
+            }
+            writer = text_writers[out_format](f)
 
         try:
             for n, result in enumerate(run, start=1):
