@@ -515,7 +515,9 @@ def _sectors(name: str, sentence: str = "") -> frozenset[str]:
     return frozenset(t.sector_of[m.group(0)] for m in t.sector_re.finditer(tail.group(0).lower()))
 
 
-_NAIO_MENTIONS: Final = (*(n.lower() for n in NAIO_NAMES), "ai office", "pejabat ai")
+_NAIO_LOWER: Final = tuple(n.lower() for n in NAIO_NAMES)
+#: NAIO as a sentence may name it before an output: its names, or the office's short forms
+_NAIO_MENTIONS: Final = (*_NAIO_LOWER, "ai office", "pejabat ai")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -528,9 +530,9 @@ def _other_owned(name: str, sentence: str) -> bool:
     at = sent.find(low)
     if not low or at < 0:
         return False
-    before = sent[:at]
-    if any(n in before for n in _NAIO_MENTIONS):
+    if _naio_named_before(name, sentence):
         return False
+    before = sent[:at]
     after = sent[at + len(low) : at + len(low) + 20]
     if t.own.search(low) or t.own.match(after.lstrip()) or t.own.search(before[-12:]):
         return True
@@ -578,7 +580,6 @@ _RUN_BY = re.compile(
     r"(?:\s+(?:by|oleh))?\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?((?:[A-Z][\w&'’-]*|\((?:[A-Z][\w-]*)\))"
     r"(?:\s+(?:[A-Z][\w&'’-]*|\((?:[A-Z][\w-]*)\)|of|for|dan|and))*)"
 )
-_NAIO_LOWER: Final = tuple(n.lower() for n in NAIO_NAMES)
 
 
 @cache
