@@ -26,6 +26,7 @@ import csv
 import json
 import logging
 import os
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -67,8 +68,9 @@ MAX_CHARS: Final = 100_000
 MAX_LINE_BYTES: Final = 1 << 20
 #: An HTML file is read up to this many bytes (markup is much longer than its text).
 MAX_HTML_BYTES: Final = 16 << 20
-#: csv's own limit is 128 KB per field; documents are longer.
-CSV_FIELD_LIMIT: Final = 2**31 - 1
+#: csv's own limit is 128 KB per field; documents are longer. The limit still
+#: bounds what a quote left open can swallow before the record is refused.
+CSV_FIELD_LIMIT: Final = 64 << 20
 STDIN: Final = "-"
 
 _JSONL = (".jsonl", ".ndjson")
@@ -419,19 +421,20 @@ class _Reader:
     def _csv(self, f: IO[bytes] | _Utf16Lines, source: str, delimiter: str) -> Iterator[_Doc]:
         bad: set[int] = set()
 
-        def lines() -> Iterator[str]:
+        def numbered() -> Iterator[tuple[int, str]]:
             for n, raw in enumerate(iter(f.readline, b""), start=1):
                 if n == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8) :]
                 try:
-                    yield raw.decode("utf-8")
+                    yield n, raw.decode("utf-8")
                 except UnicodeDecodeError:
                     bad.add(n)
-                    yield raw.decode("utf-8", errors="replace")
+                    yield n, raw.decode("utf-8", errors="replace")
 
         csv.field_size_limit(CSV_FIELD_LIMIT)
+        lines = _CsvLines(numbered())
         # strict: an unclosed quote is an error, not the rest of the file in one cell
-        reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -451,19 +454,17 @@ class _Reader:
         if 1 in bad:
             self.skip(source, "header is not valid UTF-8; file skipped", 1)
             return
-        end = reader.line_num
         while True:
-            start = end + 1
+            lines.new_record()
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                end = reader.line_num
-                hint = " (an unclosed quote?)" if "end of data" in str(exc) else ""
-                self.skip(source, f"malformed CSV ({exc}{hint}); row skipped", start)
+                self.skip(source, _malformed(exc, lines.taken), lines.start)
+                lines.read_again()
                 continue
-            end = reader.line_num
+            start, end = lines.start, lines.end
             if not row:
                 continue
             if any(start <= ln <= end for ln in bad):
@@ -598,6 +599,59 @@ class _Utf16Lines:
     def readline(self, limit: int = -1) -> bytes:
         line: str = self._text.readline(limit)
         return line.encode("utf-8")
+
+
+class _CsvLines:
+    """Numbered lines fed to ``csv.reader``, remembering those of the current record.
+
+    A quote that is opened and never closed makes the reader swallow every line
+    after it into one field. When that record fails, all its lines but the first
+    are read again (:meth:`read_again`), so one stray quote costs one line, not
+    every good row it swallowed.
+    """
+
+    def __init__(self, numbered: Iterator[tuple[int, str]]) -> None:
+        self._numbered = numbered
+        self._again: deque[tuple[int, str]] = deque()
+        self.taken: list[int] = []
+        self._texts: list[str] = []
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        n, text = self._again.popleft() if self._again else next(self._numbered)
+        self.taken.append(n)
+        self._texts.append(text)
+        return text
+
+    @property
+    def start(self) -> int:
+        return self.taken[0] if self.taken else 0
+
+    @property
+    def end(self) -> int:
+        return self.taken[-1] if self.taken else 0
+
+    def new_record(self) -> None:
+        self.taken, self._texts = [], []
+
+    def read_again(self) -> None:
+        """Queue every line of the failed record but its first to be read again."""
+        self._again.extendleft(reversed(list(zip(self.taken[1:], self._texts[1:], strict=True))))
+        self.new_record()
+
+
+def _malformed(exc: csv.Error, taken: list[int]) -> str:
+    """The message for a record ``csv`` refused, saying which lines are read again."""
+    hint = " (an unclosed quote?)" if re.search("end of data|field limit", str(exc)) else ""
+    if len(taken) < 2:
+        return f"malformed CSV ({exc}{hint}); row skipped"
+    again = f"line {taken[1]}" if len(taken) == 2 else f"lines {taken[1]}-{taken[-1]}"
+    return (
+        f"malformed CSV ({exc}{hint}); the quoted field opened on this line ran to "
+        f"line {taken[-1]}: this line skipped, {again} read again"
+    )
 
 
 def _capped_lines(f: IO[bytes] | _Utf16Lines, cap: int) -> Iterator[tuple[int, bytes, int | None]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from batch_helpers import ARTICLES, Problems, write_jsonl
 
-from naio_nlp import ModelError, classify_files
+from naio_nlp import ModelError, batch, classify_files
 from naio_nlp.batch import MAX_CHARS, MAX_LINE_BYTES
 from naio_nlp.classifier import Classifier
 
@@ -121,15 +121,54 @@ def test_csv_unclosed_quote_is_reported_not_swallowed(
 ) -> None:
     bad = tmp_path / "unclosed.csv"
     bad.write_text(f'id,text\nok1,"{ARTICLES[0]["text"]}"\nu1,"never closed\nu2,more\n')
-    assert run(classifier, [bad], problems) == ["ok1"]
+    assert run(classifier, [bad], problems) == ["ok1", "u2"]
     assert problems == [
         (
             "InputError",
             str(bad),
             3,
-            "malformed CSV (unexpected end of data (an unclosed quote?)); row skipped",
+            "malformed CSV (unexpected end of data (an unclosed quote?)); the quoted field "
+            "opened on this line ran to line 4: this line skipped, line 4 read again",
         )
     ]
+
+
+def test_csv_rows_swallowed_by_a_stray_quote_are_read_again(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    bad = tmp_path / "stray.csv"
+    bad.write_text(
+        "id,text\n"
+        'a,"NAIO launched the plan\n'  # opened, never closed: swallows b and c
+        "b,second row\n"
+        'c,"third, quoted"\n'  # its opening quote ends a's field, then junk
+        "d,fourth row\n"
+        'e,"a quoted field\nover two lines"\n'  # a real multi-line field stays one row
+    )
+    assert run(classifier, [bad], problems) == ["b", "c", "d", "e"]
+    assert problems == [
+        (
+            "InputError",
+            str(bad),
+            2,
+            "malformed CSV (',' expected after '\"'); the quoted field opened on this "
+            "line ran to line 4: this line skipped, lines 3-4 read again",
+        )
+    ]
+
+
+def test_a_stray_quote_swallows_no_more_than_the_field_limit(
+    classifier: Classifier, tmp_path: Path, problems: Problems, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "CSV_FIELD_LIMIT", 200)
+    bad = tmp_path / "open.csv"
+    rows = "".join(f"r{i},row {i} of a long export\n" for i in range(20))
+    bad.write_text(f'id,text\nq,"opened and never closed\n{rows}')
+    ids = run(classifier, [bad], problems)
+    assert ids == [f"r{i}" for i in range(20)]
+    [(kind, name, line, message)] = problems
+    assert (kind, name, line) == ("InputError", str(bad), 2)
+    assert message.startswith("malformed CSV (field larger than field limit (200) (an unclosed")
 
 
 def test_a_50_mb_document_is_truncated_not_dropped(
