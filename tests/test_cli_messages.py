@@ -145,3 +145,13 @@ def test_dask_missing_is_one_line_naming_the_extra(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "--dask needs Dask: pip install 'naio-nlp[dask]'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "listed"), [("classify", "jsonl, json, csv, parquet"), ("ledger", "json, csv")]
+)
+def test_a_bad_format_names_the_choices_in_plain_words(cli: Cli, command: str, listed: str) -> None:
+    code, _, err = cli(command, str(ROOT / "examples" / "articles.jsonl"), "--format", "xml")
+    assert code == 2
+    assert f"'xml' is not one of {listed}" in err
+    assert "Value error" not in err

@@ -10,12 +10,33 @@ corpus folder) passes ``create_parent=True`` and the folder is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
-__all__ = ["check_output"]
+__all__ = ["check_output", "choice"]
+
+T = TypeVar("T")
+
+
+def choice(choices: Mapping[str, T]) -> Callable[[str], T]:
+    """A ``parser=`` for an option with a fixed set of values, case-insensitive.
+
+    Typer's own check of an enum or ``Literal`` option words its refusal as a
+    pydantic error ("Value error, 'xml' is not one of ..."); this one says
+    "'xml' is not one of json, csv".
+    """
+
+    def parse(value: str) -> T:
+        if isinstance(value, str) and value.lower() in choices:
+            return choices[value.lower()]
+        if not isinstance(value, str):  # already parsed (a default)
+            return value
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+
+    return parse
 
 
 def check_output(

@@ -49,7 +49,7 @@ from ..batch import (
 )
 from ..errors import ConfigError, InputError
 from ._console import console, error_line, warning_line
-from ._output import check_output
+from ._output import check_output, choice
 
 err = console(stderr=True)
 
@@ -287,6 +287,8 @@ def classify_command(
         OutputFormat | None,
         typer.Option(
             "--format",
+            parser=choice({f.value: f for f in OutputFormat}),
+            metavar="[jsonl|json|csv|parquet]",
             help="jsonl (a record a line), json (one array), csv or parquet "
             "(default: from -o's extension, else jsonl).",
         ),

@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..ledger import Ledger, build
 from ..store import Store
 from ._console import console, error_line, warning_line
-from ._output import check_output
+from ._output import check_output, choice
 
 LedgerFormat = Literal["json", "csv"]
 err = console(stderr=True)
@@ -71,7 +71,12 @@ def ledger_command(
     ] = None,
     fmt: Annotated[
         LedgerFormat | None,
-        typer.Option("--format", help="json or csv (default: from -o's extension, else json)."),
+        typer.Option(
+            "--format",
+            parser=choice({"json": "json", "csv": "csv"}),
+            metavar="[json|csv]",
+            help="json or csv (default: from -o's extension, else json).",
+        ),
     ] = None,
     model: Annotated[
         Path | None, typer.Option("--model", help="Model folder (default: the shipped model).")
