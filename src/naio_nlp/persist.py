@@ -25,10 +25,12 @@ import spacy
 
 from ._version import __version__
 from .errors import ModelError
-from .features import TextAnalyzer
+from .features import TextAnalyzer, saved_tokenizer_pipeline
 from .lexicon import check_lexicon
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from .classifier import Classifier, LinearHead
 
 __all__ = ["load_classifier", "save_classifier"]
@@ -121,7 +123,7 @@ def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
             json.loads((path / "lexicon.json").read_text(encoding="utf-8")),
             str(path / "lexicon.json"),
         )
-        pipelines = {lang: spacy.load(path / "spacy" / lang) for lang in ("en", "ms")}
+        pipelines = {lang: _load_pipeline(path / "spacy" / lang, lang) for lang in ("en", "ms")}
         weights = path / "weights.npz"
         try:
             # opened here: np.load leaks its own handle when the archive is cut off
@@ -192,6 +194,23 @@ def load_classifier(cls: type[Classifier], path: Path) -> Classifier:
         meta=meta,
         path=path,
     )
+
+
+def _load_pipeline(folder: Path, lang: str) -> Language:
+    """The saved ``lang`` tokenizer pipeline in ``folder``; every part must be there.
+
+    spaCy's ``from_disk`` skips a missing part silently, which would leave an
+    empty tokenizer splitting text differently from the one trained with.
+    """
+    model = folder.parent.parent
+    for part in ("config.cfg", "tokenizer"):
+        if not (folder / part).is_file():
+            missing = (folder / part).relative_to(model).as_posix()
+            raise ModelError(f"{model}: corrupted or incomplete model: {missing} is missing")
+    saved_lang = spacy.util.load_config(folder / "config.cfg")["nlp"]["lang"]
+    if saved_lang != lang:
+        raise ModelError(f"{folder}: holds the {saved_lang!r} tokenizer, not the {lang!r} one")
+    return saved_tokenizer_pipeline(lang, folder=folder)
 
 
 def check_compatible(meta: Mapping[str, Any], path: Path, FORMAT_VERSION: int) -> None:

@@ -167,6 +167,40 @@ def test_corrupted_model_files_fail_with_a_clear_error(
         Classifier.from_disk(broken)
 
 
+def test_a_missing_or_misplaced_tokenizer_is_refused_not_replaced_by_an_empty_one(
+    trained_model_path: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(trained_model_path, broken)
+    (broken / "spacy" / "ms" / "tokenizer").unlink()
+    with pytest.raises(ModelError, match=r"broken: corrupted .* spacy/ms/tokenizer is missing"):
+        Classifier.from_disk(broken)
+    swapped = tmp_path / "swapped"
+    shutil.copytree(trained_model_path, swapped)
+    shutil.rmtree(swapped / "spacy" / "ms")
+    shutil.copytree(swapped / "spacy" / "en", swapped / "spacy" / "ms")
+    with pytest.raises(ModelError, match=r"spacy/ms: holds the 'en' tokenizer, not the 'ms' one"):
+        Classifier.from_disk(swapped)
+
+
+def test_the_loaded_tokenizers_are_the_saved_ones(trained_model_path: Path) -> None:
+    """The pipelines are built on an empty tokenizer and filled from the saved one
+    (each special case added once, not twice as spacy.load does): same rules, same
+    affixes, same tokens as spaCy's own loading."""
+    clf = Classifier.from_disk(trained_model_path)
+    text = (
+        "Pejabat AI Negara (NAIO) melancarkan garis-panduan AI pada 3 Mac 2025, kata "
+        "menteri. NAIO's sandbox (U.S.-style) opened on Jan. 5; e-mel: info@naio.gov.my, "
+        "RM5.2 juta, 1,200 peserta, dll."
+    )
+    for lang in ("en", "ms"):
+        stock = spacy.load(trained_model_path / "spacy" / lang)
+        ours = clf.analyzer.pipelines[lang]
+        assert ours.tokenizer.to_bytes() == stock.tokenizer.to_bytes()
+        assert [t.text for t in ours(text)] == [t.text for t in stock(text)]
+        assert ours.config["nlp"]["tokenizer"] == stock.config["nlp"]["tokenizer"]
+
+
 def test_foreign_or_other_version_model_is_refused(
     trained_model_path: Path, tmp_path: Path
 ) -> None:
