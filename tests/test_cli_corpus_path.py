@@ -81,3 +81,39 @@ def test_evaluate_without_data_outside_the_project(
     assert "corpus/test.jsonl: no such file here (run from the project folder, or pass " in (
         _one_line(err)
     )
+
+
+def test_a_small_corpus_trains_and_names_the_labels_it_cannot_learn(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """20 documents from six batches, four artifacts: the folds of so few documents
+    train on two statuses or one type of each; it still trains, and says what is thin."""
+    import json
+    import random
+
+    from naio_nlp.corpus import read_corpus
+
+    root = Path(__file__).resolve().parents[1]
+    records = read_corpus(root / "corpus" / "train.jsonl")
+    random.Random(1).shuffle(records)
+    art = [r for r in records if r.status == "artifact"][:4]
+    rest = [r for r in records if r.status != "artifact"][:16]
+    data = tmp_path / "mylab.jsonl"
+    with data.open("w", encoding="utf-8") as f:
+        for r in art + rest:
+            f.write(json.dumps(r.to_json()) + "\n")
+    code, _, err = cli("train", "--corpus", str(data), "--out", str(tmp_path / "m"))
+    assert code == 0, err
+    assert (tmp_path / "m" / "meta.json").is_file()
+    types = {r.artifact_type for r in art}
+    assert "never give" in _one_line(err)
+    for t in types:
+        assert t not in _one_line(err).split("type ", 1)[1].split(";")[0]
+
+    no_artifacts = tmp_path / "no-artifacts.jsonl"
+    no_artifacts.write_text("".join(json.dumps(r.to_json()) + "\n" for r in rest), encoding="utf-8")
+    code, _, err = cli("train", "--corpus", str(no_artifacts), "--out", str(tmp_path / "m2"))
+    assert code == 0, err
+    assert f"{no_artifacts}: no 'artifact' documents; the model will never answer 'artifact'" in (
+        _one_line(err)
+    )

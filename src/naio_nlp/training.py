@@ -109,7 +109,7 @@ def head_features(names: Sequence[str]) -> dict[str, npt.NDArray[np.bool_]]:
 
 def _folds(groups: Sequence[str], y: Sequence[str], seed: int, n_splits: int = 5) -> Folds:
     """Group-wise folds when there are enough groups, stratified folds otherwise."""
-    from sklearn.model_selection import GroupKFold, StratifiedKFold
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 
     n_groups = len(set(groups))
     idx = np.arange(len(y))
@@ -117,6 +117,9 @@ def _folds(groups: Sequence[str], y: Sequence[str], seed: int, n_splits: int = 5
         k = min(n_splits, n_groups)
         return [(tr, te) for tr, te in GroupKFold(n_splits=k).split(idx, y, groups)]
     counts = np.unique(np.asarray(y), return_counts=True)[1]
+    if counts.max() < 2:  # one example of each label: nothing to stratify
+        kf = KFold(n_splits=max(2, min(n_splits, len(y))), shuffle=True, random_state=seed)
+        return [(tr, te) for tr, te in kf.split(idx)]
     k = max(2, min(n_splits, int(counts.min())))
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     return [(tr, te) for tr, te in skf.split(idx, y)]
@@ -188,6 +191,10 @@ def _oof_logits(
         if width == 1:
             out[te, 0] = z
         else:
+            # A fold of a small corpus may train on two of the classes only: its
+            # one logit column becomes (0, z) for them, the absent classes -30.
+            if z.ndim == 1:
+                z = np.column_stack([np.zeros_like(z), z])
             full = np.full((len(te), width), -30.0)
             for j, c in enumerate(m.classes_):
                 full[:, list(classes).index(c)] = z[:, j]

@@ -30,3 +30,12 @@ def test_too_little_or_one_class_data_is_refused() -> None:
     one_status = [r for r in records if r.status == "symbolic"][:20]
     with pytest.raises(ModelError, match="two different statuses"):
         train(one_status)
+
+
+def test_one_batch_with_one_example_of_each_label_still_gets_folds() -> None:
+    """Four artifacts of four types from one batch: nothing to stratify, plain folds."""
+    from naio_nlp.training import _folds
+
+    folds = _folds(["b1"] * 4, ["a", "b", "c", "d"], seed=0)
+    assert len(folds) >= 2
+    assert sorted(i for _, te in folds for i in te) == [0, 1, 2, 3]

@@ -65,6 +65,7 @@ def train_command(
     train_files, test_files = training_files(corpus)
     records = read_corpus(train_files)
     tests = {f: read_corpus(f) for f in test_files}
+    _warn_thin_labels(records, train_files)
     tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description:<26}"),
@@ -114,6 +115,34 @@ def train_command(
     for split, metrics in test_metrics.items():
         _print_headline(headline(metrics), f"{split} ({metrics['documents']} documents)")
     out.print(f"model card: {out_dir / 'model-card.md'}")
+
+
+def _warn_thin_labels(records: list[Any], files: list[Path]) -> None:
+    """Say which labels the model will never (or hardly ever) learn to give."""
+    from collections import Counter
+
+    from ..labels import ARTIFACT_TYPES, STATUSES
+
+    where = ", ".join(str(f) for f in files)
+    statuses = Counter(r.status for r in records)
+    types = Counter(r.artifact_type for r in records if r.status == "artifact")
+    for status in STATUSES:
+        if statuses[status] == 0:
+            err.print(
+                warning_line(
+                    f"{where}: no {status!r} documents; the model will never answer {status!r}"
+                )
+            )
+    if statuses["artifact"]:
+        missing = [t for t in ARTIFACT_TYPES if types[t] == 0]
+        if missing:
+            err.print(
+                warning_line(
+                    f"{where}: no artifact documents of type {', '.join(missing)}; "
+                    "the model will never give "
+                    + ("that type" if len(missing) == 1 else "those types")
+                )
+            )
 
 
 def _print_headline(figures: dict[str, dict[str, float]], title: str) -> None:
