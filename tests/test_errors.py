@@ -63,6 +63,8 @@ def test_a_non_string_text_names_the_item() -> None:
     clf = naio_nlp.load()
     with pytest.raises(naio_nlp.InvalidFieldError, match=r"item 1 'text'.*a string"):
         list(clf.classify_many(["fine", {"text": 42}]))
+    with pytest.raises(naio_nlp.InvalidFieldError, match=r"item 1: .*int.*a mapping"):
+        list(clf.classify_many([{"id": "x", "text": "NAIO"}, 5]))
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t \u00a0\n"])

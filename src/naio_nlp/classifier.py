@@ -650,6 +650,12 @@ def _as_row(item: Article | Mapping[str, Any] | str, i: int) -> tuple[str, str, 
         return item.id, item.title, item.text, item.language
     if isinstance(item, str):
         return str(i), "", item, None
+    if not isinstance(item, Mapping):
+        raise InvalidFieldError(
+            f"classify_many: item {i}",
+            type(item).__name__,
+            "an Article, a mapping with a 'text' string, or a string",
+        )
     text = item.get("text")
     if not isinstance(text, str):
         raise InvalidFieldError(
