@@ -119,3 +119,34 @@ def test_run_takes_the_crawl_settings_file_like_crawl(cli, tmp_path: Path) -> No
     assert code != 0
     assert str(bad) in err and "contact_email" in err
     assert not (tmp_path / "s.db").exists()  # refused before anything was crawled
+
+
+def test_the_shipped_models_card_is_shown_for_its_own_labels(
+    cli: Cli, tmp_path: Path, make_rows: Callable[..., Rows]
+) -> None:
+    """Without --model the report shows the shipped model's card, but only for its labels."""
+    from naio_nlp.classifier import default_model_path
+
+    card = json.loads((default_model_path() / "model-card.json").read_text(encoding="utf-8"))
+    shipped = card["model_version"]
+    rows = make_rows(12, seed=5)
+    path = tmp_path / "naio.db"
+    with Store(path) as store:
+        for article, _ in rows:
+            store.upsert_article(article)
+        store.save_predictions(
+            [dataclasses.replace(p, model_version=shipped) for _, p in rows],
+            model_version=shipped,
+        )
+        store.save_predictions([p for _, p in rows], model_version="other-1")
+    trained = str(card["training_data"]["hash"])[:16]  # shown in the model block
+
+    code, _, stderr = cli("report", "--db", str(path), "--out", str(tmp_path / "a"))
+    assert code == 0, stderr
+    assert trained not in (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+
+    code, _, stderr = cli(
+        "report", "--db", str(path), "--out", str(tmp_path / "b"), "--model-version", shipped
+    )
+    assert code == 0, stderr
+    assert trained in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")

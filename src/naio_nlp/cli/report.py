@@ -57,6 +57,19 @@ def load_model_info(model: Path | None, model_version: str | None) -> Mapping[st
     return summarise_model_card(data)
 
 
+def _shipped_card_for(version: str) -> Mapping[str, Any] | None:
+    """The shipped model's card when the reported labels are that model's, else None."""
+    from ..classifier import default_model_path
+
+    try:
+        card = json.loads((default_model_path() / MODEL_CARD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(card, dict) or card.get("model_version") != version:
+        return None
+    return summarise_model_card(card)
+
+
 def summarise_model_card(card: Mapping[str, Any]) -> Mapping[str, Any]:
     """The few facts about a model that a report reader needs, from a full model card.
 
@@ -108,6 +121,8 @@ def report_from_store(
         triples = list(store.reviewed_predictions(model_version=model_version))
         version = model_version or next(iter(reversed(store.model_versions())), None)
         saved = None if version is None else store.ledger(model_version=version)
+    if model is None and version is not None:
+        model_info = _shipped_card_for(version) or model_info
     rows = [(a, p) for a, p, _ in triples]
     # the saved ledger keeps its ids; documents it has not read are linked in memory only
     ledger = update(saved or Ledger(), rows)
@@ -149,7 +164,11 @@ def report_command(
     ] = None,
     model: Annotated[
         Path | None,
-        typer.Option("--model", help=f"Model directory whose {MODEL_CARD} the report shows."),
+        typer.Option(
+            "--model",
+            help=f"Model directory whose {MODEL_CARD} the report shows (default: the "
+            "shipped model's, when the reported labels are that model's).",
+        ),
     ] = None,
     title: Annotated[str, typer.Option("--title", help="The report's title.")] = DEFAULT_TITLE,
 ) -> None:
@@ -157,7 +176,9 @@ def report_command(
 
     Examples:
 
-        naio-nlp report --db naio.db --out report/ --model models/naio-default
+        naio-nlp report --db naio.db --out report/
+
+        naio-nlp report --db naio.db --out report/ --model models/my-model
 
         naio-nlp report --db naio.db --out report-old/ --model-version naio-default-0.1.0-...
     """
