@@ -32,12 +32,13 @@ import threading
 import time
 from pathlib import Path
 
+import dask
 import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 from distributed import Client, LocalCluster
 
-from naio_nlp.distributed import classify_parquet, part_name
+from naio_nlp.distributed import classify_parquet, local_cluster, part_name
 
 # Dask starts its workers with spawn, which runs this file's top level again in each:
 # what only the benchmark's own process needs (the document generator, which imports
@@ -172,6 +173,11 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=float, default=0.5, metavar="SECONDS", help="worker RSS sampling period"
     )
+    parser.add_argument(
+        "--profiler",
+        action="store_true",
+        help="keep Dask's statistical profiler on in the workers (naio_nlp turns it off)",
+    )
     args = parser.parse_args()
 
     from naio_nlp.classifier import load
@@ -210,16 +216,19 @@ def main() -> None:
                 f"peak RSS {_peak_mb():,.0f} MB"
             )
 
-        with (
-            LocalCluster(
-                n_workers=args.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        if args.profiler:
+            cluster_cm = dask.config.set({"distributed.worker.profile.enabled": True})
+            with cluster_cm:  # a nanny copies the config it is made with
+                made = LocalCluster(
+                    n_workers=args.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
+                )
+        else:
+            made = local_cluster(args.workers)
+        with made as cluster, Client(cluster) as client:
             pids = client.run(os.getpid)
             sklearn = client.run(lambda: "sklearn" in sys.modules)
             print(
@@ -237,7 +246,8 @@ def main() -> None:
         if k < n:
             speed += " (against the extrapolated baseline)"
         print(
-            f"LocalCluster({args.workers}):        {n / t_many:8,.0f} docs/s ({t_many:.0f} s), "
+            f"LocalCluster({args.workers}){' (profiler on)' if args.profiler else ''}: "
+            f"{n / t_many:8,.0f} docs/s ({t_many:.0f} s), "
             f"{speed}; load average {load_now:.1f} at the end"
         )
         if any(sklearn.values()):

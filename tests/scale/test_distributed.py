@@ -11,6 +11,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ pytest.importorskip("distributed")
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from naio_nlp import ModelError
 from naio_nlp.batch import classify_files, flat_record
@@ -28,6 +29,7 @@ from naio_nlp.distributed import (
     classify_dataframe,
     classify_parquet,
     classify_table,
+    local_cluster,
     output_schema,
     part_name,
 )
@@ -47,16 +49,7 @@ def _docs(n: int) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-        ) as cluster,
-        Client(cluster) as c,
-    ):
+    with local_cluster(2) as cluster, Client(cluster) as c:
         yield c
 
 
@@ -67,6 +60,18 @@ def model(trained_model_path: Path) -> Classifier:
 
 def _expected(model: Classifier, docs: list[dict[str, str]]) -> dict[str, dict[str, object]]:
     return {p.article_id: {**flat_record(p), "error": None} for p in model.classify_many(docs)}
+
+
+def _profile(dask_worker: Any) -> tuple[bool, int]:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled"), len(dask_worker.profile_history)
+
+
+def test_the_workers_naio_nlp_starts_keep_no_stack_profile(client: Client) -> None:
+    """Dask's profiler keeps 1,000 seconds of stack samples per worker: ~50 MB in long runs."""
+    assert len(client.scheduler_info()["workers"]) == 2
+    assert set(client.run(_profile).values()) == {(False, 0)}
 
 
 def test_pickled_classifier_is_its_folder_and_digest(model: Classifier) -> None:
