@@ -129,6 +129,9 @@ _JOIN_MENTIONS: Final = True
 #: its title and lead), still only to join: a borderline call costs the ledger a
 #: report, not an entry.
 _NEAR_ARTIFACT: Final = 0.3
+#: A mention that joined no entry is tried again once the rest of its batch is linked:
+#: documents are linked in date order, and a mention may come before its output's launch.
+_RETRY_MENTIONS: Final = True
 #: Two outputs whose names give different sectors or audiences never merge.
 _SECTOR_RULE: Final = True
 #: Another body's own output never joins NAIO's, nor NAIO's another body's.
@@ -2133,6 +2136,9 @@ class Ledger:
             return report
         launches = [r.date for r in self._reports[eid] if r.stage != "announced" and r.date]
         first = min(launches) if launches else None
+        if report.joins_only and first is not None and report.date < first:
+            # a mention dated before the output's launch cannot report that launch
+            return replace(report, stage="announced", stage_basis="mention")
         if report.stage == "operational" and report.stage_basis == "cue":
             if first is None:
                 if "launched" in report.cues:
@@ -2158,16 +2164,24 @@ class Ledger:
         return report
 
     def _add(self, reports: Iterable[Report]) -> None:
+        waiting: list[Report] = []
         for r in sorted(reports, key=_by_date):
             if r.article_id in self._entry_of:
                 continue
             if self._link(r) is None:
-                # a mention that found no entry yet: read again by the next update,
-                # which may bring its output's launch (crawl order is not date order)
-                self._read.discard(r.article_id)
-                self._pending.add(r.article_id)
+                waiting.append(r)
             else:
                 self._pending.discard(r.article_id)
+        # a mention dated before every report of its output (the budget line before the
+        # fund's launch, a debate before the plan) finds its entry once the batch is in
+        for r in waiting:
+            if _RETRY_MENTIONS and self._link(r) is not None:
+                self._pending.discard(r.article_id)
+                continue
+            # a mention that found no entry: read again by the next update, which may
+            # bring its output's launch (crawl order is not date order)
+            self._read.discard(r.article_id)
+            self._pending.add(r.article_id)
 
     def _ids_like(self, old: Ledger) -> Ledger:
         """This ledger with its entries renamed after ``old``'s by shared documents."""

@@ -760,3 +760,30 @@ def test_everyday_malay_words_of_a_lead_meet_the_english_ones() -> None:
     assert {"bus", "demand", "test", "company"} <= ms
     assert "bersama" not in ms and "kini" not in ms
     assert ms & en >= {"demand"}
+
+
+def test_a_mention_dated_before_its_outputs_launch_joins_it_in_the_same_build() -> None:
+    """Documents are linked in date order; a budget line naming a fund before the fund's
+    launch still joins it when both come in one batch, as an announcement, not a launch."""
+    budget = doc(
+        "b",
+        "The budget sets aside RM30 million for the Applied AI Seed Fund, with details to "
+        "come. Officials gave no date.",
+        status="symbolic",
+        day=date(2025, 10, 14),
+        title="Budget 2026: RM30 million for an AI seed fund",
+    )
+    launch = doc(
+        "l",
+        "NAIO opened the Applied AI Seed Fund to applications today. Startups may apply for "
+        "matching grants of up to RM500,000.",
+        name="Applied AI Seed Fund",
+        kind="commercialization_pathway",
+        day=date(2026, 1, 6),
+    )
+    ledger = build([budget, launch])
+    entry = ledger.entry_for("b")
+    assert entry is not None and set(entry.article_ids) == {"b", "l"}
+    assert not ledger.is_pending("b")
+    assert next(r for r in entry.reports if r.article_id == "b").stage == "announced"
+    assert entry.stage("launched") is not None and entry.stage("launched").article_ids == ("l",)  # type: ignore[union-attr]
