@@ -564,17 +564,19 @@ _SUCCESSOR_IN = re.compile(
 
 
 def _is_successor(name: str, sentence: str) -> bool:
-    """The name, as written in its sentence, marks a successor ("second", "baharu", "next")."""
-    low = name.lower()
+    """The name, as written in its sentence, marks a successor ("second", "baharu", "next").
+    A round, cohort or intake does not ("Pusingan Kedua Geran ...", "the second call")."""
+    low = " ".join(_ROUND.sub(" ", name.lower()).split())
     if _SUCCESSOR_IN.search(low) or _phase(low) not in (None, "1"):
         return True
     sent = sentence.lower()
-    at = sent.find(low)
+    at = sent.find(name.lower())
     if at < 0:
         return False
+    end = at + len(name)
     return bool(
-        _SUCCESSOR_BEFORE.search(sent[max(0, at - 30) : at])
-        or _SUCCESSOR_IN.search(sent[at + len(low) : at + len(low) + 25])
+        _SUCCESSOR_BEFORE.search(_ROUND.sub(" ", sent[max(0, at - 30) : at]))
+        or _SUCCESSOR_IN.search(_ROUND.sub(" ", sent[end : end + 25]))
     )
 
 
@@ -677,7 +679,21 @@ _MONTH_DAY = frozenset(
 _CONNECT = frozenset({"of", "for", "on", "and", "&", "untuk", "bagi", "dan", "in", "di", "-"})
 _LEAD_DROP = frozenset(
     {"the", "a", "an", "its", "new", "malaysia's", "opinion", "published", "under", "kerajaan"}
+    # a headline's event before a Malay name: "Permohonan Kotak Pasir AI ... dibuka",
+    # "Pembukaan Pusingan Kedua Geran ...", "Pelancaran Program ..."
+    | {"permohonan", "pembukaan", "pelancaran", "penutupan", "pendaftaran", "penganjuran"}
 )
+#: "Pusingan Kedua", "Second Round", "Kohort 2": a round, cohort or intake of an output is
+#: that output (a call for its second intake is no successor; a phase is another output).
+_ROUND = re.compile(
+    r"\b(?:(?:pusingan|kohort|ambilan|sesi|siri|panggilan|round|cohort|intake|call)\s+"
+    r"(?:ke-?)?(?:kedua|ketiga|keempat|[2-9]|two|three|four)"
+    r"|(?:second|third|fourth|2nd|3rd|4th|next)\s+(?:round|cohort|intake|call))\b"
+    r"(?:\s+(?:of\s+(?:the\s+)?|for\s+(?:the\s+)?|bagi\s+|untuk\s+))?",
+    re.IGNORECASE,
+)
+#: A sum of money ends a name ("Geran Impak Sosial AI RM15 juta").
+_MONEY = re.compile(r"^(?:RM|USD|US\$|S\$)\d", re.IGNORECASE)
 
 
 def _is_cap(tok: str) -> bool:
@@ -766,10 +782,19 @@ def _capitalised_names(sentence: str) -> list[str]:
             shorter = _drop_naio_prefix(run)
             if shorter is run and run[0].lower() in _LEAD_DROP:
                 shorter = run[1:]
+            if shorter is run and len(run) > 2 and _ROUND.fullmatch(f"{run[0]} {run[1]}"):
+                shorter = run[2:]
             if shorter is run:
                 break
             first += len(run) - len(shorter)
-        cut = next((k for k in range(first + 1, last) if toks[k].lower() in _MONTH_DAY), None)
+        cut = next(
+            (
+                k
+                for k in range(first + 1, last)
+                if toks[k].lower() in _MONTH_DAY or _MONEY.match(toks[k])
+            ),
+            None,
+        )
         if cut is not None:
             last = cut
         while last > first and toks[last - 1].lower() in _CONNECT:
@@ -1967,7 +1992,9 @@ class Ledger:
         sentence when the caller has read it already (once per report).
         """
         if successor is None:
-            successor = report.date is not None and _is_successor(name, report.sentence)
+            successor = (
+                report.linkable and report.date is not None and _is_successor(name, report.sentence)
+            )
         # pure checks, so their order changes nothing but the time: the one that
         # decides most often among look-alike candidates (two formal names) first
         return (
@@ -2060,7 +2087,10 @@ class Ledger:
         idf = self._idf(report)
         best, best_p = None, 0.0
         # what depends on the report alone is read once, not once per candidate
-        successor = report.date is not None and _is_successor(name, report.sentence)
+        # a headline standing in for a name ("... harapan baharu ...") marks no successor
+        successor = (
+            report.linkable and report.date is not None and _is_successor(name, report.sentence)
+        )
         for eid in self._candidates(k, idf):
             self.comparisons += 1
             if self._vetoed(report, name, k, eid, successor):

@@ -787,3 +787,48 @@ def test_a_mention_dated_before_its_outputs_launch_joins_it_in_the_same_build() 
     assert not ledger.is_pending("b")
     assert next(r for r in entry.reports if r.article_id == "b").stage == "announced"
     assert entry.stage("launched") is not None and entry.stage("launched").article_ids == ("l",)  # type: ignore[union-attr]
+
+
+def test_a_headlines_event_words_and_a_sum_are_not_part_of_a_malay_name() -> None:
+    """ "Permohonan", "Pembukaan", "Pusingan Kedua" before a Malay name are the headline's
+    news, and "RM20 juta" after it is a sum: the name is what is left."""
+    from naio_nlp.ledger import _capitalised_names
+
+    assert _capitalised_names(
+        "Kenyataan Media: Pembukaan Pusingan Kedua Dana Padanan Pengkomersialan AI"
+    ) == ["Dana Padanan Pengkomersialan AI"]
+    assert _capitalised_names("Permohonan Kotak Pasir AI Perikanan dibuka") == [
+        "Kotak Pasir AI Perikanan"
+    ]
+    assert _capitalised_names("Dana Padanan Pengkomersialan AI RM20 juta dibuka") == [
+        "Dana Padanan Pengkomersialan AI"
+    ]
+
+
+def test_a_second_round_of_an_output_is_that_output_not_a_successor() -> None:
+    """The second call of a fund reports the fund; a second exercise is another output."""
+    from naio_nlp.ledger import _is_successor
+
+    fund = "AI Commercialisation Matching Fund"
+    assert not _is_successor(fund, f"NAIO opened the second round of the {fund} today.")
+    title = "Pusingan Kedua Dana Padanan Pengkomersialan AI"
+    assert not _is_successor(title, f"Kenyataan Media: {title}")
+    assert _is_successor(fund, f"NAIO will open a second {fund} next year.")
+    launch = doc(
+        "en",
+        f"NAIO opened the {fund} to applications today. Firms may apply for RM1 million.",
+        name=fund,
+        kind="commercialization_pathway",
+        day=date(2025, 9, 2),
+    )
+    second = doc(
+        "ms",
+        "Syarikat tempatan boleh memohon geran padanan sehingga RM1 juta mulai hari ini. "
+        "Permohonan ditutup pada akhir bulan.",
+        kind="commercialization_pathway",
+        day=date(2026, 8, 11),
+        lang="ms",
+        title="Kenyataan Media: Pembukaan Pusingan Kedua Dana Padanan Pengkomersialan AI",
+    )
+    ledger = build([launch, second])
+    assert len(ledger) == 1 and ledger.entry_for("ms") is ledger.entry_for("en")
