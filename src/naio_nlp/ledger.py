@@ -172,6 +172,7 @@ class _Terms:
     stage_res: Mapping[str, re.Pattern[str]]
     cue_words: frozenset[str]
     not_names: frozenset[str]
+    places: tuple[str, ...]  # head phrases of places ("klinik kesihatan", "health clinic")
     head_starts: frozenset[str]  # first words of head nouns, to skip sentences naming nothing
     ms_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # Malay words -> English, by word
     ms_longest: int
@@ -256,6 +257,7 @@ def _terms() -> _Terms:
         stage_res=stage_res,
         cue_words=frozenset(cue_words),
         not_names=frozenset(_strings(data, "not_names", "phrases")),
+        places=tuple(_strings(data, "not_names", "places")),
         head_starts=frozenset(h.split()[0] for h in heads_en | heads_ms),
         ms_phrases={tuple(k.split()): tuple(v.split()) for k, v in ms_en.items()},
         ms_longest=max((len(k.split()) for k in ms_en), default=1),
@@ -809,10 +811,16 @@ def _capitalised_names(sentence: str) -> list[str]:
         if all(w.lower() in _NAIO_WORDS | {"ai", "national", "office"} for w in run):
             continue
         name = text[matches[first].start() : matches[last - 1].end()]
-        if name.lower() in t.not_names:
+        if name.lower() in t.not_names or _is_place(name.lower(), t.places):
             continue
         names.append(name)
     return names
+
+
+def _is_place(low: str, places: Sequence[str]) -> bool:
+    """A capitalised phrase names a place ("Klinik Kesihatan Pitas", "Greentown Health
+    Clinic"), not an output: a place head begins it (Malay) or ends it (English)."""
+    return any(low.startswith(p + " ") or low.endswith(" " + p) or low == p for p in places)
 
 
 def _gap_ok(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
@@ -919,7 +927,9 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
             while j > i + n_ms and low[j - 1] in _CONNECT:  # "... khusus untuk" ends early
                 j -= 1
             if j > i + n_ms:
-                names.append(text[matches[i].start() : matches[j - 1].end()])
+                name = text[matches[i].start() : matches[j - 1].end()]
+                if not _is_place(name.lower(), t.places):
+                    names.append(name)
         elif n_en:
             k = i
             while (
@@ -948,7 +958,9 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
                 if j > end + 1:
                     end = j
             if k < i or end > i + n_en:
-                names.append(text[matches[k].start() : matches[end - 1].end()])
+                name = text[matches[k].start() : matches[end - 1].end()]
+                if not _is_place(name.lower(), t.places):
+                    names.append(name)
     return names
 
 
@@ -1978,8 +1990,8 @@ class Ledger:
         """Two formal names in one language that each hold a distinctive word the other
         lacks ("Census Verification Pilot", "Maritime Verification Pilot") are two outputs:
         in one language, one output's full name is written the same way."""
-        if not k.distinctive or not _is_formal(name):
-            return False
+        if not report.linkable or not k.distinctive or not _is_formal(name):
+            return False  # a title standing in for a name is no formal name
         mine = self._view(eid).formal_keys.get(report.language, ())
         return bool(mine) and all(_conflict(k, other) for other in mine)
 

@@ -832,3 +832,38 @@ def test_a_second_round_of_an_output_is_that_output_not_a_successor() -> None:
     )
     ledger = build([launch, second])
     assert len(ledger) == 1 and ledger.entry_for("ms") is ledger.entry_for("en")
+
+
+def test_a_clinic_or_internet_centre_where_an_output_runs_is_a_place_not_an_output() -> None:
+    """ "Klinik Kesihatan Pitas" holds the head "klinik" but names where a pilot runs; an
+    AI clinic NAIO opens ("Klinik Nasihat AI PKS") is still an output."""
+    from naio_nlp.ledger import _capitalised_names, _lowercase_names
+
+    assert _capitalised_names("Perintis itu kini digunakan di Klinik Kesihatan Pitas.") == []
+    assert _capitalised_names("Nurses at the Greentown Health Clinic use it daily.") == []
+    assert _lowercase_names("Ia diuji di klinik kesihatan luar bandar.", "ms") == []
+    assert _capitalised_names("NAIO membuka Klinik Nasihat AI PKS di enam bandar.") == [
+        "Klinik Nasihat AI PKS"
+    ]
+    pilot = doc(
+        "p",
+        "NAIO launched the AI Tuberculosis Screening Pilot at ten clinics in Sabah today. "
+        "Doctors will read chest X-rays with the model.",
+        name="AI Tuberculosis Screening Pilot",
+        kind="sector_proof_point",
+        day=date(2025, 12, 2),
+    )
+    bulletin = doc(
+        "b",
+        "Perintis Saringan Tuberkulosis AI kini digunakan di Klinik Kesihatan Pitas, dengan "
+        "masa diagnosis turun daripada tiga minggu kepada empat hari. Doktor membaca X-ray "
+        "dada dengan model itu di sepuluh klinik di Sabah.",
+        kind="sector_proof_point",
+        day=date(2026, 7, 1),
+        lang="ms",
+        title="Buletin Digital: Dari Putrajaya ke Pitas",
+    )
+    r = read_report(*bulletin)
+    assert r is not None and r.name == "Perintis Saringan Tuberkulosis AI"
+    ledger = build([pilot, bulletin])
+    assert len(ledger) == 1 and ledger.entry_for("b") is ledger.entry_for("p")
