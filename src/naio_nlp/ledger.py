@@ -132,6 +132,8 @@ _NEAR_ARTIFACT: Final = 0.3
 #: A mention that joined no entry is tried again once the rest of its batch is linked:
 #: documents are linked in date order, and a mention may come before its output's launch.
 _RETRY_MENTIONS: Final = True
+#: A symbolic mention may join by a lower-case name with a distinctive word.
+_LOWER_MENTIONS: Final = True
 #: Two outputs whose names give different sectors or audiences never merge.
 _SECTOR_RULE: Final = True
 #: Another body's own output never joins NAIO's, nor NAIO's another body's.
@@ -180,6 +182,7 @@ class _Terms:
     context_stop: frozenset[str]
     states: frozenset[str]
     national: frozenset[str]
+    a_state: frozenset[str]  # "state", "negeri": some state's, not the nation's
     bodies: frozenset[str]
     sector_re: re.Pattern[str]  # every sector word, longest first
     sector_of: Mapping[str, str]  # sector word -> its sector
@@ -265,6 +268,7 @@ def _terms() -> _Terms:
         context_stop=frozenset(_strings(data, "context", "stopwords")),
         states=frozenset(_strings(data, "owners", "states")),
         national=frozenset(_strings(data, "owners", "national")),
+        a_state=frozenset(_strings(data, "owners", "a_state")),
         bodies=frozenset(_strings(data, "owners", "bodies")),
         sector_re=_phrase_re(sector_of),
         sector_of=sector_of,
@@ -494,7 +498,24 @@ def _owner(name: str) -> str | None:
             return state
     if any(f" {w} " in low for w in t.national):
         return "national"
+    if any(f" {w} " in low for w in t.a_state):
+        return _A_STATE
     return None
+
+
+#: The owner of a state's output whose state is not named ("the state portal").
+_A_STATE: Final = "a state"
+
+
+def _owners_differ(owner: str, theirs: frozenset[str]) -> bool:
+    """An owner against an entry's owners: "a state" is any state's, not the nation's."""
+    if owner in theirs:
+        return False
+    if owner == _A_STATE:
+        return "national" in theirs
+    if _A_STATE in theirs and owner != "national":
+        return not theirs <= {_A_STATE, owner}
+    return True
 
 
 #: The words right after a name that say whom it is for ("... Guidelines for the
@@ -899,6 +920,17 @@ _MS_STOP_AFTER = frozenset(
 )
 
 
+#: Words an English name never reaches back over: prepositions ("clash over the draft
+#: code") and Malay function words in a code-mixed post ("yang tanya pasal scheme").
+_STOP_BACK: Final = (
+    frozenset(
+        {"over", "about", "with", "from", "by", "in", "at", "on", "into", "under", "against"}
+        | {"after", "before", "than", "as", "pasal", "tentang", "mengenai", "juga"}
+    )
+    | _MS_STOP_AFTER
+)
+
+
 def _lowercase_names(sentence: str, language: str | None) -> list[str]:
     """Head-noun phrases in lower case, for intentions: "kerangka etika AI", "an AI ethics
     framework". Malay modifiers follow the head, English ones precede it."""
@@ -937,6 +969,8 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
                 and i - k < 4
                 and _gap_ok(text, matches[k - 1], matches[k])
                 and low[k - 1] not in _EN_STOP_BEFORE
+                and low[k - 1] not in _STOP_BACK
+                and not low[k - 1].endswith(("'s", "’s"))  # an owner: "the office's code"
                 and low[k - 1] not in t.cue_words
                 and low[k - 1] not in {"naio", "naio's"}
                 and not _DURATION.match(low[k - 1])
@@ -1208,6 +1242,13 @@ def _output_report(
         if (names := read.get(sentence)) is None:
             names = read[sentence] = _capitalised_names(sentence)
         found.extend((n, sentence) for n in names)
+    if joins_only and not near and not found and _LOWER_MENTIONS:
+        # "the Malay legal corpus", "perintis AI akaun keldai": a lower-case name that
+        # says which output (a distinctive word) may join it, never open one
+        for sentence in [article.title, *lead]:
+            found.extend(
+                (n, sentence) for n in _lowercase_names(sentence, lang) if _key(n).distinctive
+            )
     if joins_only and not near and not found:
         return None
     if not found:  # "launches a 2,000-place AI upskilling pilot"
@@ -1921,7 +1962,7 @@ class Ledger:
         an output NAIO runs against one another body runs ("run by the chamber X")."""
         view = self._view(eid)
         owner = _owner(name)
-        if owner is not None and view.owners and owner not in view.owners:
+        if owner is not None and view.owners and _owners_differ(owner, view.owners):
             return True
         if report is None:
             return False

@@ -540,7 +540,13 @@ def test_a_near_artifact_reads_as_one_but_only_joins() -> None:
     far = (art, replace(pred, status_probs={"symbolic": 0.9, "artifact": 0.1}))
     r = read_report(*near)
     assert r is not None and r.joins_only
-    assert read_report(*far) is None, "no capitalised name, no intention: a symbolic mention"
+    # far from an artifact, a mention joins only by a name that says which output: a
+    # lower-case one will do ("Kedah paddy disease pilot"), its title and lead will not
+    r_far = read_report(*far)
+    assert r_far is not None and r_far.joins_only and r_far.name == "Kedah paddy disease pilot"
+    nameless = (replace(art, title="Crop losses fall in Muda"), far[1])
+    assert read_report(*nameless) is None, "no name, no intention: a symbolic mention"
+    assert read_report(nameless[0], near[1]) is not None
     entry = build([launch, near]).entry_for("k2")
     assert entry is not None and set(entry.article_ids) == {"k1", "k2"}
     assert len(build([near])) == 0
@@ -867,3 +873,51 @@ def test_a_clinic_or_internet_centre_where_an_output_runs_is_a_place_not_an_outp
     assert r is not None and r.name == "Perintis Saringan Tuberkulosis AI"
     ledger = build([pilot, bulletin])
     assert len(ledger) == 1 and ledger.entry_for("b") is ledger.entry_for("p")
+
+
+def test_a_mention_may_join_by_a_lower_case_name_that_says_which_output() -> None:
+    """An op-ed writes "the Malay legal corpus", not its formal name: it joins the corpus
+    NAIO released, and still opens nothing on its own."""
+    launch = doc(
+        "l",
+        "NAIO released the Malay Legal Text Corpus today, with 700,000 pages of judgments "
+        "under an open licence.",
+        name="Malay Legal Text Corpus",
+        kind="multi_agency_program",
+        day=date(2026, 6, 30),
+    )
+    oped = doc(
+        "o",
+        "Practising lawyers say the Malay legal text corpus is useful, but judgments from the "
+        "lower courts are missing. Judgments of the 1990s are scarce.",
+        status="symbolic",
+        day=date(2026, 9, 15),
+        title="A lawyer's view: mind the gaps",
+    )
+    r = read_report(*oped)
+    assert r is not None and r.joins_only and r.name == "Malay legal text corpus"
+    ledger = build([launch, oped])
+    assert ledger.entry_for("o") is ledger.entry_for("l") is not None
+    assert len(build([oped])) == 0
+
+
+def test_a_lower_case_name_reaches_back_over_no_preposition_or_owner() -> None:
+    from naio_nlp.ledger import _lowercase_names
+
+    assert _lowercase_names("Riders clash over the office's draft code on suspensions", "en") == [
+        "draft code on suspensions"
+    ]
+    assert _lowercase_names("Ramai juga yang tanya pasal scheme ni.", "mixed") == []
+
+
+def test_a_state_output_with_its_state_unnamed_is_not_the_national_one() -> None:
+    """ "The state portal" is some state's: never the national portal, maybe Perak's."""
+    from naio_nlp.ledger import _owner, _owners_differ
+
+    assert _owner("state portal") == _owner("portal data negeri") == "a state"
+    assert _owner("Negeri Sembilan AI Hub") == "negeri sembilan"
+    assert _owners_differ("a state", frozenset({"national"}))
+    assert not _owners_differ("a state", frozenset({"perak"}))
+    assert not _owners_differ("perak", frozenset({"a state"}))
+    assert _owners_differ("perak", frozenset({"a state", "selangor"}))
+    assert _owners_differ("national", frozenset({"a state"}))
