@@ -165,6 +165,8 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
 class _Terms:
     heads_en: frozenset[str]
     heads_ms: frozenset[str]
+    labels_en: frozenset[str]  # heads that describe an unnamed output, never link it
+    labels_ms: frozenset[str]
     ms_en: re.Pattern[str]  # every Malay phrase, longest first, in one pattern
     ms_en_map: Mapping[str, str]
     en_fold: Mapping[str, str]
@@ -249,6 +251,8 @@ def _terms() -> _Terms:
     return _Terms(
         heads_en=heads_en,
         heads_ms=heads_ms,
+        labels_en=frozenset(_strings(data, "labels", "en")),
+        labels_ms=frozenset(_strings(data, "labels", "ms")),
         ms_en=re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?![\w-])"
         ),
@@ -916,6 +920,14 @@ _MS_STOP_AFTER = frozenset(
         "bakal",
         "turut",
         "kini",
+        # prepositions: "program perantisan AI bersama 25 syarikat" ends before "bersama"
+        "bersama",
+        "melalui",
+        "kepada",
+        "terhadap",
+        "sejak",
+        "sehingga",
+        "hingga",
     ]
 )
 
@@ -931,11 +943,19 @@ _STOP_BACK: Final = (
 )
 
 
-def _lowercase_names(sentence: str, language: str | None) -> list[str]:
+def _lowercase_names(
+    sentence: str,
+    language: str | None,
+    heads: tuple[frozenset[str], frozenset[str]] | None = None,
+    longest: int = 4,
+) -> list[str]:
     """Head-noun phrases in lower case, for intentions: "kerangka etika AI", "an AI ethics
-    framework". Malay modifiers follow the head, English ones precede it."""
+    framework". Malay modifiers follow the head (at most ``longest``), English ones precede
+    it. ``heads`` (English, Malay) replaces the output heads of ``ledger_terms.toml``."""
     t = _terms()
-    if t.head_starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
+    heads_en, heads_ms = heads if heads is not None else (t.heads_en, t.heads_ms)
+    starts = t.head_starts if heads is None else {h.split()[0] for h in heads_en | heads_ms}
+    if starts.isdisjoint(_LOWER_WORD.findall(sentence.lower())):
         return []
     text = _normalise_years(sentence)
     matches = list(_WORD.finditer(text))
@@ -943,13 +963,13 @@ def _lowercase_names(sentence: str, language: str | None) -> list[str]:
     low = [w.lower() for w in toks]
     names = []
     for i in range(len(toks)):
-        n_ms = _head_at(low, i, t.heads_ms)
-        n_en = _head_at(low, i, t.heads_en)
+        n_ms = _head_at(low, i, heads_ms)
+        n_en = _head_at(low, i, heads_en)
         if n_ms and (language == "ms" or not n_en):
             j = i + n_ms
             while (
                 j < len(toks)
-                and j - i < n_ms + 4
+                and j - i < n_ms + longest
                 and _gap_ok(text, matches[j - 1], matches[j])
                 and low[j] not in _MS_STOP_AFTER
                 and low[j] not in t.cue_words
@@ -1056,6 +1076,10 @@ class Report:
     #: A symbolic document's mention of an output: it joins an existing entry or
     #: stays out of the ledger, never opening an entry.
     joins_only: bool = False
+    #: What a report that names no output (``linkable`` False, ``name`` its title) is
+    #: about, when a descriptive head says ("seven working groups"): the entry's name
+    #: when no report of it names the output. Never linked on.
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the date as ISO)."""
@@ -1081,6 +1105,7 @@ class Report:
             "context": list(self.context),
             "cues": list(self.cues),
             "joins_only": self.joins_only,
+            "label": self.label,
         }
 
     @classmethod
@@ -1113,6 +1138,7 @@ class Report:
                 context=tuple(str(w) for w in d.get("context", ())),
                 cues=tuple(str(c) for c in d.get("cues", ())),
                 joins_only=bool(d.get("joins_only", False)),
+                label=str(d.get("label", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
@@ -1255,6 +1281,7 @@ def _output_report(
         for sentence in [article.title, *lead[:1]]:
             found.extend((n, sentence) for n in _lowercase_names(sentence, lang))
     linkable = bool(found)
+    label = ""
     if found:
         names, where = _rank_names(found, article, preferred=preferred)
         name = names[0]
@@ -1262,6 +1289,7 @@ def _output_report(
         name = article.title.strip() or article.id
         where = status_sents[0] if status_sents else ""
         names = [name]
+        label = _label([article.title, *lead[:1]], lang)
     naming = [s for _, s in sents if linkable and name in s]
     focus = " \n ".join([article.title, *lead, *naming[:3], *status_sents[:2]])
     head = " \n ".join([article.title, *lead[:2]])
@@ -1287,7 +1315,20 @@ def _output_report(
         lead=lead[:2],
         cues=cues,
         joins_only=joins_only,
+        label=label,
     )
+
+
+def _label(sentences: Sequence[str], lang: str | None) -> str:
+    """What a document that names no output is about, when a descriptive head ("working
+    groups", "MoU", "memorandum persefahaman") heads a phrase of its title or lead: the
+    phrase ("seven working groups"), for display only; else ""."""
+    t = _terms()
+    for sentence in sentences:
+        for n in _lowercase_names(sentence, lang, (t.labels_en, t.labels_ms), longest=6):
+            if 2 <= len(n.split()) <= _MAX_NAME_WORDS:
+                return n
+    return ""
 
 
 def _rank_names(
@@ -1358,6 +1399,7 @@ def _report(
     lead: Sequence[str] = (),
     cues: tuple[str, ...] = (),
     joins_only: bool = False,
+    label: str = "",
 ) -> Report:
     slots = prediction.evidence.artifact
     if linkable:
@@ -1384,6 +1426,7 @@ def _report(
         context=_context_words([article.title, *lead, sentence]),
         cues=cues,
         joins_only=joins_only,
+        label="" if linkable else label,
     )
 
 
@@ -1486,7 +1529,11 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
             i,
         ),
     )
+    # an entry no report names takes what its reports say it is ("seven working
+    # groups"), when one says, not a headline
     name = linkable[best].name
+    if not linkable[best].linkable:
+        name = next((r.label for r in linkable if r.label), name)
     aliases: list[str] = []
     seen = {name.lower()}
     for r in rs:

@@ -921,3 +921,52 @@ def test_a_state_output_with_its_state_unnamed_is_not_the_national_one() -> None
     assert not _owners_differ("perak", frozenset({"a state"}))
     assert _owners_differ("perak", frozenset({"a state", "selangor"}))
     assert _owners_differ("national", frozenset({"a state"}))
+
+
+def test_an_entry_no_report_names_is_labelled_by_what_it_is_not_by_its_headline() -> None:
+    """A story naming no output ("NAIO convenes its five advisory working groups") links
+    by its title and lead as before, but the entry reads "five advisory working groups",
+    and a Malay MoU story "MoU sediakan pemproses grafik tempatan", not its headline."""
+    groups = doc(
+        "g",
+        "The office brought its newly formed groups together today, with 120 members from "
+        "industry and universities.",
+        kind="multi_agency_program",
+        day=date(2025, 2, 28),
+        title="NAIO convenes the first meeting of its five advisory working groups",
+    )
+    mou = doc(
+        "m",
+        "Pejabat AI Negara hari ini menandatangani perjanjian dengan dua syarikat tempatan. "
+        "Kedua-dua syarikat akan menyediakan 500 unit pemproses grafik.",
+        kind="commercialization_pathway",
+        day=date(2026, 9, 15),
+        lang="ms",
+        title="NAIO dan dua syarikat meterai MoU sediakan pemproses grafik tempatan",
+    )
+    plain = doc(
+        "p",
+        "Officials said the results would be published later this year.",
+        kind="sector_proof_point",
+        day=date(2026, 3, 3),
+        title="Flood warnings arrive two hours earlier in Kelantan",
+    )
+    ledger = build([groups, mou, plain])
+    for aid, name in [
+        ("g", "five advisory working groups"),
+        ("m", "MoU sediakan pemproses grafik tempatan"),
+        ("p", "Flood warnings arrive two hours earlier in Kelantan"),
+    ]:
+        entry = ledger.entry_for(aid)
+        assert entry is not None and entry.name == name
+        assert not entry.reports[0].linkable  # a label is never linked on
+    again = Ledger.from_dict(json.loads(json.dumps(ledger.to_dict())))
+    assert again.entry_for("g").name == "five advisory working groups"  # type: ignore[union-attr]
+
+
+def test_a_malay_lower_case_name_ends_before_a_preposition() -> None:
+    from naio_nlp.ledger import _lowercase_names
+
+    assert _lowercase_names("NAIO lancar program perantisan AI bersama 25 syarikat.", "ms") == [
+        "program perantisan AI"
+    ]
