@@ -997,7 +997,12 @@ def _lowercase_names(
             ):
                 k -= 1
             end = i + n_en  # "guidelines on generative AI for civil servants"
-            if end < len(toks) and low[end] in ("on", "for", "of") and low[end] != low[k - 1]:
+            if (
+                end < len(toks)
+                and low[end] in ("on", "for", "of")
+                and low[end] != low[k - 1]
+                and _gap_ok(text, matches[end - 1], matches[end])  # not "centre: for ..."
+            ):
                 j = end + 1
                 while (
                     j < len(toks)

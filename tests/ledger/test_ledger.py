@@ -970,3 +970,14 @@ def test_a_malay_lower_case_name_ends_before_a_preposition() -> None:
     assert _lowercase_names("NAIO lancar program perantisan AI bersama 25 syarikat.", "ms") == [
         "program perantisan AI"
     ]
+
+
+def test_an_english_lower_case_name_does_not_run_on_across_a_colon() -> None:
+    """ "the pilot: for now, ..." is the pilot; and a call centre is a workplace."""
+    from naio_nlp.ledger import _lowercase_names
+
+    assert _lowercase_names(
+        "Farmers like the ripeness pilot: for smallholders it is free.", "en"
+    ) == ["ripeness pilot"]
+    assert _lowercase_names("Staff at the insurer's call centre were retrained.", "en") == []
+    assert _lowercase_names("Pekerja pusat panggilan paling terdedah.", "ms") == []
