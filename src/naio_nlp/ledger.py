@@ -132,6 +132,8 @@ _NEAR_ARTIFACT: Final = 0.3
 #: A mention that joined no entry is tried again once the rest of its batch is linked:
 #: documents are linked in date order, and a mention may come before its output's launch.
 _RETRY_MENTIONS: Final = True
+#: In a code-mixed text, a head of both languages is read both ways, the longer kept.
+_MIXED_BOTH_WAYS: Final = True
 #: A symbolic mention may join by a lower-case name with a distinctive word.
 _LOWER_MENTIONS: Final = True
 #: Two outputs whose names give different sectors or audiences never merge.
@@ -962,64 +964,75 @@ def _lowercase_names(
     toks = [m.group(0) for m in matches]
     low = [w.lower() for w in toks]
     names = []
+
+    def malay(i: int, n_ms: int) -> str | None:
+        j = i + n_ms
+        while (
+            j < len(toks)
+            and j - i < n_ms + longest
+            and _gap_ok(text, matches[j - 1], matches[j])
+            and low[j] not in _MS_STOP_AFTER
+            and low[j] not in t.cue_words
+            and low[j] not in _MONTH_DAY
+        ):
+            j += 1
+        while j > i + n_ms and low[j - 1] in _CONNECT:  # "... khusus untuk" ends early
+            j -= 1
+        return text[matches[i].start() : matches[j - 1].end()] if j > i + n_ms else None
+
+    def english(i: int, n_en: int) -> str | None:
+        k = i
+        while (
+            k > 0
+            and i - k < 4
+            and _gap_ok(text, matches[k - 1], matches[k])
+            and low[k - 1] not in _EN_STOP_BEFORE
+            and low[k - 1] not in _STOP_BACK
+            and not low[k - 1].endswith(("'s", "’s"))  # an owner: "the office's code"
+            and low[k - 1] not in t.cue_words
+            and low[k - 1] not in {"naio", "naio's"}
+            and not _DURATION.match(low[k - 1])
+        ):
+            k -= 1
+        end = i + n_en  # "guidelines on generative AI for civil servants"
+        if (
+            end < len(toks)
+            and low[end] in ("on", "for", "of")
+            and low[end] != low[k - 1]
+            and _gap_ok(text, matches[end - 1], matches[end])  # not "centre: for ..."
+        ):
+            j = end + 1
+            while (
+                j < len(toks)
+                and j - end <= 5
+                and _gap_ok(text, matches[j - 1], matches[j])
+                and low[j] not in t.cue_words
+                and low[j] not in _MS_STOP_AFTER
+                and low[j] not in _EN_STOP_BEFORE - {"of"}
+                and low[j] not in {"being", "is", "are", "was", "were", "by", "said", "says"}
+            ):
+                j += 1
+            if j > end + 1:
+                end = j
+        if k < i or end > i + n_en:
+            return text[matches[k].start() : matches[end - 1].end()]
+        return None
+
     for i in range(len(toks)):
         n_ms = _head_at(low, i, heads_ms)
         n_en = _head_at(low, i, heads_en)
-        if n_ms and (language == "ms" or not n_en):
-            j = i + n_ms
-            while (
-                j < len(toks)
-                and j - i < n_ms + longest
-                and _gap_ok(text, matches[j - 1], matches[j])
-                and low[j] not in _MS_STOP_AFTER
-                and low[j] not in t.cue_words
-                and low[j] not in _MONTH_DAY
-            ):
-                j += 1
-            while j > i + n_ms and low[j - 1] in _CONNECT:  # "... khusus untuk" ends early
-                j -= 1
-            if j > i + n_ms:
-                name = text[matches[i].start() : matches[j - 1].end()]
-                if not _is_place(name.lower(), t.places):
-                    names.append(name)
+        name: str | None = None
+        if n_ms and n_en and language == "mixed" and _MIXED_BOTH_WAYS:
+            # a code-mixed post puts a head shared by both languages either way ("tamat
+            # program celik AI untuk belia"): the longer reading wins
+            readings = [x for x in (malay(i, n_ms), english(i, n_en)) if x]
+            name = max(readings, key=lambda x: len(x.split())) if readings else None
+        elif n_ms and (language == "ms" or not n_en):
+            name = malay(i, n_ms)
         elif n_en:
-            k = i
-            while (
-                k > 0
-                and i - k < 4
-                and _gap_ok(text, matches[k - 1], matches[k])
-                and low[k - 1] not in _EN_STOP_BEFORE
-                and low[k - 1] not in _STOP_BACK
-                and not low[k - 1].endswith(("'s", "’s"))  # an owner: "the office's code"
-                and low[k - 1] not in t.cue_words
-                and low[k - 1] not in {"naio", "naio's"}
-                and not _DURATION.match(low[k - 1])
-            ):
-                k -= 1
-            end = i + n_en  # "guidelines on generative AI for civil servants"
-            if (
-                end < len(toks)
-                and low[end] in ("on", "for", "of")
-                and low[end] != low[k - 1]
-                and _gap_ok(text, matches[end - 1], matches[end])  # not "centre: for ..."
-            ):
-                j = end + 1
-                while (
-                    j < len(toks)
-                    and j - end <= 5
-                    and _gap_ok(text, matches[j - 1], matches[j])
-                    and low[j] not in t.cue_words
-                    and low[j] not in _MS_STOP_AFTER
-                    and low[j] not in _EN_STOP_BEFORE - {"of"}
-                    and low[j] not in {"being", "is", "are", "was", "were", "by", "said", "says"}
-                ):
-                    j += 1
-                if j > end + 1:
-                    end = j
-            if k < i or end > i + n_en:
-                name = text[matches[k].start() : matches[end - 1].end()]
-                if not _is_place(name.lower(), t.places):
-                    names.append(name)
+            name = english(i, n_en)
+        if name is not None and not _is_place(name.lower(), t.places):
+            names.append(name)
     return names
 
 

@@ -981,3 +981,32 @@ def test_an_english_lower_case_name_does_not_run_on_across_a_colon() -> None:
     ) == ["ripeness pilot"]
     assert _lowercase_names("Staff at the insurer's call centre were retrained.", "en") == []
     assert _lowercase_names("Pekerja pusat panggilan paling terdedah.", "ms") == []
+
+
+def test_a_code_mixed_post_reads_a_shared_head_the_malay_way_when_that_says_more() -> None:
+    """ "Program" is a head in both languages; in a code-mixed post "tamat program celik
+    AI untuk belia" names the Malay way, and the post joins the programme."""
+    from naio_nlp.ledger import _lowercase_names
+
+    post = "Tahniah kepada 20 peserta yang tamat program celik AI untuk belia minggu ni!"
+    assert _lowercase_names(post, "mixed") == ["program celik AI untuk belia"]
+    assert _lowercase_names("So proud: the AI literacy program finally launched!", "mixed") == [
+        "AI literacy program"
+    ]
+    launch = doc(
+        "l",
+        "Pejabat AI Negara melancarkan Program Celik AI Belia di 15 negeri hari ini.",
+        name="Program Celik AI Belia",
+        kind="multi_agency_program",
+        day=date(2025, 10, 6),
+        lang="ms",
+    )
+    mixed = doc(
+        "x",
+        post + " Best sangat, thanks NAIO dan fasilitator. Kohort seterusnya mula bulan depan.",
+        kind="multi_agency_program",
+        day=date(2026, 3, 2),
+        lang="mixed",
+    )
+    ledger = build([launch, mixed])
+    assert ledger.entry_for("x") is ledger.entry_for("l") is not None
