@@ -922,6 +922,18 @@ _MS_STOP_AFTER = frozenset(
         "bakal",
         "turut",
         "kini",
+        # pronouns and colloquial demonstratives: "panel kami serahkan ...", "portal tu"
+        "kami",
+        "kita",
+        "saya",
+        "aku",
+        "mereka",
+        "dia",
+        "beliau",
+        "anda",
+        "korang",
+        "tu",
+        "ni",
         # prepositions: "program perantisan AI bersama 25 syarikat" ends before "bersama"
         "bersama",
         "melalui",

@@ -1010,3 +1010,14 @@ def test_a_code_mixed_post_reads_a_shared_head_the_malay_way_when_that_says_more
     )
     ledger = build([launch, mixed])
     assert ledger.entry_for("x") is ledger.entry_for("l") is not None
+
+
+def test_a_malay_lower_case_name_ends_before_a_pronoun() -> None:
+    """ "panel kami serahkan dua dokumen" is "our panel handed in two papers"; "portal data
+    kerajaan tu" is "that government data portal"."""
+    from naio_nlp.ledger import _lowercase_names
+
+    assert _lowercase_names("Bulan lepas panel kami serahkan dua dokumen.", "ms") == []
+    assert _lowercase_names("Data dari portal data kerajaan tu, senang guna.", "mixed") == [
+        "portal data kerajaan"
+    ]
