@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Bump when the tables change, and add the step to ``_MIGRATIONS``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SaveOutcome = Literal["new", "updated", "unchanged", "duplicate"]
 Kind = Literal["html", "pdf", "given"]
@@ -171,8 +171,18 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_article ON reviews (article_id, id);
 """
 
+#: Version 3: the ledger's pending mentions (``Ledger.is_pending``) are saved, so a run
+#: does not count them as new documents again.
+_LEDGER_PENDING = "ALTER TABLE ledger_state ADD COLUMN pending TEXT NOT NULL DEFAULT '[]';\n"
+#: The ledger tables as a new store makes them (version 3).
+_LEDGER_TABLES_NOW = _LEDGER_TABLES.replace(
+    "    read TEXT NOT NULL,                -- JSON list: documents read that named no output\n",
+    "    read TEXT NOT NULL,                -- JSON list: documents read that named no output\n"
+    "    pending TEXT NOT NULL DEFAULT '[]',  -- JSON list: mentions to read again\n",
+)
+
 #: version -> SQL that upgrades a store from ``version - 1``.
-_MIGRATIONS: dict[int, str] = {2: _LEDGER_TABLES}
+_MIGRATIONS: dict[int, str] = {2: _LEDGER_TABLES, 3: _LEDGER_PENDING}
 
 _ARTICLE_COLUMNS = (
     "id, url, source, kind, title, text, published, published_raw, language, content_hash, "
@@ -428,7 +438,7 @@ class Store:
             # One transaction under the write lock: a kill leaves no half-made schema, and two
             # processes opening a new file at once (a crawl and a reader) both find it whole.
             script = (
-                (_SCHEMA_V1 + _LEDGER_TABLES)
+                (_SCHEMA_V1 + _LEDGER_TABLES_NOW)
                 .replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ")
                 .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ")
             )
@@ -1042,8 +1052,15 @@ class Store:
             )
             self._conn.executemany("INSERT INTO ledger_entries VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._conn.execute(
-                "INSERT OR REPLACE INTO ledger_state VALUES (?, ?, ?, ?)",
-                (model_version, data["next_id"], json.dumps(data["read"]), now),
+                "INSERT OR REPLACE INTO ledger_state (model_version, next_id, read, saved_at, "
+                "pending) VALUES (?, ?, ?, ?, ?)",
+                (
+                    model_version,
+                    data["next_id"],
+                    json.dumps(data["read"]),
+                    now,
+                    json.dumps(data["pending"]),
+                ),
             )
         return len(rows)
 
@@ -1059,7 +1076,8 @@ class Store:
                 return None
             model_version = row[0]
         state = self._conn.execute(
-            "SELECT next_id, read FROM ledger_state WHERE model_version = ?", (model_version,)
+            "SELECT next_id, read, pending FROM ledger_state WHERE model_version = ?",
+            (model_version,),
         ).fetchone()
         if state is None:
             return None
@@ -1072,7 +1090,12 @@ class Store:
             )
         ]
         return Ledger.from_dict(
-            {"next_id": state[0], "read": json.loads(state[1]), "entries": entries},
+            {
+                "next_id": state[0],
+                "read": json.loads(state[1]),
+                "pending": json.loads(state[2]),
+                "entries": entries,
+            },
             where=f"{self.path} (ledger)",
         )
 

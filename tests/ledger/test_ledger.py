@@ -1021,3 +1021,43 @@ def test_a_malay_lower_case_name_ends_before_a_pronoun() -> None:
     assert _lowercase_names("Data dari portal data kerajaan tu, senang guna.", "mixed") == [
         "portal data kerajaan"
     ]
+
+
+def test_the_store_keeps_a_ledgers_pending_mentions_and_upgrades_an_old_store(
+    tmp_path: Path,
+) -> None:
+    """A mention that joined no entry is pending; the store saves that (schema version 3),
+    so the runner does not count it as a new document on every run. A version-2 store is
+    upgraded in place and reads as no mention pending."""
+    import sqlite3
+
+    from naio_nlp import store as store_module
+
+    oped = doc(
+        "o",
+        "Eighteen months on, the National AI Fisheries Sandbox has admitted twelve firms. "
+        "Testing alone is not policy.",
+        status="symbolic",
+        day=date(2026, 1, 20),
+    )
+    ledger = build([oped])
+    assert ledger.is_pending("o")
+    with Store(tmp_path / "new.db") as st:
+        st.save_ledger(ledger, model_version="m1")
+        again = st.ledger(model_version="m1")
+    assert again is not None and again.is_pending("o") and not again.has_read("o")
+
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        conn.executescript(store_module._SCHEMA_V1 + store_module._LEDGER_TABLES)
+        conn.execute("INSERT INTO schema_version VALUES (2)")
+        conn.execute("INSERT INTO ledger_state VALUES ('m0', 3, '[\"x\"]', '2026-01-01')")
+    with Store(old) as st:
+        saved = st.ledger(model_version="m0")
+        assert saved is not None and saved.has_read("x") and not saved.is_pending("x")
+        st.save_ledger(ledger, model_version="m1")
+        assert st.ledger(model_version="m1").is_pending("o")  # type: ignore[union-attr]
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [
+            (store_module.SCHEMA_VERSION,)
+        ]
