@@ -281,8 +281,11 @@ def evaluate(
         for p, r in zip(preds, records, strict=True)
         if p.status == "artifact" and not p.needs_review
     ]
+    wrong = [p.status != r.status for p, r in zip(preds, records, strict=True)]
     result["abstention"] = {
         "needs_review": int(sum(review)),
+        "status_errors": int(sum(wrong)),
+        "status_errors_flagged": int(sum(f and w for f, w in zip(review, wrong, strict=True))),
         "confident_artifact_calls": len(confident_art),
         "confident_artifact_precision": round(float(np.mean(confident_art)), 4)
         if confident_art

@@ -102,6 +102,22 @@ def read_model_card(model_dir: Path) -> dict[str, Any] | None:
     return data
 
 
+def _abstention_line(test: Mapping[str, Any]) -> str:
+    ab = test["abstention"]
+    caught = (
+        f" ({ab['status_errors_flagged']} of the {ab['status_errors']} wrong status calls "
+        "among them)"
+        if "status_errors" in ab
+        else ""
+    )
+    return (
+        f"Abstention: {ab['needs_review']} documents marked needs_review{caught}; confident "
+        f"artifact calls {ab['confident_artifact_calls']} with precision "
+        f"{ab['confident_artifact_precision']}; {test['confident_errors']} documents wrong at "
+        ">= 0.9 confidence."
+    )
+
+
 def _markdown(card: Mapping[str, Any]) -> str:
     td = card["training_data"]
     cv = card["cross_validated"]
@@ -144,8 +160,14 @@ def _markdown(card: Mapping[str, Any]) -> str:
     lines += [
         f"- held-out batches: status ECE {cv.get('status_ece')}, documents wrong at >= 0.9 "
         f"confidence {cv.get('status_wrong_at_0.9')}",
-        "",
     ]
+    if review := cv.get("needs_review"):
+        lines.append(
+            f"- held-out batches: needs_review flags {review['flagged']} of "
+            f"{review['documents']} documents, {review['errors_flagged']} of the "
+            f"{review['errors']} wrong status calls among them"
+        )
+    lines.append("")
     for test in (card.get("tests") or {}).values():
         lines += [
             f"## Test split ({test['documents']} documents, `{test['file']}`)",
@@ -169,10 +191,7 @@ def _markdown(card: Mapping[str, Any]) -> str:
             "Expected calibration error: "
             + ", ".join(f"{k} {v:.3f}" for k, v in test["calibration_ece"].items()),
             "",
-            f"Abstention: {test['abstention']['needs_review']} documents marked needs_review; "
-            f"confident artifact calls {test['abstention']['confident_artifact_calls']} with "
-            f"precision {test['abstention']['confident_artifact_precision']}; "
-            f"{test['confident_errors']} documents wrong at >= 0.9 confidence.",
+            _abstention_line(test),
             "",
         ]
     lines += [

@@ -32,6 +32,38 @@ def test_too_little_or_one_class_data_is_refused() -> None:
         train(one_status)
 
 
+def test_the_review_bar_flags_the_least_confident_calls_while_they_are_often_wrong() -> None:
+    from naio_nlp.training import _review_threshold
+
+    # Ten calls at 0.40-0.58, six of them wrong; then forty at 0.70-0.99, all right.
+    low = np.linspace(0.40, 0.58, 10)
+    high = np.linspace(0.70, 0.99, 40)
+    p = np.concatenate([high, low])  # any order
+    correct = np.concatenate([np.ones(40, bool), np.arange(10) % 5 >= 3])
+    flagged = p < _review_threshold(p, correct)
+    # Every weak call is flagged, with the least confident strong ones until the flagged
+    # group is right 70% of the time (6 errors: 20 calls), and no more.
+    assert flagged[40:].all()
+    assert flagged.sum() == 20
+    assert correct[flagged].mean() == pytest.approx(0.70)
+    # Calls that are all right, or one error under right calls, flag nothing.
+    assert _review_threshold(high, np.ones(40, bool)) == 0.0
+    one = np.concatenate([np.zeros(1, bool), np.ones(40, bool)])
+    assert _review_threshold(np.concatenate([low[:1], high]), one) == 0.0
+
+
+def test_the_shipped_model_sends_its_least_reliable_calls_to_review() -> None:
+    from naio_nlp.classifier import load
+
+    clf = load(None)
+    bars = clf.review_thresholds
+    assert bars["artifact"] > 0.5 and bars["symbolic"] > 0.5
+    review = clf.meta["cv_metrics"]["needs_review"]
+    # Out of batch, the bars flag a minority of documents and most of the errors.
+    assert 0 < review["flagged"] < 0.2 * review["documents"]
+    assert review["errors_flagged"] > review["errors"] / 2
+
+
 def test_one_batch_with_one_example_of_each_label_still_gets_folds() -> None:
     """Four artifacts of four types from one batch: nothing to stratify, plain folds."""
     from naio_nlp.training import _folds

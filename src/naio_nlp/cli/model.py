@@ -346,7 +346,8 @@ def _print_result(result: dict[str, Any]) -> None:
     )
     ab = result["abstention"]
     out.print(
-        f"needs review: {ab['needs_review']} documents; confident artifact calls: "
+        f"needs review: {ab['needs_review']} documents ({ab['status_errors_flagged']} of the "
+        f"{ab['status_errors']} wrong status calls among them); confident artifact calls: "
         f"{ab['confident_artifact_calls']} with precision {ab['confident_artifact_precision']}",
         highlight=False,
     )
