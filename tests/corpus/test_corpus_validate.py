@@ -94,11 +94,12 @@ def test_read_corpus_raises_the_first_error_with_a_count(tmp_path: Path) -> None
 def test_cli_validate_exit_codes(tmp_path: Path, cli: Cli) -> None:
     good = write(tmp_path, [rec()], "good.jsonl")
     code, out, _ = cli("corpus", "validate", str(good))
-    assert code == 0 and "1 documents" in out
+    assert code == 0 and "ok 1 document in" in out and "; 0 warnings" in out
     bad = write(tmp_path, [rec(status="nope", artifact_type=None)], "bad.jsonl")
     code, _, err = cli("corpus", "validate", str(bad))
     assert code == 1
     assert "bad.jsonl:1: field 'status'" in err.replace("\n", "")
+    assert f"1 error in {bad}" in err.replace("\n", "")  # not "1 errors"
 
 
 def test_stats_and_split_are_stratified(tmp_path: Path) -> None:

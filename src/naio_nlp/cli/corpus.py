@@ -65,12 +65,12 @@ def validate(
     files = escape(", ".join(str(f) for f in report.files) or str(path))
     if report.ok:
         out.print(
-            f"[green]ok[/] {len(report.records)} documents in {files}; "
-            f"{len(report.warnings)} warnings",
+            f"[green]ok[/] {plural(len(report.records), 'document')} in {files}; "
+            f"{plural(len(report.warnings), 'warning')}",
             highlight=False,
         )
         return
-    err.print(f"[red]{len(report.errors)} errors[/] in {files}", highlight=False)
+    err.print(f"[red]{plural(len(report.errors), 'error')}[/] in {files}", highlight=False)
     raise typer.Exit(1)
 
 
