@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from naio_nlp.cli._output import check_output
+from naio_nlp.cli._output import check_not_input, check_output
 from naio_nlp.store import Store
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -98,3 +98,86 @@ def test_a_default_output_folder_is_created(tmp_path: Path) -> None:
     assert target.parent.is_dir()
     with pytest.raises(typer.BadParameter, match="does not exist"):
         check_output(tmp_path / "other" / "reviewed.jsonl", (".jsonl",))
+
+
+@pytest.mark.parametrize(
+    ("command", "input_name", "option", "output"),
+    [
+        ("classify", "same.jsonl", "--errors", "same.jsonl"),
+        ("classify", "same.jsonl", "-o", "same.jsonl"),
+        ("classify", "same.jsonl", "-o", "sub/../same.jsonl"),  # another spelling
+        ("classify", "same.csv", "-o", "same.csv"),
+        ("ledger", "same.csv", "-o", "same.csv"),
+        ("ledger", "same.jsonl", "-o", "same.jsonl"),  # with --format below
+    ],
+)
+def test_an_output_that_is_an_input_is_refused_before_it_is_opened(
+    cli: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    input_name: str,
+    option: str,
+    output: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    source = tmp_path / input_name
+    content = (
+        "id,text\na,The office published a framework.\n"
+        if source.suffix == ".csv"
+        else '{"id": "a", "text": "The office published a framework."}\n'
+    )
+    source.write_text(content, encoding="utf-8")
+    fmt = ["--format", "json"] if command == "ledger" and source.suffix == ".jsonl" else []
+    code, _, err = cli(command, input_name, option, output, *fmt)
+    assert code == 2, err
+    assert (
+        f"Invalid value for '{option}': {output} is also an input; write the output elsewhere"
+        in (_one_line(err))
+    )
+    assert source.read_text(encoding="utf-8") == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["sub", input_name])
+
+
+def test_a_symlink_to_an_input_is_the_input(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "docs.jsonl"
+    source.write_text('{"id": "a", "text": "The office published a framework."}\n')
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(source)
+    code, _, err = cli("classify", str(link), "-o", str(source))
+    assert code == 2
+    assert f"{source} is also an input" in _one_line(err)
+    assert source.read_text().startswith('{"id": "a"')
+
+
+def test_the_ledger_does_not_write_over_its_store(cli: Cli, store: Path) -> None:
+    code, _, err = cli("ledger", "--db", str(store), "-o", str(store), "--format", "json")
+    assert code == 2
+    assert f"{store} is also an input" in _one_line(err)
+    with Store(store):  # still a store
+        pass
+
+
+def test_an_output_a_folder_input_would_read_is_refused(cli: Cli, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("A title\n\nThe office published a framework.\n")
+    code, _, err = cli("classify", str(pages), "-o", str(pages / "labels.txt"), "--format", "csv")
+    assert code == 2
+    assert (
+        f"{pages / 'labels.txt'} is inside the input folder {pages}, whose .html, .htm and "
+        ".txt files are read; write the output elsewhere"
+    ) in _one_line(err)
+    assert sorted(p.name for p in pages.iterdir()) == ["a.txt"]
+    # what the folder does not read may be written there (a CSV, a hidden file)
+    for fine in (pages / "labels.csv", pages / ".labels.txt", pages / ".cache" / "x.txt"):
+        check_not_input(fine, [pages], folder_suffixes=(".html", ".htm", ".txt"))
+
+
+def test_errors_and_output_must_be_two_files(cli: Cli, article_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    code, _, err = cli("classify", str(article_file), "-o", str(target), "--errors", str(target))
+    assert code == 2
+    assert f"{target} is also -o; give the error log a file of its own" in _one_line(err)
+    assert not target.exists()

@@ -78,6 +78,8 @@ _CSV = (".csv", ".tsv")
 _PARQUET = (".parquet", ".pq")
 _HTML = (".html", ".htm")
 _TEXT = (".txt",)
+#: What a folder given as input is read for.
+FOLDER_SUFFIXES: Final = _HTML + _TEXT
 _SNIFF = 8192
 ErrorHandler = Callable[[InputError], None]
 

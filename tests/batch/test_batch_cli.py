@@ -235,3 +235,21 @@ def test_a_json_file_holds_one_array_and_jsonl_one_record_a_line(
     empty.write_text("id,text\n", encoding="utf-8")
     code, out, err = cli("classify", str(empty), "--model", str(fast_load), "--format", "json")
     assert json.loads(out) == [], err
+
+
+def test_an_errors_log_is_replaced_only_when_there_is_a_problem(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "keep.jsonl"
+    earlier = '{"source": "old.jsonl", "line": 3, "message": "kept", "level": "error"}\n'
+    log.write_text(earlier, encoding="utf-8")
+    args = ["classify", str(articles_jsonl), "--model", str(fast_load), "--errors", str(log)]
+    code, _, err = cli(*args)
+    assert code == 0, err
+    assert log.read_text(encoding="utf-8") == earlier  # no problem: the file is not touched
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n" + json.dumps(ARTICLES[0]) + "\n", encoding="utf-8")
+    code, _, err = cli("classify", str(bad), "--model", str(fast_load), "--errors", str(log))
+    assert code == 0, err
+    logged = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(r["source"], r["line"]) for r in logged] == [(str(bad), 1)]  # replaced

@@ -6,17 +6,22 @@ or when its folder does not exist: a mistyped folder should not be created
 silently deep in the tree. A command whose output belongs in a folder of its
 own (``corpus add-reviewed`` writes ``corpus/reviewed.jsonl`` by default, a
 corpus folder) passes ``create_parent=True`` and the folder is made.
+
+:func:`check_not_input` then refuses an output that is one of the command's
+inputs (or a file its input folder would read): writing it would destroy the
+input before, or while, it is read.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 import typer
 
-__all__ = ["check_output", "choice"]
+__all__ = ["check_not_input", "check_output", "choice", "same_file"]
 
 T = TypeVar("T")
 
@@ -81,3 +86,57 @@ def check_output(
                 f"cannot create the folder {parent} ({exc.strerror})", param_hint=hint
             ) from exc
     return path
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same inode, or the same resolved path."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_not_input(
+    path: Path,
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    option: str = "-o",
+    folder_suffixes: Iterable[str] = (),
+) -> None:
+    """Refuse (:class:`typer.BadParameter`) an output ``path`` that is also an input.
+
+    An input file is matched by inode or resolved path (a symlink or ``./x`` is
+    the same file); an input folder matches a path inside it whose suffix is
+    one of ``folder_suffixes`` (what the command reads from folders). ``-``
+    (stdin) is never a file. Call it before anything is opened.
+    """
+    hint = f"'{option}'"
+    readable = tuple(s.lower() for s in folder_suffixes)
+    for given in inputs:
+        name = os.fspath(given)
+        if name == "-":
+            continue
+        source = Path(name)
+        if source.is_dir():
+            if not readable or path.suffix.lower() not in readable:
+                continue
+            target, folder = path.resolve(), source.resolve()
+            if not target.is_relative_to(folder):
+                continue
+            if not any(p.startswith(".") for p in target.relative_to(folder).parts):
+                raise typer.BadParameter(
+                    f"{path} is inside the input folder {source}, whose "
+                    f"{_and(readable)} files are read; write the output elsewhere",
+                    param_hint=hint,
+                )
+        elif same_file(path, source):
+            raise typer.BadParameter(
+                f"{path} is also an input; write the output elsewhere", param_hint=hint
+            )
+
+
+def _and(items: tuple[str, ...]) -> str:
+    """``.html, .htm and .txt``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -39,6 +39,7 @@ from rich.text import Text
 from .._text import plural
 from ..batch import (
     FLAT_COLUMNS,
+    FOLDER_SUFFIXES,
     MAX_CHARS,
     STDIN,
     BatchResult,
@@ -49,7 +50,7 @@ from ..batch import (
 )
 from ..errors import ConfigError, InputError
 from ._console import console, error_line, warning_line
-from ._output import check_output, choice
+from ._output import check_not_input, check_output, choice, same_file
 
 err = console(stderr=True)
 
@@ -213,10 +214,15 @@ def _progress(total: int | None) -> Progress:
 
 
 class _Problems:
-    """Says each problem on stderr and, with --errors, appends it to a JSONL file."""
+    """Says each problem on stderr and, with --errors, appends it to a JSONL file.
 
-    def __init__(self, log_file: IO[str] | None, console: Console) -> None:
-        self.log_file = log_file
+    The file is opened (created or replaced) when the first problem is written,
+    so a run without problems leaves an existing file as it was.
+    """
+
+    def __init__(self, log_path: Path | None, console: Console) -> None:
+        self.log_path = log_path
+        self.log_file: IO[str] | None = None
         self.console = console
         self.count = 0
 
@@ -225,15 +231,29 @@ class _Problems:
         level = "warning" if isinstance(problem, TruncatedInput) else "error"
         line = warning_line if level == "warning" else error_line
         self.console.print(line(str(problem)))
-        if self.log_file is not None:
+        if self.log_path is not None:
             record = {
                 "source": problem.source,
                 "line": problem.line,
                 "message": problem.message,
                 "level": level,
             }
-            self.log_file.write(json.dumps(record, ensure_ascii=False) + "\n")
-            self.log_file.flush()
+            log_file = self._open(self.log_path)
+            log_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            log_file.flush()
+
+    def _open(self, path: Path) -> IO[str]:
+        if self.log_file is None:
+            try:
+                self.log_file = path.open("w", encoding="utf-8")
+            except OSError as exc:
+                raise InputError(str(path), f"cannot write ({exc.strerror})") from exc
+        return self.log_file
+
+    def close(self) -> None:
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
 
 
 # ----------------------------------------------------------------------------- command
@@ -347,18 +367,20 @@ def classify_command(
     out_format = _output_format(output, fmt)
     if errors_file is not None:
         check_output(errors_file, None, option="--errors")
+    # before anything is opened: writing an input would empty it before it is read
+    for path, option in ((output, "-o"), (errors_file, "--errors")):
+        if path is not None:
+            check_not_input(path, inputs, option=option, folder_suffixes=FOLDER_SUFFIXES)
+    if output is not None and errors_file is not None and same_file(output, errors_file):
+        raise typer.BadParameter(
+            f"{errors_file} is also -o; give the error log a file of its own",
+            param_hint="'--errors'",
+        )
     if STDIN in inputs and _stdin_is_empty(only=len(inputs) == 1):
         raise typer.Exit(0)
     with contextlib.ExitStack() as stack:
-        try:
-            log_file = (
-                stack.enter_context(errors_file.open("w", encoding="utf-8"))
-                if errors_file is not None
-                else None
-            )
-        except OSError as exc:
-            raise InputError(str(errors_file), f"cannot write ({exc.strerror})") from exc
-        problems = _Problems(log_file, err)
+        problems = _Problems(errors_file, err)
+        stack.callback(problems.close)
         client = None
         if dask is not None:
             from ..distributed import connect

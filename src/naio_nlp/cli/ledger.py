@@ -22,12 +22,12 @@ from typing import Annotated, Literal
 import typer
 
 from .._text import plural
-from ..batch import BatchStats, read_articles
+from ..batch import FOLDER_SUFFIXES, BatchStats, read_articles
 from ..errors import InputError
 from ..ledger import Ledger, build
 from ..store import Store
 from ._console import console, error_line, warning_line
-from ._output import check_output, choice
+from ._output import check_not_input, check_output, choice
 
 LedgerFormat = Literal["json", "csv"]
 err = console(stderr=True)
@@ -115,6 +115,10 @@ def ledger_command(
         raise typer.BadParameter("give either --db or article files, not both and not neither")
     if out is not None:
         check_output(out, None if fmt is not None else (".json", ".csv"))
+        # before anything is opened: the output must not replace an input or the store
+        check_not_input(
+            out, [*(articles or []), *([db] if db else [])], folder_suffixes=FOLDER_SUFFIXES
+        )
     if fmt is None:
         fmt = "csv" if out is not None and out.suffix.lower() == ".csv" else "json"
     elif out is not None and out.suffix.lower() in (".json", ".csv") and out.suffix[1:] != fmt:
