@@ -456,11 +456,14 @@ class _Reader:
         if 1 in bad:
             self.skip(source, "header is not valid UTF-8; file skipped", 1)
             return
+        rows = 0
         while True:
             lines.new_record()
             try:
                 row = next(reader)
             except StopIteration:
+                if not rows:
+                    log.warning("%s: a header row and no data rows", source)
                 return
             except csv.Error as exc:
                 self.skip(source, _malformed(exc, lines.taken), lines.start)
@@ -469,6 +472,7 @@ class _Reader:
             start, end = lines.start, lines.end
             if not row:
                 continue
+            rows += 1
             if any(start <= ln <= end for ln in bad):
                 first = min(ln for ln in bad if start <= ln <= end)
                 self.skip(source, f"not valid UTF-8 (line {first}); row skipped", start)

@@ -253,3 +253,27 @@ def test_an_errors_log_is_replaced_only_when_there_is_a_problem(
     assert code == 0, err
     logged = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [(r["source"], r["line"]) for r in logged] == [(str(bad), 1)]  # replaced
+
+
+@pytest.mark.parametrize("case", ["empty folder", "folder of data files", "csv header only"])
+@pytest.mark.parametrize("command", ["classify", "ledger"])
+def test_a_run_that_found_no_document_fails_and_names_the_input(
+    cli: Cli, fast_load: Path, tmp_path: Path, case: str, command: str
+) -> None:
+    if case == "csv header only":
+        source = tmp_path / "docs.csv"
+        source.write_text("id,text\n", encoding="utf-8")
+    else:
+        source = tmp_path / "pages"
+        source.mkdir()
+        if case == "folder of data files":
+            write_jsonl(source / "june.jsonl", ARTICLES)
+    out = tmp_path / ("labels.csv" if command == "classify" else "ledger.json")
+    extra = ["--strict"] if command == "classify" else []
+    code, _, err = cli(command, str(source), "--model", str(fast_load), "-o", str(out), *extra)
+    assert code == 1, err
+    what = "classify" if command == "classify" else "link"
+    assert f"error: no documents in {source}; nothing to {what}; exit 1" in " ".join(err.split())
+    if case == "csv header only":
+        assert f"warning: {source}: a header row and no data rows" in err
+

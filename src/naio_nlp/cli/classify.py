@@ -452,6 +452,10 @@ def classify_command(
         f"truncated {s.truncated:,}, errors {s.errors:,} in {_seconds(seconds)} ({rate} docs/s); "
         f"model loaded in {_seconds(load_seconds)}{loaded_on}"
     )
+    if s.read == 0:
+        # an empty folder or a CSV of a header alone is no success either
+        err.print(error_line(f"no documents in {_named(inputs)}; nothing to classify; exit 1"))
+        raise typer.Exit(1)
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
@@ -459,6 +463,14 @@ def classify_command(
         # a batch job must not look successful when every input was bad
         err.print(error_line("no document could be classified (see above); exit 1"))
         raise typer.Exit(1)
+
+
+def _named(inputs: list[str], most: int = 3) -> str:
+    """``a.csv, pages and <stdin>``; past ``most`` names, ``... and 4 more inputs``."""
+    names = ["<stdin>" if name == STDIN else name for name in inputs]
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {plural(len(names) - most, 'more input')}"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _quiet_dask() -> None:

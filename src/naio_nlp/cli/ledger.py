@@ -107,7 +107,7 @@ def ledger_command(
     does a run in which no document could be read.
     """
     from ..runner import update_ledger
-    from .classify import _Problems, _progress
+    from .classify import _named, _Problems, _progress
 
     problems = _Problems(None, err)
     stats = BatchStats()
@@ -167,6 +167,10 @@ def ledger_command(
     )
     if stats.skipped:
         err.print(f"skipped {plural(stats.skipped, 'input record')} (see above)")
+    if db is None and stats.read == 0:
+        # an empty folder or a CSV of a header alone: no document could be read
+        err.print(error_line(f"no documents in {_named(articles or [])}; nothing to link; exit 1"))
+        raise typer.Exit(1)
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
