@@ -72,6 +72,8 @@ MAX_HTML_BYTES: Final = 16 << 20
 #: bounds what a quote left open can swallow before the record is refused.
 CSV_FIELD_LIMIT: Final = 64 << 20
 STDIN: Final = "-"
+#: The id field used when present; another name (``id_column``) must be there.
+DEFAULT_ID_COLUMN: Final = "id"
 
 _JSONL = (".jsonl", ".ndjson")
 _CSV = (".csv", ".tsv")
@@ -237,6 +239,8 @@ class _Reader:
     ) -> None:
         self.text_column = text_column
         self.id_column = id_column
+        # the default "id" is optional; a column named on purpose that is not there is a typo
+        self.id_required = id_column != DEFAULT_ID_COLUMN
         self.max_chars = max_chars
         self.report = report
         self.stats = stats
@@ -321,7 +325,11 @@ class _Reader:
         note: str = "",
         text_key: str | None = None,
     ) -> _Doc | None:
-        """A document from a record's fields, or None (reported) when it has no usable text."""
+        """A document from a record's fields, or None (reported) when it has no usable text.
+
+        A record of a table or a JSON line (``text_key`` None) without a
+        non-default id column is reported and skipped too.
+        """
         col = text_key or self.text_column
         text = rec.get(col)
         if text is None:
@@ -334,6 +342,9 @@ class _Reader:
             return None
         if not text.strip():
             self.skip(source, f"empty text in {col!r}; skipped", line)
+            return None
+        if self.id_required and text_key is None and self.id_column not in rec:
+            self.skip(source, f"no {self.id_column!r} field; check --id-column; skipped", line)
             return None
         raw_id = rec.get(self.id_column)
         doc_id = default_id if raw_id is None or str(raw_id).strip() == "" else str(raw_id)
@@ -453,6 +464,14 @@ class _Reader:
                 1,
             )
             return
+        if self.id_required and self.id_column not in header:
+            self.skip(
+                source,
+                f"no {self.id_column!r} column in the header (columns: "
+                f"{', '.join(header)}); check --id-column; file skipped",
+                1,
+            )
+            return
         if 1 in bad:
             self.skip(source, "header is not valid UTF-8; file skipped", 1)
             return
@@ -511,6 +530,13 @@ class _Reader:
                 name,
                 f"no {self.text_column!r} column (columns: {', '.join(sorted(names))}); "
                 "use --text-column; file skipped",
+            )
+            return
+        if self.id_required and self.id_column not in names:
+            self.skip(
+                name,
+                f"no {self.id_column!r} column (columns: {', '.join(sorted(names))}); "
+                "check --id-column; file skipped",
             )
             return
         wanted = [self.id_column, "title", self.text_column, "lang", "language", *_META]

@@ -277,3 +277,16 @@ def test_a_run_that_found_no_document_fails_and_names_the_input(
     if case == "csv header only":
         assert f"warning: {source}: a header row and no data rows" in err
 
+
+def test_a_mistyped_id_column_is_refused_not_ignored(
+    cli: Cli, fast_load: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs.csv"
+    docs.write_text(f'id,text\nc1,"{ARTICLES[0]["text"]}"\n', encoding="utf-8")
+    code, out, err = cli("classify", str(docs), "--model", str(fast_load), "--id-column", "nope")
+    assert code == 1
+    assert out == ""
+    assert (
+        f"error: {docs}:1: no 'nope' column in the header (columns: id, text); check "
+        "--id-column; file skipped"
+    ) in " ".join(err.split())

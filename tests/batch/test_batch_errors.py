@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from batch_helpers import ARTICLES, Problems, write_jsonl
 
@@ -258,3 +260,37 @@ def test_a_document_the_classifier_fails_on_is_skipped_but_a_broken_model_is_fat
     only_poison = write_jsonl(tmp_path / "q.jsonl", [{"id": "p", "text": "POISON"}])
     with pytest.raises(ModelError, match="failed on every document of a batch"):
         run(classifier, [only_poison], problems)
+
+
+def test_a_named_id_column_that_is_not_there_is_refused_like_the_text_column(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    table = tmp_path / "docs.csv"
+    table.write_text(f'id,text\nc1,"{ARTICLES[0]["text"]}"\n', encoding="utf-8")
+    lines = write_jsonl(tmp_path / "docs.jsonl", ARTICLES[:1])
+    parquet = tmp_path / "docs.parquet"
+    pq.write_table(pa.Table.from_pylist(ARTICLES[:1]), parquet)
+    results = list(
+        classify_files([table, lines, parquet], model=classifier, id_column="nope", errors=problems)
+    )
+    assert results == []
+    assert problems == [
+        (
+            "InputError",
+            str(table),
+            1,
+            "no 'nope' column in the header (columns: id, text); check --id-column; file skipped",
+        ),
+        ("InputError", str(lines), 1, "no 'nope' field; check --id-column; skipped"),
+        (
+            "InputError",
+            str(parquet),
+            None,
+            "no 'nope' column (columns: id, lang, text, title); check --id-column; file skipped",
+        ),
+    ]
+    # the default "id" stays optional: rows without it are <file>:<line>
+    table.write_text(f'text\n"{ARTICLES[0]["text"]}"\n', encoding="utf-8")
+    assert [r.prediction.article_id for r in classify_files([table], model=classifier)] == [
+        f"{table}:2"
+    ]

@@ -314,7 +314,10 @@ def classify_command(
         ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="Text field of CSV/JSONL/Parquet.")] = "text",
-    id_column: Annotated[str, typer.Option(help="Id field of CSV/JSONL/Parquet.")] = "id",
+    id_column: Annotated[
+        str,
+        typer.Option(help="Id field of CSV/JSONL/Parquet; another name than id must be there."),
+    ] = "id",
     errors_file: Annotated[
         Path | None,
         typer.Option("--errors", help="Write each input problem as a JSONL line here."),

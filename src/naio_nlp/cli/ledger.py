@@ -86,7 +86,10 @@ def ledger_command(
         typer.Option("--model-version", help="With --db: this version's labels (default latest)."),
     ] = None,
     text_column: Annotated[str, typer.Option(help="Text field of CSV/JSONL/Parquet.")] = "text",
-    id_column: Annotated[str, typer.Option(help="Id field of CSV/JSONL/Parquet.")] = "id",
+    id_column: Annotated[
+        str,
+        typer.Option(help="Id field of CSV/JSONL/Parquet; another name than id must be there."),
+    ] = "id",
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 after writing if any input had a problem.")
     ] = False,
