@@ -290,3 +290,28 @@ def test_a_mistyped_id_column_is_refused_not_ignored(
         f"error: {docs}:1: no 'nope' column in the header (columns: id, text); check "
         "--id-column; file skipped"
     ) in " ".join(err.split())
+
+
+def test_a_format_that_contradicts_the_suffix_is_written_with_a_warning(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "x.json"
+    args = ["classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(out)]
+    code, _, err = cli(*args, "--format", "csv")
+    assert code == 0, err
+    assert f"warning: {out}: writing CSV (--format csv) to a .json file" in err  # as ledger says
+    assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(FLAT_COLUMNS)
+    code, _, err = cli(*args, "--format", "json")
+    assert code == 0 and "warning" not in err
+
+
+def test_the_format_warning_is_only_for_a_suffix_that_names_another_format() -> None:
+    from naio_nlp.cli._output import format_mismatch
+    from naio_nlp.cli.classify import _SUFFIX_FORMATS
+
+    assert format_mismatch(Path("x.txt"), "csv", _SUFFIX_FORMATS) is None
+    assert format_mismatch(Path("x.ndjson"), "jsonl", _SUFFIX_FORMATS) is None
+    assert format_mismatch(Path("x.PQ"), "parquet", _SUFFIX_FORMATS) is None
+    assert format_mismatch(Path("x.jsonl"), "json", _SUFFIX_FORMATS) == (
+        "x.jsonl: writing JSON (--format json) to a .jsonl file"
+    )

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import typer
 
-__all__ = ["check_not_input", "check_output", "choice", "same_file"]
+__all__ = ["check_not_input", "check_output", "choice", "format_mismatch", "same_file"]
 
 T = TypeVar("T")
 
@@ -86,6 +86,18 @@ def check_output(
                 f"cannot create the folder {parent} ({exc.strerror})", param_hint=hint
             ) from exc
     return path
+
+
+def format_mismatch(path: Path, fmt: str, suffix_formats: Mapping[str, str]) -> str | None:
+    """The warning for ``--format`` naming another format than ``path``'s suffix, or None.
+
+    ``--format`` wins, as documented; a .json file holding CSV should not be a
+    surprise. A suffix that names no format (``.txt``) gets no warning.
+    """
+    implied = suffix_formats.get(path.suffix.lower())
+    if implied is None or implied == fmt:
+        return None
+    return f"{path}: writing {fmt.upper()} (--format {fmt}) to a {path.suffix} file"
 
 
 def same_file(a: Path, b: Path) -> bool:

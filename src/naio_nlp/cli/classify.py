@@ -50,7 +50,7 @@ from ..batch import (
 )
 from ..errors import ConfigError, InputError
 from ._console import console, error_line, warning_line
-from ._output import check_not_input, check_output, choice, same_file
+from ._output import check_not_input, check_output, choice, format_mismatch, same_file
 
 err = console(stderr=True)
 
@@ -187,6 +187,8 @@ def _output_format(output: Path | None, fmt: OutputFormat | None) -> OutputForma
             raise typer.BadParameter("Parquet cannot go to stdout; give -o FILE.parquet")
         if output is not None:
             check_output(output, None)  # --format names the format: any file name will do
+            if mismatch := format_mismatch(output, fmt, _SUFFIX_FORMATS):
+                err.print(warning_line(mismatch))
         return fmt
     if output is None:
         return OutputFormat.jsonl

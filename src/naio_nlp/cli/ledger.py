@@ -27,10 +27,11 @@ from ..errors import InputError
 from ..ledger import Ledger, build
 from ..store import Store
 from ._console import console, error_line, warning_line
-from ._output import check_not_input, check_output, choice
+from ._output import check_not_input, check_output, choice, format_mismatch
 
 LedgerFormat = Literal["json", "csv"]
 err = console(stderr=True)
+_SUFFIX_FORMATS = {".json": "json", ".csv": "csv"}
 
 
 def write_ledger(ledger: Ledger, out: Path | None, fmt: LedgerFormat) -> None:
@@ -124,11 +125,8 @@ def ledger_command(
         )
     if fmt is None:
         fmt = "csv" if out is not None and out.suffix.lower() == ".csv" else "json"
-    elif out is not None and out.suffix.lower() in (".json", ".csv") and out.suffix[1:] != fmt:
-        # --format wins, as documented; a .json file holding CSV should not be a surprise
-        err.print(
-            warning_line(f"{out}: writing {fmt.upper()} (--format {fmt}) to a {out.suffix} file")
-        )
+    elif out is not None and (mismatch := format_mismatch(out, fmt, _SUFFIX_FORMATS)):
+        err.print(warning_line(mismatch))
     if db is not None:
         with Store(db) as store:
             version = model_version or next(iter(reversed(store.model_versions())), None)
