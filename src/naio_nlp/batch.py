@@ -379,6 +379,8 @@ class _Reader:
     # -- JSONL
 
     def _jsonl(self, f: IO[bytes] | _Utf16Lines, source: str) -> Iterator[_Doc]:
+        header: str | None = None  # the first line, for the hint that stdin holds CSV
+        hinted = source != "<stdin>"
         for n, raw, size in _capped_lines(f, MAX_LINE_BYTES):
             if n == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
@@ -398,12 +400,20 @@ class _Reader:
             except UnicodeDecodeError as exc:
                 self.skip(source, f"not valid UTF-8 ({_bad_byte(exc)}); line skipped", n)
                 continue
+            if header is None:
+                header = line
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
                 self.skip(
                     source, f"malformed JSON ({exc.msg} at column {exc.colno}); line skipped", n
                 )
+                if not hinted and _looks_like_csv(header, line):
+                    hinted = True
+                    log.warning(
+                        "stdin is read as JSONL, and this looks like CSV; "
+                        "for CSV pass the file name instead of - (e.g. docs.csv)"
+                    )
                 continue
             if not isinstance(rec, dict):
                 kind = type(rec).__name__
@@ -603,6 +613,20 @@ class _Reader:
         return self.make(
             rec, source, None, default_id=source, truncated=cut, note=note, text_key="text"
         )
+
+
+def _looks_like_csv(header: str, line: str) -> bool:
+    """Whether a line that is not JSON looks like a CSV/TSV row under a header row."""
+    for delimiter in (",", "\t"):
+        cells = [c.strip().strip('"') for c in header.split(delimiter)]
+        if (
+            delimiter in line
+            and len(cells) > 1
+            and not header.lstrip().startswith(("{", "["))
+            and all(0 < len(c) <= 64 for c in cells)
+        ):
+            return True
+    return False
 
 
 def _looks_binary(head: bytes) -> bool:

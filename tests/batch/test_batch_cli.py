@@ -315,3 +315,22 @@ def test_the_format_warning_is_only_for_a_suffix_that_names_another_format() -> 
     assert format_mismatch(Path("x.jsonl"), "json", _SUFFIX_FORMATS) == (
         "x.jsonl: writing JSON (--format json) to a .jsonl file"
     )
+
+
+def test_csv_on_stdin_gets_a_hint_once(trained_model_path: Path) -> None:
+    data = "id,title,text\n" + "".join(f'{a["id"]},x,"{a["text"]}"\n' for a in ARTICLES)
+    cmd = [sys.executable, "-m", "naio_nlp", "classify", "-", "--model", str(trained_model_path)]
+    done = subprocess.run(cmd, input=data, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    hint = (
+        "warning: stdin is read as JSONL, and this looks like CSV; "
+        "for CSV pass the file name instead of - (e.g. docs.csv)"
+    )
+    assert lines.count(hint) == 1
+    assert lines.index(hint) == 1  # right after the first line's error
+    assert lines[0].startswith("error: <stdin>:1: malformed JSON")
+    # JSONL with a bad line gets no hint
+    data = json.dumps(ARTICLES[0]) + "\n{oops, bad\n"
+    done = subprocess.run(cmd, input=data, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "looks like CSV" not in done.stderr
