@@ -140,6 +140,7 @@ def test_review_three_with_the_keyboard_undo_one_and_export(
     assert set(reviewed) == set(order[:2])
 
     out = tmp_path / "corpus" / "reviewed.jsonl"
+    out.parent.mkdir(exist_ok=True)  # a missing folder is refused, as by every command
     code, stdout, stderr = cli("corpus", "add-reviewed", "--db", str(db), "-o", str(out))
     assert code == 0, stderr
     assert "wrote 2 reviewed documents (1 corrected the model)" in stdout

@@ -126,3 +126,44 @@ def test_report_and_ledger_use_reviewed_labels_and_say_how_many(
     )
     assert summary.reviewed == 1
     assert f"1 of the {len(triples)} documents carry labels set by a reviewer" in summary.headline
+
+
+def test_add_reviewed_never_replaces_reviews_with_nothing(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    db = tmp_path / "naio.db"
+    Store(db).close()  # no reviews
+    reviewed = tmp_path / "reviewed.jsonl"
+    lines = "".join(json.dumps({"id": f"rv_x-{i}"}) + "\n" for i in range(6))
+    reviewed.write_text(lines, encoding="utf-8")
+    code, out, err = cli("corpus", "add-reviewed", "--db", str(db), "-o", str(reviewed))
+    assert code == 1
+    assert (
+        f"error: {reviewed} holds 6 reviews and {db} has none to export; the file was left "
+        "as it was (delete it to empty it)"
+    ) in " ".join(err.split())
+    assert out == ""
+    assert reviewed.read_text(encoding="utf-8") == lines
+    # a new file may well start empty
+    fresh = tmp_path / "fresh.jsonl"
+    code, out, _ = cli("corpus", "add-reviewed", "--db", str(db), "-o", str(fresh))
+    assert code == 0 and "wrote 0 reviewed documents" in out and fresh.read_text() == ""
+
+
+@pytest.mark.parametrize("output", [None, "x/y.jsonl"])
+def test_add_reviewed_refuses_a_missing_folder_like_every_command(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[..., tuple[int, str, str]],
+    output: str | None,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # outside a checkout: no corpus/ here
+    Store(tmp_path / "naio.db").close()
+    args = ["-o", output] if output else []
+    code, _, err = cli("corpus", "add-reviewed", "--db", "naio.db", *args)
+    folder = "x" if output else "corpus"
+    assert code == 2
+    assert f"the folder {folder} does not exist; create it first (mkdir -p {folder})" in (
+        " ".join(err.split())
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["naio.db"]

@@ -3,9 +3,8 @@
 Before any work starts, a path is refused when its suffix is not one the
 command writes (the message lists those it accepts), when it names a folder,
 or when its folder does not exist: a mistyped folder should not be created
-silently deep in the tree. A command whose output belongs in a folder of its
-own (``corpus add-reviewed`` writes ``corpus/reviewed.jsonl`` by default, a
-corpus folder) passes ``create_parent=True`` and the folder is made.
+silently deep in the tree. A caller that means to make the folder passes
+``create_parent=True``.
 
 :func:`check_not_input` then refuses an output that is one of the command's
 inputs (or a file its input folder would read): writing it would destroy the

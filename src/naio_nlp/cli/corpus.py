@@ -219,7 +219,12 @@ def agreement(
 def add_reviewed(
     db: Annotated[Path, typer.Option(help="The store holding the reviews (naio-nlp review).")],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Corpus file to write (replaced).")
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Corpus file to write, in an existing folder (replaced; never by nothing).",
+        ),
     ] = REVIEWED_DEFAULT,
     genre: Annotated[
         str,
@@ -241,8 +246,9 @@ def add_reviewed(
     from ..review.export import export_reviewed
     from ..store import Store
 
-    # a corpus folder is where this file belongs: a new one is made, as `corpus split` does
-    check_output(output, (".jsonl",), create_parent=True)
+    # a missing folder is refused as every command refuses it: outside a checkout
+    # the default corpus/ would otherwise appear wherever the command is run
+    check_output(output, (".jsonl",))
     if genre not in corpus_mod.GENRES:
         raise CorpusError(
             "--genre", 0, None, f"{genre!r} is not one of {', '.join(corpus_mod.GENRES)}"
@@ -250,7 +256,15 @@ def add_reviewed(
     if not db.is_file():
         raise CorpusError(str(db), 0, None, "no such store")
     with Store(db) as store:
-        summary = export_reviewed(store, output, genre=genre)
+        summary = export_reviewed(store, output, genre=genre, keep_if_none=True)
+    if summary.written == 0 and (held := _records_in(output)):
+        err.print(
+            error_line(
+                f"{output} holds {plural(held, 'review')} and {db} has none to export; "
+                "the file was left as it was (delete it to empty it)"
+            )
+        )
+        raise typer.Exit(1)
     out.print(
         f"wrote {plural(summary.written, 'reviewed document')} "
         f"({summary.changed} corrected the model) → {output}",
@@ -269,6 +283,15 @@ def add_reviewed(
             "no longer in the store; skipped",
             highlight=False,
         )
+
+
+def _records_in(path: Path) -> int:
+    """Non-blank lines of ``path`` (0 when it does not exist)."""
+    try:
+        with path.open("rb") as f:
+            return sum(1 for line in f if line.strip())
+    except FileNotFoundError:
+        return 0
 
 
 def register(app: typer.Typer) -> None:

@@ -73,12 +73,27 @@ def reviewed_record(store: Store, review: Review, *, genre: str = "news") -> dic
     }
 
 
-def export_reviewed(store: Store, out: Path, *, genre: str = "news") -> ExportSummary:
+def export_reviewed(
+    store: Store, out: Path, *, genre: str = "news", keep_if_none: bool = False
+) -> ExportSummary:
     """Write every reviewed store article's latest live review to ``out`` (JSONL).
 
     The file is replaced atomically (written beside it, then renamed), so an
     interrupted export never leaves half a corpus file for ``train`` to read.
+    With ``keep_if_none``, a store with nothing to export leaves an existing
+    ``out`` as it was (``summary.written`` is then 0 and nothing is written).
     """
+    summary, lines = _reviewed_lines(store, genre)
+    if not lines and keep_if_none and out.exists():
+        return summary
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    os.replace(tmp, out)
+    return summary
+
+
+def _reviewed_lines(store: Store, genre: str) -> tuple[ExportSummary, list[str]]:
     summary = ExportSummary()
     lines: list[str] = []
     for review in store.latest_reviews():
@@ -92,8 +107,4 @@ def export_reviewed(store: Store, out: Path, *, genre: str = "news") -> ExportSu
         lines.append(json.dumps(record, ensure_ascii=False))
         summary.written += 1
         summary.changed += review.agrees is False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    os.replace(tmp, out)
-    return summary
+    return summary, lines
