@@ -307,7 +307,11 @@ def load_sources(path: Path | None = None, *, base: str | None = None) -> list[S
         raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
     entries = data.get("sources")
     if not isinstance(entries, list) or not entries:
-        raise ConfigError(f"{where}: no [[sources]] tables; see docs/collecting.md for the format")
+        packaged = resources.files("naio_nlp").joinpath("sources.toml")
+        raise ConfigError(
+            f"{where}: no [[sources]] tables; start from a copy of the packaged registry "
+            f"({packaged}), whose tables show every field"
+        )
     sources: list[Source] = []
     seen: set[str] = set()
     for index, raw in enumerate(entries):

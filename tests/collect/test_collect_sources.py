@@ -87,3 +87,13 @@ def test_duplicate_names_and_broken_toml(tmp_path: Path) -> None:
         load_sources(path)
     with pytest.raises(ConfigError, match="cannot read"):
         load_sources(tmp_path / "missing.toml")
+
+
+def test_a_file_without_sources_points_at_the_packaged_registry(tmp_path: Path) -> None:
+    """A wheel has no docs/ folder: the message names a file the user does have."""
+    empty = tmp_path / "mine.toml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="no \\[\\[sources\\]\\] tables") as err:
+        load_sources(empty)
+    named = str(err.value).split("packaged registry (", 1)[1].split(")", 1)[0]
+    assert Path(named).is_file() and load_sources(Path(named))

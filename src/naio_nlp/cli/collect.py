@@ -85,8 +85,8 @@ ConfigOption = Annotated[
         "--config",
         dir_okay=False,
         metavar="FILE",
-        help="Crawl settings TOML; its keys override the packaged settings.toml, flags "
-        "override both (see docs/collecting.md).",
+        help="Crawl settings TOML; its keys override the packaged settings.toml "
+        "(naio_nlp/settings.toml in the installed package), flags override both.",
     ),
 ]
 
