@@ -239,3 +239,19 @@ def test_a_batch_where_every_input_is_bad_exits_1(cli: Cli, tmp_path: Path) -> N
     for command in ("classify", "ledger"):
         code, _, err = cli(command, str(empty), str(good))
         assert code == 0, (command, err)
+
+
+def test_records_sharing_an_id_are_named_and_counted_once(cli: Cli, tmp_path: Path) -> None:
+    """Two records with one id become one report: say so, and count documents by id."""
+    twin = {**RECORDS[1], "id": "a1"}
+    src = tmp_path / "articles.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [*RECORDS, twin]) + "\n", encoding="utf-8")
+    code, _, err = cli("ledger", str(src), "-o", str(tmp_path / "l.json"))
+    assert code == 0, err
+    one_line = " ".join(err.split())
+    assert "1 id used by more than one record: 'a1' (2 records)" in one_line
+    assert "from 2 newly read documents" in one_line
+
+    code, _, err = cli("ledger", str(src), str(src), "-o", str(tmp_path / "m.json"))
+    assert code == 0, err
+    assert "2 ids used by more than one record" in " ".join(err.split())

@@ -159,7 +159,8 @@ def ledger_command(
         linking = err.status(f"linking {plural(len(docs), 'document')}")
         with linking if err.is_terminal else contextlib.nullcontext():
             ledger = build(zip(docs, predictions, strict=True))
-        linked = len(docs)
+        _warn_repeated_ids([d.id for d in docs])
+        linked = len({d.id for d in docs})
     write_ledger(ledger, out, fmt)
     typer.echo(
         f"{plural(len(ledger), 'output')} from {plural(linked, 'newly read document')}"
@@ -178,6 +179,24 @@ def ledger_command(
     if db is None and linked == 0 and problems.count:
         err.print(error_line("no document could be read from the input (see above); exit 1"))
         raise typer.Exit(1)
+
+
+def _warn_repeated_ids(ids: list[str]) -> None:
+    """Say when records share an id: the ledger counts one report per id."""
+    from collections import Counter
+
+    repeated = [(i, n) for i, n in Counter(ids).items() if n > 1]
+    if not repeated:
+        return
+    shown = ", ".join(f"{i!r} ({n} records)" for i, n in repeated[:5])
+    more = f" and {plural(len(repeated) - 5, 'more id')}" if len(repeated) > 5 else ""
+    err.print(
+        warning_line(
+            f"{plural(len(repeated), 'id')} used by more than one record: {shown}{more}; "
+            "the ledger counts one report per id (give each document its own id, or drop "
+            "the repeats)"
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
