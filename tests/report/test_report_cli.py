@@ -150,3 +150,12 @@ def test_the_shipped_models_card_is_shown_for_its_own_labels(
     )
     assert code == 0, stderr
     assert trained in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_empty_file_is_no_store_and_is_left_alone(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "zero.db"
+    empty.touch()
+    code, _, stderr = cli("report", "--db", str(empty), "--out", str(tmp_path / "r"))
+    assert code == 1
+    assert "zero.db: an empty file, not a naio-nlp store" in " ".join(stderr.split())
+    assert empty.stat().st_size == 0

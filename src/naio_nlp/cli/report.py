@@ -112,6 +112,10 @@ def report_from_store(
 ) -> ReportSummary:
     """Build the report from the predictions of one model version (None = latest) in ``db``."""
     model_info = load_model_info(model, model_version)
+    if db.is_file() and db.stat().st_size == 0:  # SQLite would make it a store: not ours to
+        raise InputError(  # change when only reading
+            str(db), "an empty file, not a naio-nlp store; `naio-nlp run --db FILE` makes one"
+        )
     with Store(db) as store:
         if model_version is not None and model_version not in store.model_versions():
             known = ", ".join(store.model_versions()) or "none yet"
