@@ -150,6 +150,7 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "domains",
     "naio_role",
     "partners",
+    "agencies",
     "current_stage",
     "announced_date",
     "launched_date",
@@ -1496,6 +1497,9 @@ class LedgerEntry:
     article_ids: tuple[str, ...]
     reports: tuple[Report, ...] = field(repr=False)
     flags: tuple[str, ...] = ()
+    #: Public bodies other than NAIO its artifact reports name (co-leads, hosts, sponsors):
+    #: ``partners`` holds the companies and universities.
+    agencies: tuple[str, ...] = ()
 
     def stage(self, name: Stage) -> StageRecord | None:
         """The record of one stage, or None when no report evidences it."""
@@ -1528,6 +1532,7 @@ class LedgerEntry:
             "domains": list(self.domains),
             "naio_role": self.naio_role,
             "partners": list(self.partners),
+            "agencies": list(self.agencies),
             "stages": [s.to_dict() for s in self.stages],
             "current_stage": self.current_stage,
             "article_ids": list(self.article_ids),
@@ -1584,6 +1589,9 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
     roles = {r.naio_role for r in rs}
     naio_role = next((x for x in ("operative", "cited", "absent") if x in roles), "absent")
     partners = tuple(dict.fromkeys(p for r in rs for p in r.partners))
+    # an artifact report names who runs the output; a mention's bodies are often others'
+    naming = [r for r in rs if r.status == "artifact"] or rs
+    agencies = tuple(dict.fromkeys(a for r in naming for a in r.agencies if a not in partners))
     stages = []
     for s in STAGES:
         mine = [r for r in rs if r.stage == s]
@@ -1617,6 +1625,7 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
         article_ids=tuple(r.article_id for r in rs),
         reports=tuple(rs),
         flags=tuple(flags),
+        agencies=agencies,
     )
 
 
@@ -2448,6 +2457,7 @@ class Ledger:
                     ";".join(e.domains),
                     e.naio_role,
                     "; ".join(e.partners),
+                    "; ".join(e.agencies),
                     e.current_stage,
                     dates.get("announced", ""),
                     dates.get("launched", ""),

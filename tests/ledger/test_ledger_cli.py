@@ -58,17 +58,21 @@ def test_ledger_from_files_as_json_and_csv(cli: Cli, tmp_path: Path) -> None:
         "domains",
         "naio_role",
         "partners",
+        "agencies",
         "stages",
         "current_stage",
         "article_ids",
     ):
         assert key in named[0]
+    # the body the plan was released "together with", in both languages, as written
+    assert {"Ministry of Digital", "Kementerian Digital"} <= set(named[0]["agencies"])
     assert named[0]["stages"][0]["date"] == "2025-11-18"
     code, _, err = cli("ledger", str(src), "--format", "csv", "-o", str(tmp_path / "l.csv"))
     assert code == 0, err
     with (tmp_path / "l.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert any(r["launched_date"] == "2025-11-18" for r in rows)
+    assert any("Ministry of Digital" in r["agencies"] for r in rows)
     assert "warning" not in err
     # --format wins over the extension, and says so
     code, _, err = cli("ledger", str(src), "--format", "csv", "-o", str(tmp_path / "odd.json"))
