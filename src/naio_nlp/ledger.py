@@ -166,6 +166,7 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True, slots=True)
 class _Terms:
+    agency_of: Mapping[str, str]  # any name of a public body (lower case) -> its one name
     heads_en: frozenset[str]
     heads_ms: frozenset[str]
     labels_en: frozenset[str]  # heads that describe an unnamed output, never link it
@@ -221,6 +222,22 @@ def _table(data: Mapping[str, Any], key: str) -> dict[str, str]:
     return {k.lower(): v.lower() for k, v in node.items()}
 
 
+def _agency_names(data: Mapping[str, Any]) -> dict[str, str]:
+    """``[agency_names]``: every name of a body, lower case, to the one it is listed by."""
+    node = data.get("agency_names")
+    if not isinstance(node, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(a, str) for a in v)
+        for k, v in node.items()
+    ):
+        raise ConfigError("ledger_terms.toml: [agency_names] must map names to lists of names")
+    out: dict[str, str] = {}
+    for name, aliases in node.items():
+        for alias in (name, *aliases):
+            if out.setdefault(alias.lower(), name) != name:
+                raise ConfigError(f"ledger_terms.toml: [agency_names] lists {alias!r} twice")
+    return out
+
+
 @cache
 def _terms() -> _Terms:
     """The ledger's word lists, read once from the package data file and checked."""
@@ -252,6 +269,7 @@ def _terms() -> _Terms:
         w = ms_en.get(h, h).split()[-1]
         head_words.add(en_fold.get(w, w))
     return _Terms(
+        agency_of=_agency_names(data),
         heads_en=heads_en,
         heads_ms=heads_ms,
         labels_en=frozenset(_strings(data, "labels", "en")),
@@ -1591,7 +1609,12 @@ def _summarise(artifact_id: str, reports: Sequence[Report]) -> LedgerEntry:
     partners = tuple(dict.fromkeys(p for r in rs for p in r.partners))
     # an artifact report names who runs the output; a mention's bodies are often others'
     naming = [r for r in rs if r.status == "artifact"] or rs
-    agencies = tuple(dict.fromkeys(a for r in naming for a in r.agencies if a not in partners))
+    one_name = _terms().agency_of
+    agencies = tuple(
+        dict.fromkeys(
+            one_name.get(a.lower(), a) for r in naming for a in r.agencies if a not in partners
+        )
+    )
     stages = []
     for s in STAGES:
         mine = [r for r in rs if r.stage == s]

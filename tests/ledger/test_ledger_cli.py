@@ -64,8 +64,9 @@ def test_ledger_from_files_as_json_and_csv(cli: Cli, tmp_path: Path) -> None:
         "article_ids",
     ):
         assert key in named[0]
-    # the body the plan was released "together with", in both languages, as written
-    assert {"Ministry of Digital", "Kementerian Digital"} <= set(named[0]["agencies"])
+    # the body the plan was released "together with": named in both languages, listed once
+    assert named[0]["agencies"].count("Ministry of Digital") == 1
+    assert "Kementerian Digital" not in named[0]["agencies"]
     assert named[0]["stages"][0]["date"] == "2025-11-18"
     code, _, err = cli("ledger", str(src), "--format", "csv", "-o", str(tmp_path / "l.csv"))
     assert code == 0, err
@@ -259,3 +260,11 @@ def test_records_sharing_an_id_are_named_and_counted_once(cli: Cli, tmp_path: Pa
     code, _, err = cli("ledger", str(src), str(src), "-o", str(tmp_path / "m.json"))
     assert code == 0, err
     assert "2 ids used by more than one record" in " ".join(err.split())
+
+
+def test_an_agency_name_given_to_two_bodies_is_refused() -> None:
+    from naio_nlp.ledger import _agency_names
+
+    assert _agency_names({"agency_names": {"MCMC": ["SKMM"]}}) == {"mcmc": "MCMC", "skmm": "MCMC"}
+    with pytest.raises(ConfigError, match="'UM' twice"):
+        _agency_names({"agency_names": {"Universiti Malaya": ["UM"], "Other": ["UM"]}})
