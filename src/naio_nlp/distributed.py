@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -462,16 +462,18 @@ def _run_parts(
 # ----------------------------------------------------------------------------- clusters
 
 
-def local_cluster(n_workers: int) -> Any:
+def local_cluster(n_workers: int, *, worker_config: Mapping[str, Any] | None = None) -> Any:
     """A ``LocalCluster`` of ``n_workers`` single-threaded processes on 127.0.0.1.
 
-    The workers get :data:`WORKER_CONFIG` (no statistical profiler); the dashboard
-    listens on a free loopback port. Use it as a context manager, or close it.
+    The workers get :data:`WORKER_CONFIG` (no statistical profiler), then
+    ``worker_config`` (Dask settings of your own, over it); the dashboard listens on
+    a free loopback port. Use it as a context manager, or close it.
     """
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set(WORKER_CONFIG):  # each nanny copies the config it is made with
+    settings = {**WORKER_CONFIG, **(worker_config or {})}
+    with dask.config.set(settings):  # each nanny copies the config it is made with
         return LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,

@@ -62,12 +62,10 @@ def _shipped_card_for(version: str) -> Mapping[str, Any] | None:
     from ..classifier import default_model_path
 
     try:
-        card = json.loads((default_model_path() / MODEL_CARD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = load_model_info(default_model_path(), None)
+    except ModelError:  # no card shipped: the report shows the version alone
         return None
-    if not isinstance(card, dict) or card.get("model_version") != version:
-        return None
-    return summarise_model_card(card)
+    return info if info is not None and info.get("version") == version else None
 
 
 def summarise_model_card(card: Mapping[str, Any]) -> Mapping[str, Any]:
