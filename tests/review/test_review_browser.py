@@ -23,6 +23,7 @@ from naio_nlp.store import Store
 pytestmark = pytest.mark.browser
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -66,8 +67,19 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         driver.quit()
 
 
-def _key_on(driver: Any) -> str:
-    return str(driver.find_element(By.CSS_SELECTOR, "article.doc").get_attribute("data-key"))
+def _key_on(driver: Any) -> str | None:
+    """The key of the document on screen, read in one script call.
+
+    Finding the element and then reading its attribute are two WebDriver round
+    trips; a keyed form submission can replace the page between them, which left a stale element
+    (CI, stop 31). One script reads both at the same instant, and only once the
+    page has finished loading, so what the test reads next is all there.
+    """
+    key = driver.execute_script(
+        "const d = document.querySelector('article.doc');"
+        " return d && document.readyState === 'complete' ? d.getAttribute('data-key') : null;"
+    )
+    return None if key is None else str(key)
 
 
 def _press(driver: Any, keys: str) -> None:
@@ -77,8 +89,8 @@ def _press(driver: Any, keys: str) -> None:
 
 
 def _wait_for_doc(driver: Any, key: str) -> None:
-    WebDriverWait(driver, 30).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "article.doc") and _key_on(d) == key
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: _key_on(d) == key
     )
 
 
