@@ -8,6 +8,16 @@
     nlp.to_disk("my_pipeline")                   # the model is saved inside
     nlp = spacy.load("my_pipeline")              # ... and loaded back from there
 
+A headline carries much of a news story's signal, and a Doc has no place
+for one: set it on ``doc._.naio_title`` before the component runs (spaCy
+runs a pipeline on a Doc you made)::
+
+    doc = nlp.make_doc(text)
+    doc._.naio_title = "NAIO opens the sandbox"
+    doc = nlp(doc)
+
+Without it the document is labelled from its text alone.
+
 ``doc.cats`` holds the status probabilities under their names, the artifact
 type probabilities as ``type:NAME`` and the domain probabilities as
 ``domain:NAME``; ``doc._.naio`` holds the full :class:`Prediction`.
@@ -36,12 +46,14 @@ __all__ = ["NaioClassifierComponent"]
 
 if not Doc.has_extension("naio"):
     Doc.set_extension("naio", default=None)
+if not Doc.has_extension("naio_title"):
+    Doc.set_extension("naio_title", default=None)
 
 _MODEL_DIR = "model"
 
 
 class NaioClassifierComponent:
-    """Runs the naio_nlp classifier on ``doc.text`` and stores the result on the doc.
+    """Labels ``doc.text`` (with ``doc._.naio_title``) and stores the result on the doc.
 
     The model is loaded when first needed, so ``spacy.load`` of a saved
     pipeline reads only the copy saved inside it.
@@ -69,7 +81,7 @@ class NaioClassifierComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         # not classify(), which refuses an empty text: an empty Doc is labelled as pipe() does
-        _annotate(doc, self.classifier._predict([("doc", "", doc.text, None)])[0])
+        _annotate(doc, self.classifier._predict([("doc", _title(doc), doc.text, None)])[0])
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
@@ -77,7 +89,8 @@ class NaioClassifierComponent:
         size = batch_size or self.batch_size
         docs = iter(stream)
         while batch := list(islice(docs, size)):
-            preds = self.classifier.classify_many([d.text for d in batch], batch_size=size)
+            items = [{"text": d.text, "title": _title(d)} for d in batch]
+            preds = self.classifier.classify_many(items, batch_size=size)
             for doc, pred in zip(batch, preds, strict=True):
                 _annotate(doc, pred)
                 yield doc
@@ -97,6 +110,11 @@ class NaioClassifierComponent:
         """Load the model saved by :meth:`to_disk`."""
         self._classifier = Classifier.from_disk(Path(path) / _MODEL_DIR)
         return self
+
+
+def _title(doc: Doc) -> str:
+    title = doc._.naio_title
+    return title if isinstance(title, str) else ""
 
 
 def _annotate(doc: Doc, pred: Prediction) -> None:

@@ -68,3 +68,26 @@ def test_spacy_component_round_trips_through_to_disk_and_spacy_load(
         assert a.status_probs == c.status_probs
     doc = again(DOCS[0])
     assert doc.cats["artifact"] == pytest.approx(doc._.naio.status_probs["artifact"])
+
+
+def test_spacy_component_reads_the_headline_from_doc_extension(
+    trained_model_path: Path,
+) -> None:
+    import naio_nlp.component  # noqa: F401
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("naio_classifier_v1", config={"model": str(trained_model_path)})
+    clf = load(trained_model_path)
+    text = DOCS[1]
+    title = "National AI Office publishes AI ethics toolkit for agencies"
+    with_title = clf.classify(text, title)
+    assert with_title.status_probs != clf.classify(text).status_probs  # the headline counts
+
+    doc = nlp.make_doc(text)
+    doc._.naio_title = title
+    assert nlp(doc)._.naio.status_probs == with_title.status_probs
+    docs = [nlp.make_doc(t) for t in (text, DOCS[2])]
+    docs[0]._.naio_title = title
+    piped = [d._.naio for d in nlp.pipe(docs)]
+    assert piped[0].status_probs == with_title.status_probs
+    assert piped[1].status_probs == clf.classify(DOCS[2]).status_probs  # no title: text alone
