@@ -10,6 +10,11 @@ resident memory of each worker: sampled with psutil every ``--sample`` seconds
 during the run, and the kernel's own high-water mark (VmHWM, which also catches
 a peak between two samples).
 
+``--ceiling`` also times W independent processes, each labelling its share
+of the baseline input with no Dask at all, started together once their models
+are loaded: what the machine itself gives W workers (shared cores, caches and
+memory bandwidth), so the Dask speed-up can be read against it.
+
 For a million documents: ``--cache DIR`` writes the generated Parquet input
 there once and reuses it on later runs (generating it takes minutes), and
 ``--baseline-docs K`` times the one-process baseline on the first K documents
@@ -17,13 +22,14 @@ there once and reuses it on later runs (generating it takes minutes), and
 saying so; the identity check then covers those K documents.
 
     python benchmarks/bench_distributed.py [-n 200000] [--parts 16] [--workers 2] [--novel 0.1]
-        [--cache DIR] [--baseline-docs K] [--sample 0.5]
+        [--cache DIR] [--baseline-docs K] [--sample 0.5] [--ceiling]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing as mp
 import os
 import resource
 import sys
@@ -31,6 +37,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pyarrow as pa
@@ -173,6 +180,11 @@ def main() -> None:
         "--sample", type=float, default=0.5, metavar="SECONDS", help="worker RSS sampling period"
     )
     parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also time W independent processes (no Dask) on the baseline documents",
+    )
+    parser.add_argument(
         "--profiler",
         action="store_true",
         help="keep Dask's statistical profiler on in the workers (naio_nlp turns it off)",
@@ -215,6 +227,17 @@ def main() -> None:
                 f"peak RSS {_peak_mb():,.0f} MB"
             )
 
+        ceiling = None
+        if args.ceiling:
+            wall, rows = _ceiling(args.model, baseline_inputs, root / "ceiling", args.workers)
+            assert rows == k
+            ceiling = t_k / wall
+            print(
+                f"{args.workers} independent processes: {k / wall:8,.0f} docs/s ({wall:.0f} s "
+                f"on the {k:,} baseline documents), {ceiling:.2f}x one process: "
+                "what this machine gives that many workers"
+            )
+
         # --profiler: Dask's default, for an A/B of what turning it off saves
         extra = {"distributed.worker.profile.enabled": True} if args.profiler else None
         made = local_cluster(args.workers, worker_config=extra)
@@ -240,6 +263,11 @@ def main() -> None:
             f"{n / t_many:8,.0f} docs/s ({t_many:.0f} s), "
             f"{speed}; load average {load_now:.1f} at the end"
         )
+        if ceiling is not None:
+            print(
+                f"Dask reaches {t_one / t_many / ceiling:.0%} of what {args.workers} independent "
+                "processes reach on this machine"
+            )
         if any(sklearn.values()):
             print("note: scikit-learn is loaded in the workers (imported by the main module)")
         for name in pids:
@@ -257,6 +285,35 @@ def main() -> None:
         else:
             same = _read(root / "one", inputs).equals(_read(root / "many", inputs))
             print(f"identical output:      {same}")
+
+
+def _label_share(model: Path | None, inputs: list[Path], out: Path, start: Any, q: Any) -> None:
+    """One independent process of ``--ceiling``: load, wait for the others, label, report."""
+    from naio_nlp.classifier import load
+
+    clf = load(model)
+    start.wait()
+    t0 = time.time()
+    done = classify_parquet(inputs, out, model=clf)
+    q.put((t0, time.time(), done.rows))
+
+
+def _ceiling(model: Path | None, inputs: list[Path], out: Path, workers: int) -> tuple[float, int]:
+    """Wall time and rows for ``workers`` processes labelling disjoint shares at once."""
+    ctx = mp.get_context("spawn")
+    start, q = ctx.Barrier(workers), ctx.Queue()
+    shares = [inputs[i::workers] for i in range(workers)]
+    procs = [
+        ctx.Process(target=_label_share, args=(model, share, out / str(i), start, q))
+        for i, share in enumerate(shares)
+    ]
+    for proc in procs:
+        proc.start()
+    spans = [q.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    wall = max(end for _, end, _ in spans) - min(begin for begin, _, _ in spans)
+    return wall, sum(rows for _, _, rows in spans)
 
 
 def _rss_mb() -> float:
