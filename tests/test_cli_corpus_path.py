@@ -117,3 +117,35 @@ def test_a_small_corpus_trains_and_names_the_labels_it_cannot_learn(
     assert f"{no_artifacts}: no 'artifact' documents; the model will never answer 'artifact'" in (
         _one_line(err)
     )
+
+
+def test_train_no_test_leaves_the_frozen_splits_unscored(cli: Cli, tmp_path: Path) -> None:
+    """An experiment is decided on held-out batches: --no-test keeps test figures out of view."""
+    import json
+    import random
+
+    from naio_nlp.corpus import read_corpus
+
+    root = Path(__file__).resolve().parents[1]
+    records = read_corpus(root / "corpus" / "train.jsonl")
+    random.Random(2).shuffle(records)
+    by_status = {s: [r for r in records if r.status == s] for s in ("artifact", "symbolic")}
+    picked = by_status["artifact"][:8] + by_status["symbolic"][:12]
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, part in (("train.jsonl", picked[:16]), ("test.jsonl", picked[16:])):
+        lines = "".join(json.dumps(r.to_json()) + "\n" for r in part)
+        (folder / name).write_text(lines, encoding="utf-8")
+
+    code, out, err = cli("train", "--corpus", str(folder), "--out", str(tmp_path / "m"))
+    assert code == 0, err
+    assert "test.jsonl (4 documents)" in out
+    assert "test.jsonl" in (tmp_path / "m" / "model-card.md").read_text(encoding="utf-8")
+
+    code, out, err = cli(
+        "train", "--corpus", str(folder), "--out", str(tmp_path / "m2"), "--no-test"
+    )
+    assert code == 0, err
+    assert "test.jsonl" not in out
+    assert "test splits not scored (--no-test)" in out
+    assert "test.jsonl" not in (tmp_path / "m2" / "model-card.md").read_text(encoding="utf-8")

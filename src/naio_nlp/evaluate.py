@@ -35,6 +35,13 @@ Labels = dict[str, Any]  # {"status": [...], "artifact_type": [...], "domains": 
 def _prf(gold: Sequence[Any], pred: Sequence[Any], labels: Sequence[str]) -> dict[str, Any]:
     from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+    if not gold:  # e.g. the types of a split (or a language) without artifacts
+        zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+        return {
+            "per_label": {lab: dict(zero) for lab in labels},
+            "macro_f1": None,
+            "micro_f1": None,
+        }
     p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
     return {
         "per_label": {
@@ -247,7 +254,13 @@ def evaluate(
                 "status_macro_f1": sub["status"]["macro_f1"],
                 "artifact_type_macro_f1": sub["artifact_type"]["macro_f1"],
                 "domains_micro_f1": sub["domains"]["micro_f1"],
-                "artifact_f1": sub["status"]["per_label"].get("artifact", {}).get("f1"),
+                # no artifact given or called in this language: nothing to score
+                "artifact_f1": (
+                    sub["status"]["per_label"]["artifact"]["f1"]
+                    if sub["status"]["per_label"]["artifact"]["support"]
+                    or "artifact" in _subset(labels, idx)["status"]
+                    else None
+                ),
             }
     result["by_language"] = by_lang
     # calibration
@@ -302,7 +315,7 @@ def _subset(labels: Mapping[str, list[Any]], idx: Sequence[int]) -> Labels:
     return {k: [v[i] for i in idx] for k, v in labels.items()}
 
 
-def headline(result: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+def headline(result: Mapping[str, Any]) -> dict[str, dict[str, float | None]]:
     """The three headline figures for the model and each baseline."""
     systems = {"model": result["model_scores"], **result["baselines"]}
     return {

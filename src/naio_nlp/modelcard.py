@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ._text import figure
 from .classifier import Classifier
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .training import TrainReport
@@ -175,16 +176,16 @@ def _markdown(card: Mapping[str, Any]) -> str:
             "| system | status macro-F1 | artifact_type macro-F1 | domains micro-F1 |",
             "| --- | ---: | ---: | ---: |",
             *(
-                f"| {name} | {f['status_macro_f1']:.3f} | {f['artifact_type_macro_f1']:.3f} | "
-                f"{f['domains_micro_f1']:.3f} |"
+                f"| {name} | {figure(f['status_macro_f1'])} | "
+                f"{figure(f['artifact_type_macro_f1'])} | {figure(f['domains_micro_f1'])} |"
                 for name, f in test["headline"].items()
             ),
             "",
             "| language | documents | status macro-F1 | type macro-F1 | domains micro-F1 |",
             "| --- | ---: | ---: | ---: | ---: |",
             *(
-                f"| {lang} | {v['documents']} | {v['status_macro_f1']:.3f} | "
-                f"{v['artifact_type_macro_f1']:.3f} | {v['domains_micro_f1']:.3f} |"
+                f"| {lang} | {v['documents']} | {figure(v['status_macro_f1'])} | "
+                f"{figure(v['artifact_type_macro_f1'])} | {figure(v['domains_micro_f1'])} |"
                 for lang, v in test["by_language"].items()
             ),
             "",

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .._text import plural
+from .._text import figure, plural
 from ._console import console, warning_line
 from ._corpus_path import (
     TRAIN_FILES,
@@ -46,16 +46,28 @@ def train_command(
         int, typer.Option(min=0, help="Seed (0 or more); the same seed gives the same model.")
     ] = 0,
     name: Annotated[str | None, typer.Option(help="Model name (default: the folder name).")] = None,
+    no_test: Annotated[
+        bool,
+        typer.Option(
+            "--no-test",
+            help="Do not score the frozen test splits: for experiments, which are kept or "
+            "dropped on the held-out-batch figures alone; score the one you keep afterwards "
+            "with `naio-nlp evaluate --model`.",
+        ),
+    ] = False,
 ) -> None:
     """Train the classifier and write it with its model card.
 
     Hyper-parameters, calibration and thresholds are chosen by group-wise
     cross-validation on the training split; the test split, when present, is
     scored once at the end for the model card and never used to choose.
+    While trying changes out, train with --no-test, so that no test figure is
+    in view when you decide.
 
     Example:
 
         naio-nlp train --corpus corpus/ --out models/my-model --seed 0
+        naio-nlp train --corpus corpus/ --out /tmp/try --no-test   # an experiment
     """
     from ..corpus import read_corpus
     from ..evaluate import evaluate, headline
@@ -63,6 +75,8 @@ def train_command(
     from ..training import train
 
     train_files, test_files = training_files(corpus)
+    if no_test:
+        test_files = []
     records = read_corpus(train_files)
     tests = {f: read_corpus(f) for f in test_files}
     _warn_thin_labels(records, train_files)
@@ -114,6 +128,8 @@ def train_command(
     )
     for split, metrics in test_metrics.items():
         _print_headline(headline(metrics), f"{split} ({metrics['documents']} documents)")
+    if no_test:
+        out.print("test splits not scored (--no-test)")
     out.print(f"model card: {out_dir / 'model-card.md'}")
 
 
@@ -145,7 +161,7 @@ def _warn_thin_labels(records: list[Any], files: list[Path]) -> None:
             )
 
 
-def _print_headline(figures: dict[str, dict[str, float]], title: str) -> None:
+def _print_headline(figures: dict[str, dict[str, float | None]], title: str) -> None:
     t = Table(title=title, title_justify="left")
     t.add_column("system")
     t.add_column("status macro-F1", justify="right")
@@ -154,9 +170,9 @@ def _print_headline(figures: dict[str, dict[str, float]], title: str) -> None:
     for name, f in figures.items():
         t.add_row(
             name,
-            f"{f['status_macro_f1']:.3f}",
-            f"{f['artifact_type_macro_f1']:.3f}",
-            f"{f['domains_micro_f1']:.3f}",
+            figure(f["status_macro_f1"]),
+            figure(f["artifact_type_macro_f1"]),
+            figure(f["domains_micro_f1"]),
         )
     out.print(t)
 
@@ -283,8 +299,8 @@ def _print_result(result: dict[str, Any]) -> None:
                 f"{v['f1']:.3f}",
                 str(v["support"]),
             )
-        t.add_row("[bold]macro[/]", "", "", f"{ms[task]['macro_f1']:.3f}", "")
-        t.add_row("[bold]micro[/]", "", "", f"{ms[task]['micro_f1']:.3f}", "")
+        t.add_row("[bold]macro[/]", "", "", figure(ms[task]["macro_f1"]), "")
+        t.add_row("[bold]micro[/]", "", "", figure(ms[task]["micro_f1"]), "")
         out.print(t)
     t = Table(title="status confusion (rows gold, columns predicted)", title_justify="left")
     t.add_column("gold")
@@ -308,10 +324,10 @@ def _print_result(result: dict[str, Any]) -> None:
         t.add_row(
             lang,
             str(v["documents"]),
-            f"{v['status_macro_f1']:.3f}",
-            f"{v['artifact_f1']:.3f}",
-            f"{v['artifact_type_macro_f1']:.3f}",
-            f"{v['domains_micro_f1']:.3f}",
+            figure(v["status_macro_f1"]),
+            figure(v["artifact_f1"]),
+            figure(v["artifact_type_macro_f1"]),
+            figure(v["domains_micro_f1"]),
         )
     out.print(t)
     cal = result["calibration"]
