@@ -1797,6 +1797,15 @@ def _name_features(a: str, b: str) -> tuple[float, ...]:
     )
 
 
+@lru_cache(maxsize=1 << 12)
+def _agency(name: str) -> str:
+    """A public body as compared: the one name ``[agency_names]`` gives it, lower case
+    ("Kementerian Digital", "Digital Ministry" -> "ministry of digital"); a body the
+    table does not list, by its own name in lower case."""
+    low = " ".join(name.lower().split())
+    return _terms().agency_of.get(low, low).lower()
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """What the scorer reads of an entry, computed once per change of the entry."""
@@ -1804,7 +1813,10 @@ class _Entry:
     names: tuple[str, ...]
     types: frozenset[str]
     partners: frozenset[str]
+    #: the public bodies its latest reports name, each by its one name (:func:`_agency`)
     agencies: frozenset[str]
+    #: ... and those every report of it names (the cannot-link rule reads them all)
+    all_agencies: frozenset[str]
     languages: frozenset[str]
     dates: tuple[date, ...]
     contexts: tuple[frozenset[str], ...]
@@ -1835,7 +1847,8 @@ def _entry_view(reports: Sequence[Report]) -> _Entry:
         names=tuple(dict.fromkeys(r.name for r in named)),
         types=frozenset(r.artifact_type for r in rs if r.artifact_type),
         partners=frozenset(p.lower() for r in rs for p in r.partners),
-        agencies=frozenset(a.lower() for r in rs for a in r.agencies),
+        agencies=frozenset(_agency(a) for r in rs for a in r.agencies),
+        all_agencies=frozenset(_agency(a) for r in reports for a in r.agencies),
         languages=frozenset(r.language for r in rs if r.language),
         dates=tuple(r.date for r in rs if r.date is not None),
         contexts=tuple(frozenset(r.context) for r in rs),
@@ -2043,11 +2056,14 @@ class Ledger:
         return found
 
     def _agencies_clash(self, report: Report, eid: str, k: _Key) -> bool:
-        """Two generic names ("AI Guidelines") whose reports name different agencies."""
+        """Two generic names ("AI Guidelines") whose reports name different agencies,
+        each body by its one name (:func:`_agency`): "Kementerian Digital" is the
+        "Ministry of Digital", so the Malay and English reports of one body's guidelines
+        do not clash."""
         if k.distinctive or not report.agencies:
             return False
-        theirs = {a for r in self._reports[eid] for a in r.agencies}
-        return bool(theirs) and not (theirs & set(report.agencies))
+        theirs = self._view(eid).all_agencies
+        return bool(theirs) and theirs.isdisjoint(map(_agency, report.agencies))
 
     def _years_clash(self, eid: str, k: _Key, report: Report | None = None) -> bool:
         """The entry's names carry years and none of them is this name's ("Challenge 2025").
@@ -2217,7 +2233,7 @@ class Ledger:
             float(any(p.lower() in e.partners for p in report.partners)),
             nf[8],
             math.log1p(min(gaps)) / 7.0 if gaps else math.log1p(180) / 7.0,
-            float(any(a.lower() in e.agencies for a in report.agencies)),
+            float(any(_agency(a) in e.agencies for a in report.agencies)),
             float(
                 bool(report.language) and bool(e.languages) and report.language not in e.languages
             ),
