@@ -379,7 +379,9 @@ def _key(name: str) -> _Key:
     """The comparable form of a name: lower case, Malay in English, variants folded.
 
     The head is the last head noun of an English name and the first of a
-    Malay one (Malay puts the head first: "Kotak Pasir Kawal Selia AI").
+    Malay one (Malay puts the head first: "Kotak Pasir Kawal Selia AI"), never one
+    in a "for the ..." tail ("Generative AI Guidelines for the Public Service" are
+    guidelines) unless the name has no other.
     """
     t = _terms()
     name = _GLUED_AI.sub(" AI", name)  # "Portal BakatAI" -> "Portal Bakat AI"
@@ -391,6 +393,8 @@ def _key(name: str) -> _Key:
     words: dict[str, None] = {}
     years: set[str] = set()
     heads: list[str] = []
+    tail_heads: list[str] = []  # in a "for the ..." tail: whom it is for, not what it is
+    tail_at = text.find(" for the ")
     for m in _WORD.finditer(text):
         w = m.group(0).strip("'")
         if w.endswith("'s"):
@@ -405,7 +409,8 @@ def _key(name: str) -> _Key:
             continue
         words[w] = None
         if w in t.head_words:
-            heads.append(w)
+            (tail_heads if 0 <= tail_at < m.start() else heads).append(w)
+    heads = heads or tail_heads
     # "Projek Korpus Teks ...", "the Legal Corpus Project": the wrapper is not the head
     heads = [h for h in heads if h not in _WRAPPER_HEADS] or heads
     head = (heads[0] if malay_head else heads[-1]) if heads else None
@@ -764,21 +769,44 @@ def _head_at(words: Sequence[str], i: int, heads: frozenset[str]) -> int:
 
 
 #: Two capitalised words (or numbers) in a row, perhaps with a connector between
-#: ("Action Plan", "Ministry of Digital", "R&D", "2026-30 Plan"): a sentence
-#: without one holds no name. Looser than the run rule below on purpose (any
-#: non-ASCII letter and any number count, more separators), so the check drops
-#: no sentence the full reading would name something in; it is only a fast no.
+#: ("Action Plan", "Ministry of Digital", "R&D", "2026-30 Plan", "Guidelines for the
+#: Public Service"): a sentence without one holds no name. Looser than the run rule
+#: below on purpose (any non-ASCII letter and any number count, more separators), so
+#: the check drops no sentence the full reading would name something in; it is only a
+#: fast no.
 _CAP_PAIR = re.compile(
     r"(?<!\w)[^\W_a-z][\w'’]*+(?:-\w+)*+"
     r"[\s\-–—/]*"
-    r"(?:(?:(?i:of|for|on|and|untuk|bagi|dan|in|di)|&)[\s\-–—/]*)?"
+    r"(?:(?:(?i:of|for(?:\s+the)?|on|and|untuk|bagi|dan|in|di)|&)[\s\-–—/]*)?"
     r"[^\W_a-z]"
 )
 
 
+#: A capitalised name goes on over "for the" and a capitalised phrase (:func:`_for_the_tail`).
+_FOR_THE_TAIL: Final = True
 #: "Phase 2": a number that continues a capitalised name.
 _PHASE_ALONE = re.compile(_PHASE_WORD)
 _PHASE_NUMBER_AFTER = re.compile(rf"{_PHASE_WORD} (?:ke-?)?(?:{_PHASE_NUMBER}|{_PHASE_ORDINAL})")
+
+
+def _for_the_tail(
+    toks: Sequence[str], joined: Sequence[bool], i: int, j: int, heads: frozenset[str]
+) -> bool:
+    """The run ``toks[i:j+1]`` names an output (it holds a head noun) and goes on with
+    "for the" and a capitalised word: "Generative AI Guidelines for the Public Service".
+    English puts an article where Malay puts none ("Garis Panduan AI Generatif untuk
+    Perkhidmatan Awam" is read whole), so both languages' names keep whom it is for."""
+    return (
+        j + 3 < len(toks)
+        and toks[j + 1].lower() == "for"
+        and toks[j + 2].lower() == "the"
+        and joined[j + 1]
+        and joined[j + 2]
+        and _is_cap(toks[j + 3])
+        and not _YEAR.match(toks[j + 3])
+        and toks[j + 3].lower() not in _MONTH_DAY
+        and any(_head_at(toks, k, heads) for k in range(i, j + 1))
+    )
 
 
 def _capitalised_names(sentence: str) -> list[str]:
@@ -807,10 +835,8 @@ def _capitalised_names(sentence: str) -> list[str]:
             i += 1
             continue
         j = i
-        while (
-            j + 1 < len(toks)
-            and joined[j]
-            and (
+        while j + 1 < len(toks) and joined[j]:
+            if (
                 _is_cap(toks[j + 1])
                 or _PHASE_NUMBER_AFTER.fullmatch(f"{toks[j]} {toks[j + 1]}".lower()) is not None
                 or (
@@ -819,9 +845,12 @@ def _capitalised_names(sentence: str) -> list[str]:
                     and joined[j + 1]
                     and _is_cap(toks[j + 2])
                 )
-            )
-        ):
-            j += 1
+            ):
+                j += 1
+            elif _FOR_THE_TAIL and _for_the_tail(toks, joined, i, j, heads):
+                j += 2  # to "the"; the capitalised words after it continue the run
+            else:
+                break
         first, last = i, j + 1  # the run is toks[first:last]
         i = j + 1
         # drop leading NAIO names and filler, trailing dates and connectors
@@ -1435,6 +1464,15 @@ def _with_phase(name: str, sentence: str) -> str:
     return name
 
 
+def _with_tail(name: str, sentence: str) -> str:
+    """The name with the "for the ..." tail its sentence gives it: the classifier's
+    "Generative AI Guidelines" read from "... the Generative AI Guidelines for the Public
+    Service" is the name the sentence reads whole (:func:`_for_the_tail`)."""
+    if not _FOR_THE_TAIL or not name or f"{name} for the " not in sentence:
+        return name
+    return next((n for n in _capitalised_names(sentence) if n.startswith(f"{name} for the ")), name)
+
+
 def _report(
     article: Article,
     prediction: Prediction,
@@ -1452,7 +1490,7 @@ def _report(
 ) -> Report:
     slots = prediction.evidence.artifact
     if linkable:
-        name = _with_phase(name.strip(), sentence)
+        name = _with_phase(_with_tail(name.strip(), sentence), sentence)
     return Report(
         article_id=article.id,
         name=name.strip(),

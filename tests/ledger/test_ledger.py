@@ -1061,3 +1061,30 @@ def test_the_store_keeps_a_ledgers_pending_mentions_and_upgrades_an_old_store(
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [
             (store_module.SCHEMA_VERSION,)
         ]
+
+
+def test_a_name_keeps_whom_it_is_for_after_for_the() -> None:
+    """ "Generative AI Guidelines for the Public Service": English puts "the" where Malay
+    puts no article ("... untuk Perkhidmatan Awam" is read whole), so the English name
+    keeps its "for the ..." tail too; the head stays the guidelines, and a tail that is
+    no name ("for the first time") or a name with no head before it is not read."""
+    from naio_nlp.ledger import _capitalised_names, _key
+
+    full = "Generative AI Guidelines for the Public Service"
+    assert _capitalised_names(f"NAIO released the {full} on Monday.") == [full]
+    assert _capitalised_names("NAIO opened the AI Sandbox for the first time.") == ["AI Sandbox"]
+    assert _capitalised_names("Funding for the AI Sandbox rose.") == ["AI Sandbox"]
+    assert _key(full).head == "guideline"
+    malay = "Garis Panduan AI Generatif untuk Perkhidmatan Awam"
+    assert similarity(full, malay) == 1.0
+    # the classifier's name, cut before the tail, takes the tail its sentence gives it
+    report = read_report(
+        *doc(
+            "g",
+            f"The National AI Office released the {full} today. Officers may not paste "
+            "restricted documents into chatbots.",
+            name="Generative AI Guidelines",
+            kind="public_guidance",
+        )
+    )
+    assert report is not None and report.name == full

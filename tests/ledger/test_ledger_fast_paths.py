@@ -76,6 +76,7 @@ def test_the_capitalised_pair_check_drops_no_sentence_that_names_something(
         "R&D Grant Scheme opens",
         "Ministry of Digital Guidelines for É-Services Sandbox",
         "the AI-Ready Talent Programme",
+        "NAIO opened the Sandbox for the Poor",  # one word, then a "for the" tail
     ]
     fast = [L._capitalised_names(s) for s in sentences]
     assert sum(1 for names in fast if names) > 500  # the corpus names plenty of outputs
