@@ -1106,9 +1106,19 @@ def _bare_heads(sentence: str) -> list[str]:
     names = []
     for i in range(len(low)):
         n = _head_at(low, i, t.heads_en) or _head_at(low, i, t.heads_ms)
-        if n:
+        if n and not _place_at(low, i, t.places):
             names.append(" ".join(low[i : i + n]))
     return names
+
+
+def _place_at(words: Sequence[str], i: int, places: Sequence[str]) -> bool:
+    """The head at ``words[i]`` is that of a place phrase: a Malay place begins with it
+    ("klinik kesihatan di Perak"), an English one ends with it ("five health clinics")."""
+    for place in places:
+        p = place.split()
+        if words[i : i + len(p)] == p or (i + 1 >= len(p) and words[i + 1 - len(p) : i + 1] == p):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1 << 14)

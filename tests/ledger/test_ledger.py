@@ -1088,3 +1088,39 @@ def test_a_name_keeps_whom_it_is_for_after_for_the() -> None:
         )
     )
     assert report is not None and report.name == full
+
+
+def test_a_bare_head_that_is_a_place_names_no_output() -> None:
+    """ "Klinik kesihatan di Kedah akan guna AI ...": the clinics are where a pilot will run,
+    not the output; the announcement takes the output its lead names ("projek perintis
+    itu") and joins the pilot's launch, in English."""
+    from naio_nlp.ledger import _bare_heads
+
+    assert _bare_heads("Klinik kesihatan di Kedah akan guna AI untuk saringan mata") == []
+    assert _bare_heads("Five health clinics will use the system") == []
+    assert _bare_heads("NAIO akan membuka klinik AI untuk PKS") == ["klinik"]
+    announced = doc(
+        "ms-a",
+        "Beberapa klinik kesihatan di Kedah akan menggunakan kecerdasan buatan (AI) untuk "
+        "saringan retina pesakit diabetes. Pengarah Kesihatan Negeri Kedah berkata, projek "
+        "perintis itu akan dilaksanakan dengan kerjasama Pejabat AI Negara (NAIO).",
+        status="symbolic",
+        lang="ms",
+        day=date(2026, 2, 3),
+        title="Klinik kesihatan di Kedah akan guna AI untuk saringan retina",
+    )
+    launched = doc(
+        "en-l",
+        "The National AI Office launched the AI Retina Screening Pilot in Kedah today. "
+        "Diabetes patients at eight public clinics in Kedah will have retina photos read "
+        "by the model.",
+        name="AI Retina Screening Pilot in Kedah",
+        kind="sector_proof_point",
+        day=date(2026, 6, 9),
+        title="AI retina screening pilot starts at eight Kedah clinics",
+    )
+    report = read_report(*announced)
+    assert report is not None and report.name == "projek perintis"
+    others = [PLAN_EN, PLAN_MS, OLD_PLAN]  # other outputs' reports: rare words weigh more
+    ledger = build([*others, announced, launched])
+    assert ledger.entry_for("ms-a") is ledger.entry_for("en-l") is not None
