@@ -918,6 +918,8 @@ _EN_STOP_BEFORE = frozenset(
     # auxiliaries and modals end the subject: "18 can register" names no register
     | {"can", "could", "may", "might", "must", "shall", "should", "would", "has", "have"}
     | {"had", "is", "are", "was", "were", "be", "been", "did", "does", "do"}
+    # a question ends before its subject: "What 67 impact assessments tell us ..."
+    | {"what", "how", "why", "who", "whom", "whose", "when", "where", "which"}
 )
 _MS_STOP_AFTER = frozenset(
     [

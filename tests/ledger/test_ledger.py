@@ -1124,3 +1124,15 @@ def test_a_bare_head_that_is_a_place_names_no_output() -> None:
     others = [PLAN_EN, PLAN_MS, OLD_PLAN]  # other outputs' reports: rare words weigh more
     ledger = build([*others, announced, launched])
     assert ledger.entry_for("ms-a") is ledger.entry_for("en-l") is not None
+
+
+def test_a_headline_counting_impact_assessments_names_them() -> None:
+    """ "What 67 impact assessments tell us ...": the plural of a head names the output
+    its results are counted for (the question word is no part of it), and compares with
+    the output's formal name."""
+    from naio_nlp.ledger import _key, _lowercase_names
+
+    title = "What 67 impact assessments tell us about how the government uses AI"
+    assert _lowercase_names(title, "en") == ["67 impact assessments"]
+    assert _key("67 impact assessments").head == _key("Penilaian Impak Algoritma").head
+    assert similarity("67 impact assessments", "Public Sector Algorithmic Impact Assessment") > 0
