@@ -782,8 +782,6 @@ _CAP_PAIR = re.compile(
 )
 
 
-#: A capitalised name goes on over "for the" and a capitalised phrase (:func:`_for_the_tail`).
-_FOR_THE_TAIL: Final = True
 #: "Phase 2": a number that continues a capitalised name.
 _PHASE_ALONE = re.compile(_PHASE_WORD)
 _PHASE_NUMBER_AFTER = re.compile(rf"{_PHASE_WORD} (?:ke-?)?(?:{_PHASE_NUMBER}|{_PHASE_ORDINAL})")
@@ -847,7 +845,7 @@ def _capitalised_names(sentence: str) -> list[str]:
                 )
             ):
                 j += 1
-            elif _FOR_THE_TAIL and _for_the_tail(toks, joined, i, j, heads):
+            elif _for_the_tail(toks, joined, i, j, heads):
                 j += 2  # to "the"; the capitalised words after it continue the run
             else:
                 break
@@ -1480,7 +1478,7 @@ def _with_tail(name: str, sentence: str) -> str:
     """The name with the "for the ..." tail its sentence gives it: the classifier's
     "Generative AI Guidelines" read from "... the Generative AI Guidelines for the Public
     Service" is the name the sentence reads whole (:func:`_for_the_tail`)."""
-    if not _FOR_THE_TAIL or not name or f"{name} for the " not in sentence:
+    if not name or f"{name} for the " not in sentence:
         return name
     return next((n for n in _capitalised_names(sentence) if n.startswith(f"{name} for the ")), name)
 
