@@ -949,6 +949,78 @@ def _on_cluster(
         yield ready()
 
 
+def _inputs(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, str]]:
+    """(name, kind) of each input; :class:`InputError` for one that would be read twice.
+
+    Every input's kind is checked first (a missing path or an unknown extension
+    fails before anything else). Then an input is refused when it repeats another:
+    the same file (by inode, so ``./a.jsonl``, a symlink or a hard link to it count),
+    the same folder (by resolved path), a file that a folder given beside it reads,
+    or a folder inside another. Each of its documents would be labelled twice and
+    its id repeat in the output; a refusal before the model loads costs nothing,
+    where a warning would come with output that is already wrong.
+    """
+    inputs = [(os.fspath(p), input_kind(p)) for p in paths]
+    if sum(kind == "stdin" for _, kind in inputs) > 1:
+        raise InputError(STDIN, "stdin can be read only once; give '-' once")
+    files: dict[tuple[int, int], str] = {}
+    folders: dict[Path, str] = {}
+    for name, kind in inputs:
+        if kind == "stdin":
+            continue
+        if kind == "dir":
+            folder = Path(name).resolve()
+            if folder in folders:
+                raise InputError(name, _twice(folders[folder], name, "folder"))
+            folders[folder] = name
+            continue
+        try:
+            st = os.stat(name)
+        except OSError:
+            continue  # unreadable: reported when it is read
+        key = (st.st_dev, st.st_ino)
+        if key in files:
+            raise InputError(name, _twice(files[key], name, "file"))
+        files[key] = name
+    for folder, name in folders.items():
+        for other, other_name in folders.items():
+            if other != folder and _reads(other, folder):
+                raise InputError(
+                    name,
+                    f"folder inside the folder {other_name}, which reads it already; each "
+                    "document in it would be labelled twice, with its id repeated in the "
+                    "output; give one of the two",
+                )
+    for name in files.values():
+        path = Path(name).resolve()
+        if path.suffix.lower() not in FOLDER_SUFFIXES:
+            continue
+        for folder, folder_name in folders.items():
+            if _reads(folder, path):
+                raise InputError(
+                    name,
+                    f"file read already as part of the folder {folder_name}; it would be "
+                    "labelled twice, with its id repeated in the output; give the folder "
+                    "or the file, not both",
+                )
+    return inputs
+
+
+def _twice(first: str, again: str, what: str) -> str:
+    also = "" if first == again else f" (first as {first})"
+    return (
+        f"{what} given twice{also}; each document in it would be labelled twice, "
+        "with its id repeated in the output; give each input once"
+    )
+
+
+def _reads(folder: Path, path: Path) -> bool:
+    """Whether reading ``folder`` reaches ``path`` (resolved): inside it, on no hidden part."""
+    if not path.is_relative_to(folder):
+        return False
+    return not any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
 def classify_files(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -989,9 +1061,7 @@ def classify_files(
         raise InvalidFieldError(
             "classify_files: max_chars", max_chars, f"an integer from 1 to {MAX_CHARS:,}"
         )
-    inputs = [(os.fspath(p), input_kind(p)) for p in paths]
-    if sum(kind == "stdin" for _, kind in inputs) > 1:
-        raise InputError(STDIN, "stdin can be read only once; give '-' once")
+    inputs = _inputs(paths)
     from .classifier import Classifier, load
 
     if isinstance(model, Classifier):
@@ -1052,9 +1122,7 @@ def read_articles(
         raise InvalidFieldError(
             "read_articles: max_chars", max_chars, f"an integer from 1 to {MAX_CHARS:,}"
         )
-    inputs = [(os.fspath(p), input_kind(p)) for p in paths]
-    if sum(kind == "stdin" for _, kind in inputs) > 1:
-        raise InputError(STDIN, "stdin can be read only once; give '-' once")
+    inputs = _inputs(paths)
     reader = _Reader(
         text_column=text_column,
         id_column=id_column,

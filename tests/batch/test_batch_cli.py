@@ -136,6 +136,25 @@ def test_a_missing_input_is_named_and_no_output_is_left(
     assert list(tmp_path.iterdir()) == [articles_jsonl]
 
 
+def test_the_same_file_given_twice_is_refused_naming_it(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
+) -> None:
+    """A glob that also matches a file named beside it must not double every row."""
+    out = tmp_path / "labels.csv"
+    again = f"{tmp_path}/./{articles_jsonl.name}"
+    code, stdout, err = cli(
+        "classify", str(articles_jsonl), again, "--model", str(fast_load), "-o", str(out)
+    )
+    assert code == 1
+    flat = " ".join(err.split())  # the error console may wrap a long path
+    assert (
+        f"error: {again}: file given twice (first as {articles_jsonl}); each document in it "
+        "would be labelled twice, with its id repeated in the output; give each input once"
+    ) in flat
+    assert stdout == "" and "read " not in err  # refused before anything was read
+    assert not out.exists()
+
+
 def test_a_crash_leaves_no_half_written_output(
     cli: Cli,
     fast_load: Path,

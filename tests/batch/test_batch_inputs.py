@@ -139,6 +139,68 @@ def test_an_unknown_extension_is_refused(classifier: Classifier, tmp_path: Path)
         classify_files([path], model=classifier)
 
 
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (["a.jsonl", "a.jsonl"], r"^a\.jsonl: file given twice; "),
+        (["a.jsonl", "./a.jsonl"], r"^\./a\.jsonl: file given twice \(first as a\.jsonl\); "),
+        (["a.jsonl", "link.jsonl"], r"^link\.jsonl: file given twice \(first as a\.jsonl\); "),
+        (["a.jsonl", "hard.jsonl"], r"^hard\.jsonl: file given twice \(first as a\.jsonl\); "),
+        (["pages", "pages/"], r"^pages/: folder given twice \(first as pages\); "),
+        (["pages", "pages/more"], r"^pages/more: folder inside the folder pages, "),
+        (["pages/p.html", "pages"], r"^pages/p\.html: file read already as part of the folder "),
+    ],
+)
+def test_an_input_given_twice_is_refused_before_the_model_loads(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    given: list[str],
+    message: str,
+) -> None:
+    """Read twice, every document would be labelled twice and its id repeat in the output."""
+    write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "a.jsonl")
+    (tmp_path / "hard.jsonl").hardlink_to(tmp_path / "a.jsonl")
+    (tmp_path / "pages" / "more").mkdir(parents=True)
+    (tmp_path / "pages" / "p.html").write_text(html_page("T", ARTICLES[0]["text"]), "utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def no_model(*args: object) -> None:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(classifier_module, "load", no_model)
+    with pytest.raises(InputError, match=message) as caught:
+        classify_files(given)
+    assert "labelled twice" in str(caught.value)
+    from naio_nlp.batch import read_articles  # the ledger's reader refuses it alike
+
+    with pytest.raises(InputError, match=message):
+        read_articles(given)
+
+
+def test_inputs_that_only_look_alike_are_read(classifier: Classifier, tmp_path: Path) -> None:
+    """Two copies of a file, a hidden folder inside a folder, a data file in a folder: fine."""
+    write_jsonl(tmp_path / "a.jsonl", ARTICLES[:1])
+    (tmp_path / "pages" / ".cache").mkdir(parents=True)
+    (tmp_path / "pages" / "p.txt").write_text("Title\n\n" + ARTICLES[1]["text"], "utf-8")
+    write_jsonl(tmp_path / "pages" / "b.jsonl", ARTICLES[2:])  # a folder reads no JSONL
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes((tmp_path / "a.jsonl").read_bytes())
+    given = [
+        tmp_path / "a.jsonl",
+        copy,
+        tmp_path / "pages",
+        tmp_path / "pages" / ".cache",
+        tmp_path / "pages" / "b.jsonl",
+    ]
+    assert ids(list(classify_files(given, model=classifier))) == [
+        "a1",
+        "a1",
+        str(tmp_path / "pages" / "p.txt"),
+        "a3",
+    ]
+
+
 def test_options_are_checked(classifier: Classifier, articles_jsonl: Path) -> None:
     with pytest.raises(ValueError, match="workers"):
         classify_files([articles_jsonl], model=classifier, workers=0)

@@ -257,9 +257,14 @@ def test_records_sharing_an_id_are_named_and_counted_once(cli: Cli, tmp_path: Pa
     assert "1 id used by more than one record: 'a1' (2 records)" in one_line
     assert "from 2 newly read documents" in one_line
 
-    code, _, err = cli("ledger", str(src), str(src), "-o", str(tmp_path / "m.json"))
+    copy = tmp_path / "copy.jsonl"  # the same file twice is refused (tests/batch)
+    copy.write_bytes(src.read_bytes())
+    code, _, err = cli("ledger", str(src), str(copy), "-o", str(tmp_path / "m.json"))
     assert code == 0, err
     assert "2 ids used by more than one record" in " ".join(err.split())
+    code, _, err = cli("ledger", str(src), str(src), "-o", str(tmp_path / "n.json"))
+    assert code == 1
+    assert f"error: {src}: file given twice;" in " ".join(err.split())
 
 
 def test_an_agency_name_given_to_two_bodies_is_refused() -> None:
