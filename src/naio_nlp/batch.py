@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -37,7 +38,14 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from ._text import plural
 from ._workers import map_batches
-from .errors import ExtractionError, InputError, InvalidFieldError, ModelError, TruncatedInput
+from .errors import (
+    ExtractionError,
+    InputError,
+    InputWarning,
+    InvalidFieldError,
+    ModelError,
+    TruncatedInput,
+)
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 from .schema import Prediction
 
@@ -51,6 +59,7 @@ __all__ = [
     "BatchResult",
     "BatchRun",
     "BatchStats",
+    "RepeatedIds",
     "TruncatedInput",
     "classify_files",
     "count_documents",
@@ -806,6 +815,100 @@ def _extraction_reason(exc: ExtractionError) -> str:
     return text[len(prefix) :] if text.startswith(prefix) else text
 
 
+# ----------------------------------------------------------------------------- repeated ids
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedIds:
+    """Ids that more than one result of a batch carried (:meth:`BatchRun.repeated_ids`)."""
+
+    #: How many distinct ids are on more than one result.
+    ids: int = 0
+    #: Results beyond the first of each of those ids (an id on three rows counts 2).
+    rows: int = 0
+    #: A few of those ids, in the order their first repeat was met.
+    examples: tuple[str, ...] = ()
+
+
+class _IdCheck:
+    """Finds repeated ids in a stream of millions, in 8 bytes of memory per id.
+
+    Each id is kept as a 64-bit BLAKE2b hash, not as a string. Hashes wait in a
+    chunk of :attr:`CHUNK` ids (with the ids themselves, so that a repeat can be
+    named); a full chunk is sorted, checked against itself and against the hashes of
+    earlier chunks, which are kept as a few sorted, disjoint numpy arrays merged
+    like a binary counter (at most about log2(n / CHUNK) of them, each checked with
+    a binary search), and then only its new hashes are kept. A repeat costs 8 more
+    bytes (its hash, to count distinct repeated ids at the end); its id string is
+    kept only for the first :attr:`EXAMPLES` repeated ids. Ten million distinct ids
+    take 80 MB (160 MB for a moment while the largest arrays merge) where a set of
+    their strings takes over a gigabyte. Two different ids share a hash with odds of
+    about n² / 2⁶⁵: one in 370,000 for ten million ids.
+    """
+
+    CHUNK: Final = 1 << 14
+    EXAMPLES: Final = 5
+
+    def __init__(self) -> None:
+        self._hashes = bytearray()
+        self._pending: list[str] = []
+        self._runs: list[Any] = []  # sorted uint64 arrays, disjoint, each hash once
+        self._repeats = bytearray()  # the hash of every result whose id came before
+        self._examples: dict[int, str] = {}
+
+    def add(self, doc_id: str) -> None:
+        key = doc_id.encode("utf-8", "surrogatepass")
+        self._hashes += hashlib.blake2b(key, digest_size=8).digest()
+        self._pending.append(doc_id)
+        if len(self._pending) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        import numpy as np
+
+        if not self._pending:
+            return
+        hashes = np.frombuffer(bytes(self._hashes), dtype="<u8")
+        unique, first = np.unique(hashes, return_index=True)
+        seen = np.zeros(len(unique), dtype=bool)
+        for run in self._runs:
+            at = np.minimum(np.searchsorted(run, unique), len(run) - 1)
+            seen |= run[at] == unique
+        repeat = np.ones(len(hashes), dtype=bool)
+        repeat[first[~seen]] = False  # the first of an id in this chunk, unless seen before
+        where = np.flatnonzero(repeat)
+        if len(where):
+            self._repeats += hashes[where].tobytes()
+            for i in where.tolist():
+                if len(self._examples) >= self.EXAMPLES:
+                    break
+                self._examples.setdefault(int(hashes[i]), self._pending[i])
+        new = unique[~seen]
+        if len(new):
+            self._runs.append(new)
+        while len(self._runs) > 1 and len(self._runs[-2]) < 2 * len(self._runs[-1]):
+            last = self._runs.pop()
+            merged = np.concatenate((self._runs.pop(), last))
+            del last
+            merged.sort()
+            self._runs.append(merged)
+        self._hashes = bytearray()
+        self._pending = []
+
+    def result(self) -> RepeatedIds:
+        import numpy as np
+
+        self._flush()
+        if not self._repeats:
+            return RepeatedIds()
+        repeats = np.frombuffer(bytes(self._repeats), dtype="<u8")
+        return RepeatedIds(
+            ids=len(np.unique(repeats)),
+            rows=len(repeats),
+            examples=tuple(self._examples.values()),
+        )
+
+
 # ----------------------------------------------------------------------------- the run
 
 
@@ -829,6 +932,7 @@ class BatchRun(Iterator[BatchResult]):
     ) -> None:
         self.stats = reader.stats
         self.classifier = classifier
+        self._ids = _IdCheck()
         self._handler = errors
         self._client = client
         reader.report = self._report
@@ -844,8 +948,18 @@ class BatchRun(Iterator[BatchResult]):
         """Stop early; worker processes, if any, are shut down."""
         self._it.close()
 
+    def repeated_ids(self) -> RepeatedIds:
+        """The ids that more than one result so far carried: after the run, the whole batch's.
+
+        Results are not held back or changed: a record whose id came before is
+        labelled and yielded like any other. The check keeps 8 bytes per id (a
+        hash) and the first few repeated ids themselves, so it runs on any size of
+        batch; see :class:`RepeatedIds`.
+        """
+        return self._ids.result()
+
     def _report(self, problem: InputError) -> None:
-        if not isinstance(problem, TruncatedInput):
+        if not isinstance(problem, InputWarning):
             self.stats.errors += 1
         if self._handler is not None:
             self._handler(problem)
@@ -871,6 +985,7 @@ class BatchRun(Iterator[BatchResult]):
                     self._report(InputError(doc.source, outcome, line=doc.line))
                     continue
                 self.stats.classified += 1
+                self._ids.add(outcome.article_id)
                 yield BatchResult(outcome, doc.source, doc.line, doc.truncated)
 
 
@@ -1111,7 +1226,7 @@ def read_articles(
     counts = stats if stats is not None else BatchStats()
 
     def report(problem: InputError) -> None:
-        if not isinstance(problem, TruncatedInput):
+        if not isinstance(problem, InputWarning):
             counts.errors += 1
         if errors is not None:
             errors(problem)

@@ -7,7 +7,8 @@ Every exception naio_nlp raises on purpose is defined here and exported from
     ├── InvalidFieldError   (also ValueError)  a field or an argument holds a bad value
     ├── CorpusError                            a corpus file breaks the schema
     ├── InputError                             a batch input cannot be read
-    │   └── TruncatedInput                     (a warning) a document was cut short
+    │   └── InputWarning                       (a warning) the input is used, with a caveat
+    │       └── TruncatedInput                 a document was cut short
     ├── FetchError                             a page could not be fetched
     │   ├── RobotsBlockedError                 robots.txt disallows the URL
     │   ├── HostNotAllowedError                the URL or a redirect leaves the source's hosts
@@ -34,6 +35,7 @@ __all__ = [
     "FetchError",
     "HostNotAllowedError",
     "InputError",
+    "InputWarning",
     "InvalidFieldError",
     "JsShellError",
     "ModelError",
@@ -83,7 +85,15 @@ class InputError(NaioError):
         super().__init__(f"{where}: {message}")
 
 
-class TruncatedInput(InputError):
+class InputWarning(InputError):
+    """A warning, not a skip: the record is used, but something about it needs a look.
+
+    Examples: a date that could not be read (the record is kept undated), ids that
+    repeat across a batch (the output has several rows for one id).
+    """
+
+
+class TruncatedInput(InputWarning):
     """A warning, not a skip: the document was classified on its first characters only."""
 
 

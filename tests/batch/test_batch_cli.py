@@ -88,7 +88,8 @@ def test_errors_file_and_strict(
     cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x"}\n{oops\n' + json.dumps(ARTICLES[0]) + "\n", encoding="utf-8")
+    good = {**ARTICLES[0], "id": "b1"}  # an id of its own: a1 again would be warned about
+    bad.write_text('{"id": "x"}\n{oops\n' + json.dumps(good) + "\n", encoding="utf-8")
     log = tmp_path / "problems.jsonl"
     args = ["classify", str(bad), str(articles_jsonl), "--model", str(fast_load)]
     code, out, err = cli(*args, "--errors", str(log))

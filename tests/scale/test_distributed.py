@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from distributed import Client
 
 from naio_nlp import ModelError
-from naio_nlp.batch import classify_files, flat_record
+from naio_nlp.batch import RepeatedIds, classify_files, flat_record
 from naio_nlp.classifier import Classifier, load_verified
 from naio_nlp.distributed import (
     OUTPUT_COLUMNS,
@@ -218,13 +218,23 @@ def test_parquet_parts_survive_a_killed_worker_and_reruns_skip_them(
     assert again.skipped == len(inputs) and again.rows == 0
 
 
-def test_classify_files_on_a_cluster_matches_one_process(client: Client, model: Classifier) -> None:
-    inputs = [str(ROOT / "examples" / "articles.jsonl"), str(ROOT / "examples" / "html")]
-    local = [r.prediction.to_dict() for r in classify_files(inputs, model=model)]
+def test_classify_files_on_a_cluster_matches_one_process(
+    client: Client, model: Classifier, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.jsonl"  # its four ids repeat those of the first input
+    shutil.copy(ROOT / "examples" / "articles.jsonl", copy)
+    inputs = [str(ROOT / "examples" / "articles.jsonl"), str(ROOT / "examples" / "html"), str(copy)]
+    local_run = classify_files(inputs, model=model)
+    local = [r.prediction.to_dict() for r in local_run]
     remote_run = classify_files(inputs, model=model, client=client, batch_size=2)
     remote = [r.prediction.to_dict() for r in remote_run]
     assert remote == local
     assert remote_run.stats.classified == len(local)
+    # read here, labelled there: repeated ids are found on the cluster path as well
+    assert remote_run.repeated_ids() == local_run.repeated_ids()
+    assert remote_run.repeated_ids() == RepeatedIds(
+        ids=4, rows=4, examples=("ex-001", "ex-002", "ex-003", "ex-004")
+    )
 
 
 def test_cli_classify_with_dask_scheduler_address(

@@ -43,12 +43,12 @@ from ..batch import (
     MAX_CHARS,
     STDIN,
     BatchResult,
-    TruncatedInput,
+    RepeatedIds,
     classify_files,
     count_documents,
     flat_record,
 )
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, InputError, InputWarning
 from ._console import console, error_line, warning_line
 from ._output import check_not_input, check_output, choice, format_mismatch, same_file
 
@@ -230,7 +230,7 @@ class _Problems:
 
     def __call__(self, problem: InputError) -> None:
         self.count += 1
-        level = "warning" if isinstance(problem, TruncatedInput) else "error"
+        level = "warning" if isinstance(problem, InputWarning) else "error"
         line = warning_line if level == "warning" else error_line
         self.console.print(line(str(problem)))
         if self.log_path is not None:
@@ -352,8 +352,9 @@ def classify_command(
     Bad input (a malformed line, a missing text, an empty, binary or
     undecodable file) is reported with file and line and skipped (exit 1 with
     --strict, or when nothing could be classified); documents over the maximum
-    length are classified on their first characters with a warning. See
-    docs/classify.md.
+    length are classified on their first characters with a warning. An input
+    given twice is refused; ids that repeat across the run get one warning at
+    the end. See docs/classify.md.
 
     Examples:
 
@@ -448,6 +449,9 @@ def classify_command(
         if output is None:
             sys.stdout.flush()
         seconds = time.perf_counter() - started  # before a --dask cluster is shut down
+        repeated = run.repeated_ids()
+        if repeated.ids:  # said once, at the end; in the --errors log too
+            problems(InputWarning(_named(inputs), _repeated_message(repeated)))
 
     s = run.stats
     per_second = s.classified / seconds if seconds > 0 else 0.0
@@ -468,6 +472,21 @@ def classify_command(
         # a batch job must not look successful when every input was bad
         err.print(error_line("no document could be classified (see above); exit 1"))
         raise typer.Exit(1)
+
+
+def _repeated_message(repeated: RepeatedIds) -> str:
+    """``2 ids are each on more than one output row (3 extra rows), e.g. 'a1' and 'b7'; ...``."""
+    shown = [repr(i) for i in repeated.examples]
+    if len(shown) < repeated.ids:
+        shown.append(f"{repeated.ids - len(shown):,} more")
+    examples = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    are = "is" if repeated.ids == 1 else "are each"
+    return (
+        f"{plural(repeated.ids, 'id')} {are} on more than one output row "
+        f"({plural(repeated.rows, 'extra row')}): {examples}; a join on id matches "
+        "those rows more than once; give each document its own id (see --id-column) "
+        "or drop the repeats"
+    )
 
 
 def _named(inputs: list[str], most: int = 3) -> str:
