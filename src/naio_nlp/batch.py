@@ -32,6 +32,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
@@ -1218,8 +1219,12 @@ def read_articles(
     Reads exactly what :func:`classify_files` reads, with the same problem
     reports (passed to ``errors``, logged when None), and keeps each
     record's ``date`` (or ``published``), ``url`` and ``source`` when present;
-    an HTML file gives the date its page carries. A date that is not ISO
-    (``YYYY-MM-DD``) is a problem for its row, which is skipped. ``stats``
+    an HTML file gives the date its page carries. Dates are ISO
+    (``YYYY-MM-DD``, read as written) or any shape
+    :func:`naio_nlp.dates.parse_date` reads, in English or Malay, numeric ones
+    day first ("07/12/2026" is 7 December). A date it cannot read is reported
+    as an :class:`~naio_nlp.errors.InputWarning` naming the file, line, record
+    id and value, and the record is kept with ``published=None``. ``stats``
     (if given) counts read, skipped, truncated and errors as a batch does;
     ``classified`` stays 0.
     """
@@ -1251,8 +1256,21 @@ def read_articles(
 
 def _articles(reader: _Reader, inputs: list[tuple[str, str]]) -> Iterator[Article]:
     for doc in reader.documents(inputs):
+        published, unread = _published(doc)
+        if unread is not None:
+            name, raw = unread
+            reader.report(
+                InputWarning(
+                    doc.source,
+                    f"{name} {raw!r} of record {doc.id!r} is not a date naio_nlp can read "
+                    "(e.g. 2026-12-07, 7/12/2026 day first, 7 Dec 2026, 7 Disember 2026); "
+                    "the record is kept without a date (the ledger takes one from its text "
+                    "if the text names one)",
+                    line=doc.line,
+                )
+            )
         try:
-            article = _article(doc)
+            article = _article(doc, published)
         except InvalidFieldError as exc:
             reader.stats.skipped += 1
             reader.report(InputError(doc.source, f"{exc}; skipped", line=doc.line))
@@ -1260,24 +1278,46 @@ def _articles(reader: _Reader, inputs: list[tuple[str, str]]) -> Iterator[Articl
         yield article
 
 
-def _article(doc: _Doc) -> Article:
-    """An Article from a read document; InvalidFieldError names a bad date."""
-    from datetime import date, datetime
+def _published(doc: _Doc) -> tuple[date | None, tuple[str, object] | None]:
+    """The record's date, from ``date`` or else ``published``; else (None, the value unread).
 
+    An ISO date is taken as written (its first ten characters, as always); any other
+    shape goes to :func:`naio_nlp.dates.parse_date`: English and Malay month names
+    ("7 Dec 2026", "Dec 7, 2026, 10:30 AM", "7 Disember 2026", "Khamis, 7 Dis 2026")
+    and numeric dates read day first, as Malaysia writes them ("07/12/2026" is 7
+    December; "12/25/2026", which cannot be day first, is 25 December).
+    """
+    unread: tuple[str, object] | None = None
+    for name in ("date", "published"):
+        raw = doc.meta.get(name)
+        if raw is None:
+            continue
+        value = _read_date(raw)
+        if value is not None:
+            return value, None
+        unread = unread or (name, raw)
+    return None, unread
+
+
+def _read_date(raw: object) -> date | None:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    from .dates import parse_date
+
+    return parse_date(text)
+
+
+def _article(doc: _Doc, published: date | None) -> Article:
+    """An Article from a read document and its date."""
     from .schema import Article
 
-    raw_date = doc.meta.get("date") or doc.meta.get("published")
-    published: date | None = None
-    if isinstance(raw_date, datetime):
-        published = raw_date.date()
-    elif isinstance(raw_date, date):
-        published = raw_date
-    elif raw_date is not None:
-        try:
-            published = date.fromisoformat(str(raw_date)[:10])
-        except ValueError:
-            name = "date" if doc.meta.get("date") else "published"
-            raise InvalidFieldError(name, raw_date, "an ISO date (YYYY-MM-DD)") from None
     url, source = doc.meta.get("url"), doc.meta.get("source")
     return Article(
         id=doc.id,

@@ -84,10 +84,11 @@ def test_ledger_from_files_as_json_and_csv(cli: Cli, tmp_path: Path) -> None:
 
 def test_bad_input_names_the_line(cli: Cli, tmp_path: Path) -> None:
     src = tmp_path / "bad.jsonl"
-    src.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps({**RECORDS[1], "date": "19/11"}))
+    no_text = {k: v for k, v in RECORDS[1].items() if k != "text"}
+    src.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps(no_text))
     code, out, err = cli("ledger", str(src))
     assert code == 0, err  # as classify does: the bad row is reported and skipped
-    assert f"error: {src}:2: date: '19/11' is not valid; expected an ISO date (YYYY-MM-DD)" in err
+    assert f"error: {src}:2: missing text: no 'text' field; skipped" in err
     assert "from 1 newly read document" in err and "skipped 1 input record" in err
     assert [e["article_ids"] for e in json.loads(out)["entries"]] == [["a1"]]
     code, _, err = cli("ledger", str(src), "--strict")

@@ -6,8 +6,9 @@ ledger in memory. Files are read exactly as ``naio-nlp classify`` reads them
 (:func:`naio_nlp.batch.read_articles`): JSONL, CSV/TSV, Parquet, .html/.htm/.txt
 files, folders of HTML/text, ``-`` for JSONL on stdin, with the same report of
 bad rows. Records need ``text`` (``--text-column``); ``id``, ``title``, ``date``
-(or ``published``), ``url``, ``source`` and ``lang`` (or ``language``) are used
-when present.
+(or ``published``: ISO, or English and Malay dates read day first, see
+:func:`naio_nlp.batch.read_articles`), ``url``, ``source`` and ``lang`` (or
+``language``) are used when present.
 """
 
 from __future__ import annotations
@@ -105,10 +106,13 @@ def ledger_command(
 
         naio-nlp ledger corpus/ledger/dev.jsonl --format csv > ledger.csv
 
-    Bad input (a malformed line, a missing text, a date that is not
-    YYYY-MM-DD, an empty, binary or undecodable file) is reported with file
-    and line and skipped, as `naio-nlp classify` does; --strict then exits 1, and so
-    does a run in which no document could be read.
+    Bad input (a malformed line, a missing text, an empty, binary or
+    undecodable file) is reported with file and line and skipped, as
+    `naio-nlp classify` does; --strict then exits 1, and so does a run in which
+    no document could be read. Dates may be ISO or as news sites write them in
+    English or Malay ("7 Dec 2026", "7 Disember 2026"; numbers day first:
+    07/12/2026 is 7 December); a record whose date cannot be read is kept,
+    undated, with a warning. See docs/ledger.md.
     """
     from ..runner import update_ledger
     from .classify import _named, _Problems, _progress
