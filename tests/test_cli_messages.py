@@ -15,6 +15,7 @@ from naio_nlp.cli import app
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "src" / "naio_nlp" / "examples"  # examples/ links here
 SCRIPT = Path(sys.executable).parent / "naio-nlp"
 
 
@@ -39,7 +40,7 @@ def test_help_placeholders_are_plain(cli: Cli, path: list[str]) -> None:
 
 
 def test_the_summary_rate_leaves_model_loading_out(cli: Cli) -> None:
-    code, _, err = cli("classify", str(ROOT / "examples" / "articles.jsonl"))
+    code, _, err = cli("classify", str(EXAMPLES / "articles.jsonl"))
     assert code == 0, err
     found = re.search(r"in ([\d.]+) s \(([\d,]+) docs/s\); model loaded in ([\d.]+) s", err)
     assert found, err
@@ -151,7 +152,7 @@ def test_dask_missing_is_one_line_naming_the_extra(tmp_path: Path) -> None:
     ("command", "listed"), [("classify", "jsonl, json, csv, parquet"), ("ledger", "json, csv")]
 )
 def test_a_bad_format_names_the_choices_in_plain_words(cli: Cli, command: str, listed: str) -> None:
-    code, _, err = cli(command, str(ROOT / "examples" / "articles.jsonl"), "--format", "xml")
+    code, _, err = cli(command, str(EXAMPLES / "articles.jsonl"), "--format", "xml")
     assert code == 2
     assert f"'xml' is not one of {listed}" in err
     assert "Value error" not in err

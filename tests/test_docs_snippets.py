@@ -1,8 +1,9 @@
 """Every ```python block of README.md and docs/*.md runs as written against examples/.
 
 Each block runs on its own, in a fresh namespace, from a scratch folder that
-holds links to the repository's examples/, corpus/ and shipped model (so what a
-snippet writes, such as naio.db or report/, lands in the scratch folder).
+holds links to the bundled examples (src/naio_nlp/examples, what `naio-nlp examples`
+writes out of an installed package), corpus/ and the shipped model (so what a snippet
+writes, such as naio.db or report/, lands in the scratch folder).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "src" / "naio_nlp" / "examples"  # examples/ links here
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 
@@ -37,8 +39,8 @@ def test_the_pages_have_snippets_to_run() -> None:
 def test_snippet_runs_as_written(
     where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("examples", "corpus"):
-        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    (tmp_path / "examples").symlink_to(EXAMPLES, target_is_directory=True)
+    (tmp_path / "corpus").symlink_to(ROOT / "corpus", target_is_directory=True)
     # models/ is a real folder here: a snippet that saves models/my-model must not write into
     # the repository; only the shipped model is linked in
     (tmp_path / "models").mkdir()

@@ -1,4 +1,5 @@
-"""The wheel carries the default model: built, installed in a fresh venv, run as a user runs it.
+"""The wheel carries the default model and the examples: built, installed in a fresh venv, run
+as a user runs it, following the README's quick start.
 
 Marked slow (about 20 s: a wheel build and a venv). The fresh venv gets the
 wheel without its dependencies, and borrows them from the test's own
@@ -11,16 +12,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import site
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "src" / "naio_nlp" / "examples"
 
 
 def _run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -39,6 +41,21 @@ def test_the_wheel_classifies_with_no_checkout(tmp_path: Path) -> None:
     )
     assert built.returncode == 0, built.stderr
     (wheel,) = wheels.glob("naio_nlp-*.whl")
+    # the README's quick start reads examples/: the wheel carries them, byte for byte
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {
+            name.removeprefix("naio_nlp/examples/"): archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("naio_nlp/examples/")
+        }
+    bundled = {
+        p.relative_to(EXAMPLES).as_posix(): p.read_bytes()
+        for p in EXAMPLES.rglob("*")
+        if p.is_file()
+    }
+    assert {"articles.jsonl", "articles.csv"} <= set(bundled)
+    assert any(name.startswith("html/") for name in bundled)
+    assert shipped == bundled
 
     venv = tmp_path / "fresh"
     assert _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path).returncode == 0
@@ -60,7 +77,6 @@ def test_the_wheel_classifies_with_no_checkout(tmp_path: Path) -> None:
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    shutil.copy(ROOT / "examples" / "articles.jsonl", elsewhere / "articles.jsonl")
     probe = _run(
         [
             str(py),
@@ -75,13 +91,20 @@ def test_the_wheel_classifies_with_no_checkout(tmp_path: Path) -> None:
     assert Path(module_file).is_relative_to(purelib), module_file  # not the checkout's src/
     assert version.startswith("naio-default")
 
-    classified = _run([str(venv / "bin" / "naio-nlp"), "classify", "articles.jsonl"], cwd=elsewhere)
+    # the README's quick start, as written, with no checkout in sight
+    naio = str(venv / "bin" / "naio-nlp")
+    written = _run([naio, "examples"], cwd=elsewhere)
+    assert written.returncode == 0, written.stderr
+    assert "wrote 5 example files to examples" in written.stderr
+    inputs = ["examples/articles.jsonl", "examples/articles.csv", "examples/html"]
+    classified = _run([naio, "classify", *inputs, "--strict"], cwd=elsewhere)
     assert classified.returncode == 0, classified.stderr
     rows = [json.loads(line) for line in classified.stdout.splitlines()]
     expected = [
         json.loads(line)["id"]
-        for line in (ROOT / "examples" / "articles.jsonl").read_text("utf-8").splitlines()
+        for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines()
     ]
-    assert [r["id"] for r in rows] == expected
+    assert [r["id"] for r in rows][: len(expected)] == expected
+    assert len(rows) == len(expected) + 3 + 3  # the CSV's three rows, the three pages
     assert all(r["status"] in ("artifact", "symbolic", "unrelated") for r in rows)
     assert all(r["model_version"] == version for r in rows)

@@ -18,7 +18,7 @@ from naio_nlp.batch import FLAT_COLUMNS
 from naio_nlp.labels import ARTIFACT_TYPES, DOMAINS, STATUSES
 
 Cli = Callable[..., tuple[int, str, str]]
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "naio_nlp" / "examples"
 
 
 def test_jsonl_to_stdout_is_prediction_to_dict(

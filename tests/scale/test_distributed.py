@@ -36,6 +36,7 @@ from naio_nlp.distributed import (
 from naio_nlp.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "src" / "naio_nlp" / "examples"  # examples/ links here
 
 
 def _docs(n: int) -> list[dict[str, str]]:
@@ -222,8 +223,8 @@ def test_classify_files_on_a_cluster_matches_one_process(
     client: Client, model: Classifier, tmp_path: Path
 ) -> None:
     copy = tmp_path / "copy.jsonl"  # its four ids repeat those of the first input
-    shutil.copy(ROOT / "examples" / "articles.jsonl", copy)
-    inputs = [str(ROOT / "examples" / "articles.jsonl"), str(ROOT / "examples" / "html"), str(copy)]
+    shutil.copy(EXAMPLES / "articles.jsonl", copy)
+    inputs = [str(EXAMPLES / "articles.jsonl"), str(EXAMPLES / "html"), str(copy)]
     local_run = classify_files(inputs, model=model)
     local = [r.prediction.to_dict() for r in local_run]
     remote_run = classify_files(inputs, model=model, client=client, batch_size=2)
@@ -240,7 +241,7 @@ def test_classify_files_on_a_cluster_matches_one_process(
 def test_cli_classify_with_dask_scheduler_address(
     client: Client, trained_model_path: Path, tmp_path: Path, cli
 ) -> None:
-    src = ROOT / "examples" / "articles.jsonl"
+    src = EXAMPLES / "articles.jsonl"
     code, _, err = cli(
         "classify", str(src), "--model", str(trained_model_path), "-o", str(tmp_path / "a.csv")
     )
@@ -263,7 +264,7 @@ def test_cli_classify_with_dask_scheduler_address(
 
 
 def test_cli_rejects_a_bad_cluster_spec(cli) -> None:
-    code, _, err = cli("classify", str(ROOT / "examples" / "articles.jsonl"), "--dask", "local:x")
+    code, _, err = cli("classify", str(EXAMPLES / "articles.jsonl"), "--dask", "local:x")
     assert code != 0
     assert "local:N" in err
 
@@ -275,7 +276,7 @@ def test_cli_says_which_scheduler_did_not_answer_within_dask_timeout(cli) -> Non
     with socket.socket() as probe:  # free a moment ago; nobody listens on it
         probe.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
-    src = str(ROOT / "examples" / "articles.jsonl")
+    src = str(EXAMPLES / "articles.jsonl")
     code, out, err = cli("classify", src, "--dask", address, "--dask-timeout", "0.5")
     assert code == 1 and out == ""
     message = " ".join(err.split())
