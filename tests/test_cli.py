@@ -34,6 +34,32 @@ def test_help_lists_every_command_with_its_summary(cli: Cli) -> None:
         assert f"  {name} " in listed and summary in listed, name
 
 
+def _leaf_commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in getattr(group, "commands", {}).items():
+        if getattr(command, "commands", None):
+            found += _leaf_commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+def test_every_help_keeps_its_example_commands_one_per_line(cli: Cli) -> None:
+    """Click rewraps a docstring paragraph: two example lines without a \\b marker
+    come out as one wrapped line ("... --seed 0     naio-nlp train ...")."""
+    import typer.main
+
+    from naio_nlp.cli import app
+
+    for path in _leaf_commands(typer.main.get_command(app)):
+        code, out, _ = cli(*path, "--help")
+        assert code == 0, path
+        for line in out.splitlines():
+            text = line.strip()
+            if text.startswith("naio-nlp "):  # an example command
+                assert not text.endswith("naio-") and "   naio-" not in text, (path, line)
+
+
 def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     code, _, err = cli("no-such-command")
     assert code == 2

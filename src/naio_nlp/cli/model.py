@@ -64,8 +64,9 @@ def train_command(
     While trying changes out, train with --no-test, so that no test figure is
     in view when you decide.
 
-    Example:
+    Examples:
 
+    \b
         naio-nlp train --corpus corpus/ --out models/my-model --seed 0
         naio-nlp train --corpus corpus/ --out /tmp/try --no-test   # an experiment
     """

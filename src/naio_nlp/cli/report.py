@@ -178,10 +178,9 @@ def report_command(
 
     Examples:
 
+    \b
         naio-nlp report --db naio.db --out report/
-
         naio-nlp report --db naio.db --out report/ --model models/my-model
-
         naio-nlp report --db naio.db --out report-old/ --model-version naio-default-0.1.0-...
     """
     tell(report_from_store(db, out, model_version=model_version, model=model, title=title))
