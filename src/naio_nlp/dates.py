@@ -169,7 +169,9 @@ def parse_date(raw: str, *, languages: Iterable[str] = ("en", "ms")) -> date | N
     ``raw`` may be a bare date ("3 Julai 2025", "2025-03-05T02:00:00Z",
     "Wed, 05 Mar 2025 10:00:00 +0000") or a longer line that contains one
     ("Dikemaskini: Khamis, 9 Okt 2025 10:30 pagi"); the earliest date in the
-    string wins. Numeric dates are day-first, as written in Malaysia.
+    string wins. Numeric dates are day-first, as written in Malaysia. A year-first date
+    (``2025-03-05``, ``2025/03/05``, with or without a time) is year-month-day or
+    nothing: ``2025-13-01`` and ``2025-02-30`` give None, never 13 January.
     """
     text = " ".join(raw.split())
     if not text:
@@ -184,22 +186,22 @@ def parse_date(raw: str, *, languages: Iterable[str] = ("en", "ms")) -> date | N
             if value is not None:
                 found.append((match.start(), value))
                 break
-    for match in _ISO.finditer(text):
-        g = match.groupdict()
-        value = _to_kl_date(int(g["y"]), int(g["m"]), int(g["d"]), g)
-        if value is not None:
-            found.append((match.start(), value))
-            break
-    for pattern in (_NUMERIC_DMY, _NUMERIC_YMD):
+    year_first_unread = False  # "2025-13-01": a year-first date that is no date
+    for pattern in (_ISO, _NUMERIC_DMY, _NUMERIC_YMD):
         for match in pattern.finditer(text):
             g = match.groupdict()
             value = _to_kl_date(int(g["y"]), int(g["m"]), int(g["d"]), g)
             if value is not None:
                 found.append((match.start(), value))
                 break
+            year_first_unread = year_first_unread or pattern is not _NUMERIC_DMY
     first = _first(found)
     if first is not None:
         return first
+    if year_first_unread:
+        # dateparser would read 2025-13-01 as year-day-month (13 January): a year-first
+        # date with an impossible month or day is unreadable, like 2025-02-30
+        return None
     return _rfc822(text) or _fallback(text, langs)
 
 

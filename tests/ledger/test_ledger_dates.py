@@ -113,3 +113,35 @@ def test_the_ledger_keeps_a_record_it_cannot_date(cli: Cli, tmp_path: Path) -> N
     code, _, err = cli("ledger", str(src), "--strict")
     assert code == 1
     assert "--strict: 1 input problem; exit 1" in err
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2025-13-01", "2025-13-01T10:00:00Z", "2025-13-01 10:00", "2025/13/01", "2025-02-30"],
+)
+def test_a_year_first_date_with_no_such_month_or_day_is_unread_not_reread(
+    tmp_path: Path, written: str
+) -> None:
+    """2025-13-01 is no date: it was read as year-day-month (13 January 2025)."""
+    from naio_nlp.dates import parse_date
+
+    assert parse_date(written) is None
+    assert parse_date(f"Updated: {written}") is None
+    assert parse_date(f"{written}, first posted 5 March 2025") == date(2025, 3, 5)
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a1", "text": TEXT, "date": written}) + "\n", "utf-8")
+    articles, problems, stats = _read(src)
+    assert [(a.id, a.published) for a in articles] == [("a1", None)]  # kept, undated
+    (warning,) = problems
+    assert isinstance(warning, InputWarning)
+    assert f"date {written!r} of record 'a1' is not a date naio_nlp can read" in str(warning)
+    assert (stats.read, stats.skipped, stats.errors) == (1, 0, 0)
+
+
+def test_year_first_dates_that_exist_are_still_read() -> None:
+    from naio_nlp.dates import parse_date
+
+    assert parse_date("2025-12-01") == date(2025, 12, 1)
+    assert parse_date("2025/07/09") == date(2025, 7, 9)
+    assert parse_date("2024-02-29T23:00:00+08:00") == date(2024, 2, 29)
+    assert parse_date("12/25/2026") == date(2026, 12, 25)  # day-first shapes keep their rule
