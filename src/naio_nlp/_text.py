@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["figure", "plural"]
+import json
+
+__all__ = ["figure", "json_problem", "plural"]
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
@@ -21,3 +23,13 @@ def figure(value: float | None, digits: int = 3) -> str:
     model that got every one wrong.
     """
     return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What :mod:`json` refused and where: ``Expecting value at column 1``.
+
+    Some of its messages already end in "at" ("Unterminated string starting at",
+    "Invalid control character at"); those get only the column.
+    """
+    where = "column" if exc.msg.endswith(" at") else "at column"
+    return f"{exc.msg} {where} {exc.colno}"

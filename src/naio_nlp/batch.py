@@ -37,7 +37,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from ._text import plural
+from ._text import json_problem, plural
 from ._workers import map_batches
 from .errors import (
     ExtractionError,
@@ -415,9 +415,7 @@ class _Reader:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                self.skip(
-                    source, f"malformed JSON ({exc.msg} at column {exc.colno}); line skipped", n
-                )
+                self.skip(source, f"malformed JSON ({json_problem(exc)}); line skipped", n)
                 if not hinted and _looks_like_csv(header, line):
                     hinted = True
                     log.warning(
@@ -524,7 +522,7 @@ class _Reader:
             if len(row) != len(header):
                 self.skip(
                     source,
-                    f"{len(row)} fields where the header has {len(header)}; row skipped",
+                    f"{plural(len(row), 'field')} where the header has {len(header)}; row skipped",
                     start,
                 )
                 continue

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ._text import json_problem
 from .errors import CorpusError
 from .labels import ARTIFACT_TYPES, DOMAINS, LANGUAGES, STATUSES
 
@@ -407,7 +408,7 @@ def _read_file(path: Path, report: ValidationReport) -> None:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             report.errors.append(
-                CorpusError(where, lineno, None, f"invalid JSON ({exc.msg} at column {exc.colno})")
+                CorpusError(where, lineno, None, f"invalid JSON ({json_problem(exc)})")
             )
             continue
         record, errors = _check_record(obj, where, lineno)

@@ -27,7 +27,11 @@ def run(classifier: Classifier, paths: list[Path], problems: Problems) -> list[s
 @pytest.mark.parametrize(
     ("bad_line", "message"),
     [
-        (b'{"id": "x", "text": "unterminated', "malformed JSON (Unterminated string"),
+        (
+            b'{"id": "x", "text": "unterminated',
+            "malformed JSON (Unterminated string starting at column 21); line skipped",
+        ),
+        (b'{"id": "x", "text": "a\tb"}', "malformed JSON (Invalid control character at column"),
         (b"not json at all", "malformed JSON (Expecting value at column 1); line skipped"),
         (b"[1, 2]", "expected a JSON object, found list; line skipped"),
         (b'{"id": "x", "title": "no text"}', "missing text: no 'text' field; skipped"),
@@ -105,7 +109,7 @@ def test_csv_structure_problems(classifier: Classifier, tmp_path: Path, problems
     no_text = tmp_path / "no_text.csv"
     no_text.write_text("id,body\n1,hello\n", encoding="utf-8")
     ragged = tmp_path / "ragged.csv"
-    ragged.write_text(f'id,text\nr1,{ARTICLES[0]["text"]},extra\nr2,"{ARTICLES[1]["text"]}"\n')
+    ragged.write_text(f'id,text\nr1,{ARTICLES[0]["text"]},extra\nr2,"{ARTICLES[1]["text"]}"\nr3\n')
     assert run(classifier, [no_text, ragged], problems) == ["r2"]
     assert problems == [
         (
@@ -115,6 +119,7 @@ def test_csv_structure_problems(classifier: Classifier, tmp_path: Path, problems
             "no 'text' column in the header (columns: id, body); use --text-column; file skipped",
         ),
         ("InputError", str(ragged), 2, "3 fields where the header has 2; row skipped"),
+        ("InputError", str(ragged), 4, "1 field where the header has 2; row skipped"),
     ]
 
 

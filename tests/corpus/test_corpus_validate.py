@@ -43,6 +43,10 @@ def rec(**changes: object) -> str:
     [
         ('{"id": "x", "title": ', "c.jsonl:2: invalid JSON (Expecting value at column 22)"),
         (
+            '{"id": "x", "title": "cut',
+            "c.jsonl:2: invalid JSON (Unterminated string starting at column 22)",
+        ),
+        (
             rec(status="done", artifact_type=None),
             "c.jsonl:2: field 'status': 'done' is not one of artifact, symbolic, unrelated",
         ),
