@@ -450,7 +450,9 @@ class _Reader:
     # -- CSV
 
     def _csv(self, f: IO[bytes] | _Utf16Lines, source: str, delimiter: str) -> Iterator[_Doc]:
-        bad: set[int] = set()
+        # line -> its first byte that is not UTF-8, for the lines of records not yet judged
+        bad: dict[int, str] = {}
+        hint = _resave_hint(delimiter)  # said with the file's first such row only
 
         def numbered() -> Iterator[tuple[int, str]]:
             for n, raw in enumerate(iter(f.readline, b""), start=1):
@@ -458,8 +460,8 @@ class _Reader:
                     raw = raw[len(codecs.BOM_UTF8) :]
                 try:
                     yield n, raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    bad.add(n)
+                except UnicodeDecodeError as exc:
+                    bad[n] = _bad_byte(exc)
                     yield n, raw.decode("utf-8", errors="replace")
 
         csv.field_size_limit(CSV_FIELD_LIMIT)
@@ -491,7 +493,7 @@ class _Reader:
             )
             return
         if 1 in bad:
-            self.skip(source, "header is not valid UTF-8; file skipped", 1)
+            self.skip(source, f"header is not valid UTF-8 ({bad[1]}); file skipped; {hint}", 1)
             return
         rows = 0
         while True:
@@ -510,9 +512,15 @@ class _Reader:
             if not row:
                 continue
             rows += 1
-            if any(start <= ln <= end for ln in bad):
-                first = min(ln for ln in bad if start <= ln <= end)
-                self.skip(source, f"not valid UTF-8 (line {first}); row skipped", start)
+            # this record's lines, and any before it, are never read again: forget them
+            undecoded = {ln: bad.pop(ln) for ln in sorted(ln for ln in bad if ln <= end)}
+            first = next((ln for ln in undecoded if ln >= start), None)
+            if first is not None:
+                where = undecoded[first] if first == start else f"line {first}: {undecoded[first]}"
+                message = f"not valid UTF-8 ({where}); row skipped"
+                if hint:
+                    message, hint = f"{message}; {hint}", ""
+                self.skip(source, message, start)
                 continue
             if any("\x00" in cell for cell in row):
                 self.skip(
@@ -797,6 +805,15 @@ def _partial_string(quoted: str) -> str | None:
             continue
         return value if isinstance(value, str) else None
     return None
+
+
+def _resave_hint(delimiter: str) -> str:
+    """How to make a CSV/TSV file that is not UTF-8 (Excel's "CSV" is Windows-1252) readable."""
+    if delimiter == "\t":
+        how = "in Excel: Save As › Unicode Text, then rename it .tsv"
+    else:
+        how = "in Excel: Save As › CSV UTF-8"
+    return f"to read such rows, save the file as UTF-8 ({how})"
 
 
 def _bad_byte(exc: UnicodeDecodeError) -> str:

@@ -101,7 +101,63 @@ def test_undecodable_text_file_and_csv_row(
             None,
             "not valid UTF-8 (byte 0xe9 at offset 25); re-save as UTF-8",
         ),
-        ("InputError", str(table), 2, "not valid UTF-8 (line 2); row skipped"),
+        (
+            "InputError",
+            str(table),
+            2,
+            "not valid UTF-8 (byte 0xe9 at offset 6); row skipped; to read such rows, save "
+            "the file as UTF-8 (in Excel: Save As › CSV UTF-8)",
+        ),
+    ]
+
+
+def test_a_windows_1252_csv_says_each_bad_row_once_and_how_to_resave_it_once(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    """What Excel's plain "CSV" gives for text with accents: a hint once, every row named."""
+    good = ARTICLES[0]["text"]
+    table = tmp_path / "latin1.csv"
+    table.write_bytes(
+        "id,text\n"
+        "r1,Caf\xe9 owners met NAIO\n"
+        f'r2,"{good}\nna\xefve second line"\n'
+        f"r3,{good}\n"
+        "r4,Pejabat AI Negara \xe0 Putrajaya\n".encode("cp1252")
+    )
+    tsv = tmp_path / "latin1.tsv"
+    tsv.write_bytes("id\ttext\nt1\tCaf\xe9 NAIO\n".encode("cp1252"))
+    header = tmp_path / "header.csv"
+    header.write_bytes("id,text,r\xe9sum\xe9\nh1,x,y\n".encode("cp1252"))
+    assert run(classifier, [table, tsv, header], problems) == ["r3"]
+    hint = "; to read such rows, save the file as UTF-8 (in Excel: Save As › "
+    assert problems == [
+        (
+            "InputError",
+            str(table),
+            2,
+            f"not valid UTF-8 (byte 0xe9 at offset 6); row skipped{hint}CSV UTF-8)",
+        ),
+        # a row over two lines names the line of the bad byte; no hint the second time
+        (
+            "InputError",
+            str(table),
+            3,
+            "not valid UTF-8 (line 4: byte 0xef at offset 2); row skipped",
+        ),
+        ("InputError", str(table), 6, "not valid UTF-8 (byte 0xe0 at offset 21); row skipped"),
+        (
+            "InputError",
+            str(tsv),
+            2,
+            f"not valid UTF-8 (byte 0xe9 at offset 6); row skipped{hint}Unicode Text, "
+            "then rename it .tsv)",
+        ),
+        (
+            "InputError",
+            str(header),
+            1,
+            f"header is not valid UTF-8 (byte 0xe9 at offset 9); file skipped{hint}CSV UTF-8)",
+        ),
     ]
 
 
