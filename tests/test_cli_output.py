@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,3 +185,49 @@ def test_errors_and_output_must_be_two_files(cli: Cli, article_file: Path, tmp_p
     assert code == 2
     assert f"{target} is also -o; give the error log a file of its own" in _one_line(err)
     assert not target.exists()
+
+
+def test_a_device_is_written_in_place_in_the_format_stdout_gets(
+    cli: Cli, article_file: Path, tmp_path: Path
+) -> None:
+    """-o /dev/null was refused ("'null': no suffix") or, with --format, renamed over.
+
+    A temporary file renamed onto the output replaced what was there: run as root,
+    `classify -o /dev/null --format jsonl` replaced the device with a regular file.
+    A link to /dev/null stands in for it here, so old code cannot harm the machine.
+    """
+    null = tmp_path / "null"
+    null.symlink_to(os.devnull)
+    for command, extra in [
+        ("classify", ["--format", "jsonl"]),
+        ("classify", []),  # JSONL, as on stdout
+        ("classify", ["--format", "parquet", "--errors", str(null)]),
+        ("ledger", []),  # JSON, as on stdout
+        ("ledger", ["--format", "csv"]),
+    ]:
+        code, out, err = cli(command, str(article_file), "-o", str(null), *extra)
+        assert code == 0, (command, extra, err)
+        assert out == ""
+        assert null.is_symlink() and os.readlink(null) == os.devnull
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "null"]  # no .part
+    assert "→ " + str(null) in err  # the ledger's line names where it wrote
+
+
+def test_a_named_pipe_gets_the_records_as_they_are_written(
+    cli: Cli, article_file: Path, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "labels"
+    os.mkfifo(fifo)
+    received: list[str] = []
+
+    def read() -> None:
+        with fifo.open(encoding="utf-8") as f:
+            received.extend(f)
+
+    reader = threading.Thread(target=read, daemon=True)  # old code never opened the pipe
+    reader.start()
+    code, _, err = cli("classify", str(article_file), "-o", str(fifo), "--format", "jsonl")
+    assert code == 0, err
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still the pipe, not a file renamed over it
+    assert [json.loads(line)["id"] for line in received] == ["a"]

@@ -9,18 +9,33 @@ silently deep in the tree. A caller that means to make the folder passes
 :func:`check_not_input` then refuses an output that is one of the command's
 inputs (or a file its input folder would read): writing it would destroy the
 input before, or while, it is read.
+
+For the commands that accept one (``streams=True``), a device or a named pipe
+that exists (``/dev/null``, ``/dev/stdout``, a FIFO) is a stream, not a file
+(:func:`is_stream`): any name will do, the format is ``--format``'s or the
+command's default for standard output, and it is written directly, as standard
+output is, never through a temporary file renamed onto it (that would replace
+``/dev/null`` itself).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 import typer
 
-__all__ = ["check_not_input", "check_output", "choice", "format_mismatch", "same_file"]
+__all__ = [
+    "check_not_input",
+    "check_output",
+    "choice",
+    "format_mismatch",
+    "is_stream",
+    "same_file",
+]
 
 T = TypeVar("T")
 
@@ -49,14 +64,23 @@ def check_output(
     *,
     option: str = "-o",
     create_parent: bool = False,
+    streams: bool = False,
 ) -> Path:
     """``path`` when a command can write it; :class:`typer.BadParameter` saying why not.
 
     ``accepted`` are lower-case suffixes with their dot (``.jsonl``); None
-    accepts any name (the format was given separately).
+    accepts any name (the format was given separately). With ``streams``, a
+    device or named pipe (:func:`is_stream`) is accepted whatever its name; the
+    caller picks its format and writes it in place.
     """
     hint = f"'{option}'"
     suffixes = tuple(accepted) if accepted is not None else None
+    if streams and is_stream(path):
+        return path
+    if _is_block_device(path):
+        raise typer.BadParameter(
+            f"{path} is a block device (a disk), not a file; give a file name", param_hint=hint
+        )
     if path.is_dir():
         example = path / f"output{suffixes[0] if suffixes else ''}"
         raise typer.BadParameter(
@@ -85,6 +109,26 @@ def check_output(
                 f"cannot create the folder {parent} ({exc.strerror})", param_hint=hint
             ) from exc
     return path
+
+
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` (or what a link there points to) is a character device or a named pipe.
+
+    Such an output is written in place, like standard output: ``/dev/null``,
+    ``/dev/stdout``, ``/dev/stderr``, a FIFO.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _is_block_device(path: Path) -> bool:
+    try:
+        return stat.S_ISBLK(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def format_mismatch(path: Path, fmt: str, suffix_formats: Mapping[str, str]) -> str | None:

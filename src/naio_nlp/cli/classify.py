@@ -50,7 +50,14 @@ from ..batch import (
 )
 from ..errors import ConfigError, InputError, InputWarning
 from ._console import console, error_line, warning_line
-from ._output import check_not_input, check_output, choice, format_mismatch, same_file
+from ._output import (
+    check_not_input,
+    check_output,
+    choice,
+    format_mismatch,
+    is_stream,
+    same_file,
+)
 
 err = console(stderr=True)
 
@@ -156,7 +163,18 @@ class _ParquetWriter(_Writer):
 
 @contextlib.contextmanager
 def _atomic(path: Path, binary: bool = False) -> Any:
-    """A temporary file beside ``path``, renamed onto it only if the block succeeds."""
+    """A temporary file beside ``path``, renamed onto it only if the block succeeds.
+
+    A device or named pipe (``/dev/null``, ``/dev/stdout``) is written in place,
+    as standard output is: renaming a file onto it would replace the device.
+    """
+    if is_stream(path):
+        if binary:
+            yield path
+        else:
+            with path.open("w", encoding="utf-8", newline="") as f:
+                yield f
+        return
     if path.is_dir():
         raise InputError(str(path), "is a folder; give -o a file name")
     try:
@@ -186,11 +204,12 @@ def _output_format(output: Path | None, fmt: OutputFormat | None) -> OutputForma
         if output is None and fmt is OutputFormat.parquet:
             raise typer.BadParameter("Parquet cannot go to stdout; give -o FILE.parquet")
         if output is not None:
-            check_output(output, None)  # --format names the format: any file name will do
+            # --format names the format: any file name will do
+            check_output(output, None, streams=True)
             if mismatch := format_mismatch(output, fmt, _SUFFIX_FORMATS):
                 err.print(warning_line(mismatch))
         return fmt
-    if output is None:
+    if output is None or is_stream(output):  # /dev/null, /dev/stdout: as standard output
         return OutputFormat.jsonl
     return _SUFFIX_FORMATS[check_output(output, _SUFFIX_FORMATS).suffix.lower()]
 
@@ -372,12 +391,17 @@ def classify_command(
         )
     out_format = _output_format(output, fmt)
     if errors_file is not None:
-        check_output(errors_file, None, option="--errors")
+        check_output(errors_file, None, option="--errors", streams=True)
     # before anything is opened: writing an input would empty it before it is read
     for path, option in ((output, "-o"), (errors_file, "--errors")):
         if path is not None:
             check_not_input(path, inputs, option=option, folder_suffixes=FOLDER_SUFFIXES)
-    if output is not None and errors_file is not None and same_file(output, errors_file):
+    if (
+        output is not None
+        and errors_file is not None
+        and not is_stream(output)  # -o /dev/null --errors /dev/null replaces nothing
+        and same_file(output, errors_file)
+    ):
         raise typer.BadParameter(
             f"{errors_file} is also -o; give the error log a file of its own",
             param_hint="'--errors'",

@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..ledger import Ledger, build
 from ..store import Store
 from ._console import console, error_line, warning_line
-from ._output import check_not_input, check_output, choice, format_mismatch
+from ._output import check_not_input, check_output, choice, format_mismatch, is_stream
 
 LedgerFormat = Literal["json", "csv"]
 err = console(stderr=True)
@@ -38,7 +38,8 @@ _SUFFIX_FORMATS = {".json": "json", ".csv": "csv"}
 def write_ledger(ledger: Ledger, out: Path | None, fmt: LedgerFormat) -> None:
     """Write the ledger as JSON or CSV to ``out`` (stdout when None)."""
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if not is_stream(out):  # /dev/null's folder exists, and is not ours to make
+            out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
             ledger.write_csv(out)
         else:
@@ -122,13 +123,15 @@ def ledger_command(
     if (db is None) == (not articles):
         raise typer.BadParameter("give either --db or article files, not both and not neither")
     if out is not None:
-        check_output(out, None if fmt is not None else (".json", ".csv"))
+        # a device or pipe (/dev/null, /dev/stdout) takes --format, else JSON, as stdout does
+        check_output(out, None if fmt is not None else (".json", ".csv"), streams=True)
         # before anything is opened: the output must not replace an input or the store
         check_not_input(
             out, [*(articles or []), *([db] if db else [])], folder_suffixes=FOLDER_SUFFIXES
         )
     if fmt is None:
-        fmt = "csv" if out is not None and out.suffix.lower() == ".csv" else "json"
+        by_name = out is not None and not is_stream(out) and out.suffix.lower() == ".csv"
+        fmt = "csv" if by_name else "json"
     elif out is not None and (mismatch := format_mismatch(out, fmt, _SUFFIX_FORMATS)):
         err.print(warning_line(mismatch))
     if db is not None:
