@@ -111,7 +111,10 @@ class BatchStats:
     """Running counts of a batch; ``read == classified + skipped`` once it has finished.
 
     A bad file (empty, binary, unreadable, no text column) counts as one
-    skipped record, since its records cannot be counted.
+    skipped record, since its records cannot be counted; ``skipped_files`` says
+    how many of the ``skipped`` were such whole files (an HTML or text file that
+    gave no document included), so that a message can say "1 file" rather than
+    "1 record".
     """
 
     read: int = 0
@@ -119,6 +122,7 @@ class BatchStats:
     skipped: int = 0
     truncated: int = 0
     errors: int = 0
+    skipped_files: int = 0
 
 
 #: Record fields kept beside the text for :func:`read_articles` (the ledger needs dates).
@@ -256,9 +260,13 @@ class _Reader:
         self.stats = stats
         self.stdin = stdin
 
-    def skip(self, source: str, message: str, line: int | None = None) -> None:
+    def skip(
+        self, source: str, message: str, line: int | None = None, *, file: bool = False
+    ) -> None:
+        """Count and report a record skipped; ``file``: a whole file (it counts as one)."""
         self.stats.read += 1
         self.stats.skipped += 1
+        self.stats.skipped_files += file
         self.report(InputError(source, message, line=line))
 
     def documents(self, paths: Iterable[tuple[str, str]]) -> Iterator[_Doc]:
@@ -266,7 +274,7 @@ class _Reader:
             try:
                 yield from self._one(name, kind)
             except OSError as exc:
-                self.skip(name, f"cannot read: {exc.strerror or exc}")
+                self.skip(name, f"cannot read: {exc.strerror or exc}", file=True)
 
     def _one(self, name: str, kind: str) -> Iterator[_Doc]:
         if kind == "stdin":
@@ -298,7 +306,7 @@ class _Reader:
                 try:
                     doc = self._file(path)
                 except OSError as exc:
-                    self.skip(str(path), f"cannot read: {exc.strerror or exc}")
+                    self.skip(str(path), f"cannot read: {exc.strerror or exc}", file=True)
                     continue
                 if doc is not None:
                     yield doc
@@ -317,10 +325,10 @@ class _Reader:
         head = f.read(_SNIFF)
         f.seek(0)
         if not head.strip():
-            self.skip(name, "empty file; skipped")
+            self.skip(name, "empty file; skipped", file=True)
             return False
         if _looks_binary(head) and not (jsonl and _has_json_line(head)):
-            self.skip(name, "binary file (NUL bytes), not UTF-8 text; skipped")
+            self.skip(name, "binary file (NUL bytes), not UTF-8 text; skipped", file=True)
             return False
         return True
 
@@ -341,17 +349,20 @@ class _Reader:
         non-default id column is reported and skipped too.
         """
         col = text_key or self.text_column
+        whole = text_key is not None  # an HTML or text file is one document
         text = rec.get(col)
         if text is None:
             # a JSON line without the field, or a table cell that is null (Parquet, JSON null)
             why = f"{col!r} is null" if col in rec else f"no {col!r} field"
-            self.skip(source, f"missing text: {why}; skipped", line)
+            self.skip(source, f"missing text: {why}; skipped", line, file=whole)
             return None
         if not isinstance(text, str):
-            self.skip(source, f"{col!r} is {type(text).__name__}, not a string; skipped", line)
+            self.skip(
+                source, f"{col!r} is {type(text).__name__}, not a string; skipped", line, file=whole
+            )
             return None
         if not text.strip():
-            self.skip(source, f"empty text in {col!r}; skipped", line)
+            self.skip(source, f"empty text in {col!r}; skipped", line, file=whole)
             return None
         if self.id_required and text_key is None and self.id_column not in rec:
             self.skip(source, f"no {self.id_column!r} field; check --id-column; skipped", line)
@@ -471,10 +482,10 @@ class _Reader:
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            self.skip(source, f"unreadable CSV header ({exc}); file skipped", 1)
+            self.skip(source, f"unreadable CSV header ({exc}); file skipped", 1, file=True)
             return
         if header is None:
-            self.skip(source, "empty file; skipped")
+            self.skip(source, "empty file; skipped", file=True)
             return
         if self.text_column not in header:
             self.skip(
@@ -482,6 +493,7 @@ class _Reader:
                 f"no {self.text_column!r} column in the header (columns: "
                 f"{', '.join(header)}); use --text-column; file skipped",
                 1,
+                file=True,
             )
             return
         if self.id_required and self.id_column not in header:
@@ -490,10 +502,13 @@ class _Reader:
                 f"no {self.id_column!r} column in the header (columns: "
                 f"{', '.join(header)}); check --id-column; file skipped",
                 1,
+                file=True,
             )
             return
         if 1 in bad:
-            self.skip(source, f"header is not valid UTF-8 ({bad[1]}); file skipped; {hint}", 1)
+            self.skip(
+                source, f"header is not valid UTF-8 ({bad[1]}); file skipped; {hint}", 1, file=True
+            )
             return
         rows = 0
         while True:
@@ -548,7 +563,7 @@ class _Reader:
         try:
             pf = pq.ParquetFile(name)
         except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-            self.skip(name, f"not a readable Parquet file ({exc}); skipped")
+            self.skip(name, f"not a readable Parquet file ({exc}); skipped", file=True)
             return
         names = set(pf.schema_arrow.names)
         if self.text_column not in names:
@@ -556,6 +571,7 @@ class _Reader:
                 name,
                 f"no {self.text_column!r} column (columns: {', '.join(sorted(names))}); "
                 "use --text-column; file skipped",
+                file=True,
             )
             return
         if self.id_required and self.id_column not in names:
@@ -563,6 +579,7 @@ class _Reader:
                 name,
                 f"no {self.id_column!r} column (columns: {', '.join(sorted(names))}); "
                 "check --id-column; file skipped",
+                file=True,
             )
             return
         wanted = [self.id_column, "title", self.text_column, "lang", "language", *_META]
@@ -586,7 +603,7 @@ class _Reader:
         cap = MAX_HTML_BYTES if is_html else 4 * self.max_chars + 4
         size = path.stat().st_size
         if size == 0:
-            self.skip(source, "empty file; skipped")
+            self.skip(source, "empty file; skipped", file=True)
             return None
         with path.open("rb") as f:
             data = f.read(cap)
@@ -595,7 +612,7 @@ class _Reader:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16", errors="replace")
         elif _looks_binary(data[:_SNIFF]):
-            self.skip(source, "binary file (NUL bytes), not HTML or text; skipped")
+            self.skip(source, "binary file (NUL bytes), not HTML or text; skipped", file=True)
             return None
         elif is_html:
             text = ""
@@ -604,7 +621,9 @@ class _Reader:
             try:
                 text = codecs.getincrementaldecoder("utf-8")().decode(body, final=not cut)
             except UnicodeDecodeError as exc:
-                self.skip(source, f"not valid UTF-8 ({_bad_byte(exc)}); re-save as UTF-8")
+                self.skip(
+                    source, f"not valid UTF-8 ({_bad_byte(exc)}); re-save as UTF-8", file=True
+                )
                 return None
         if is_html:
             from .extract import extract_html
@@ -612,7 +631,7 @@ class _Reader:
             try:
                 page = extract_html(text or data, url=None)
             except ExtractionError as exc:
-                self.skip(source, f"{_extraction_reason(exc)}; skipped")
+                self.skip(source, f"{_extraction_reason(exc)}; skipped", file=True)
                 return None
             rec = {
                 "title": page.title,

@@ -85,6 +85,26 @@ def test_empty_and_binary_files_are_one_error_each(
     ]
 
 
+def test_the_counts_tell_a_skipped_file_from_a_skipped_record(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    """A bad file counts as one skipped record; skipped_files says it was a file."""
+    no_text = tmp_path / "no_text.csv"
+    no_text.write_text("id,body\n1,hello\n2,again\n", encoding="utf-8")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "blank.txt").write_text("   \n", encoding="utf-8")
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(GOOD + "\n{oops\n", encoding="utf-8")
+    run = classify_files([no_text, empty, pages, mixed], model=classifier, errors=problems)
+    assert len(list(run)) == 1
+    s = run.stats
+    assert (s.read, s.classified, s.skipped, s.skipped_files) == (5, 1, 4, 3)
+    assert len(problems) == 4
+
+
 def test_undecodable_text_file_and_csv_row(
     classifier: Classifier, tmp_path: Path, problems: Problems
 ) -> None:

@@ -89,7 +89,7 @@ def test_bad_input_names_the_line(cli: Cli, tmp_path: Path) -> None:
     code, out, err = cli("ledger", str(src))
     assert code == 0, err  # as classify does: the bad row is reported and skipped
     assert f"error: {src}:2: missing text: no 'text' field; skipped" in err
-    assert "from 1 newly read document" in err and "skipped 1 input record" in err
+    assert "from 1 newly read document" in err and "skipped 1 record (see above)" in err
     assert [e["article_ids"] for e in json.loads(out)["entries"]] == [["a1"]]
     code, _, err = cli("ledger", str(src), "--strict")
     assert code == 1
@@ -235,16 +235,20 @@ def test_a_batch_where_every_input_is_bad_exits_1(cli: Cli, tmp_path: Path) -> N
     empty.write_text("", encoding="utf-8")
     no_text = tmp_path / "no_text.jsonl"
     no_text.write_text(json.dumps({"id": "a", "body": "NAIO launched a plan."}) + "\n")
-    for command in ("classify", "ledger"):
+    for command, what in (("classify", "classified"), ("ledger", "read from the input")):
         code, _, err = cli(command, str(empty), str(no_text))
         assert code == 1, (command, err)
-        assert "no document could be" in err
+        # a whole file is told apart from a record: "skipped 2" read as two documents
+        assert f"no document could be {what}: 1 file and 1 record skipped (see above)" in (
+            " ".join(err.split())
+        )
     # one good record among the bad ones: reported, not a failure (as before)
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
     for command in ("classify", "ledger"):
         code, _, err = cli(command, str(empty), str(good))
         assert code == 0, (command, err)
+    assert "skipped 1 file (see above)" in err  # was "skipped 1 input record"
 
 
 def test_records_sharing_an_id_are_named_and_counted_once(cli: Cli, tmp_path: Path) -> None:

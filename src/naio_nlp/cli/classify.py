@@ -43,6 +43,7 @@ from ..batch import (
     MAX_CHARS,
     STDIN,
     BatchResult,
+    BatchStats,
     RepeatedIds,
     classify_files,
     count_documents,
@@ -494,8 +495,22 @@ def classify_command(
         raise typer.Exit(1)
     if s.classified == 0 and problems.count:
         # a batch job must not look successful when every input was bad
-        err.print(error_line("no document could be classified (see above); exit 1"))
+        err.print(
+            error_line(f"no document could be classified: {skipped(s)} skipped (see above); exit 1")
+        )
         raise typer.Exit(1)
+
+
+def skipped(stats: BatchStats) -> str:
+    """What a run skipped: ``1 file``, ``3 records``, ``1 file and 2 records``.
+
+    :attr:`BatchStats.skipped` counts a whole file as one; a message should say which.
+    """
+    records = stats.skipped - stats.skipped_files
+    parts = [plural(stats.skipped_files, "file")] if stats.skipped_files else []
+    if records or not parts:
+        parts.append(plural(records, "record"))
+    return " and ".join(parts)
 
 
 def _repeated_message(repeated: RepeatedIds) -> str:

@@ -116,7 +116,7 @@ def ledger_command(
     undated, with a warning. See docs/ledger.md.
     """
     from ..runner import update_ledger
-    from .classify import _named, _Problems, _progress
+    from .classify import _named, _Problems, _progress, skipped
 
     problems = _Problems(None, err)
     stats = BatchStats()
@@ -175,7 +175,7 @@ def ledger_command(
         err=True,
     )
     if stats.skipped:
-        err.print(f"skipped {plural(stats.skipped, 'input record')} (see above)")
+        err.print(f"skipped {skipped(stats)} (see above)")
     if db is None and stats.read == 0:
         # an empty folder or a CSV of a header alone: no document could be read
         err.print(error_line(f"no documents in {_named(articles or [])}; nothing to link; exit 1"))
@@ -184,7 +184,12 @@ def ledger_command(
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
     if db is None and linked == 0 and problems.count:
-        err.print(error_line("no document could be read from the input (see above); exit 1"))
+        err.print(
+            error_line(
+                f"no document could be read from the input: {skipped(stats)} skipped "
+                "(see above); exit 1"
+            )
+        )
         raise typer.Exit(1)
 
 
