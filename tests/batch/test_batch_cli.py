@@ -293,7 +293,10 @@ def test_a_run_that_found_no_document_fails_and_names_the_input(
     code, _, err = cli(command, str(source), "--model", str(fast_load), "-o", str(out), *extra)
     assert code == 1, err
     what = "classify" if command == "classify" else "link"
-    assert f"error: no documents in {source}; nothing to {what}; exit 1" in " ".join(err.split())
+    assert f"error: no documents in {source}; nothing to {what}; {out} not written; exit 1" in (
+        " ".join(err.split())
+    )
+    assert not out.exists()
     if case == "csv header only":
         assert f"warning: {source}: a header row and no data rows" in err
 
@@ -354,3 +357,62 @@ def test_csv_on_stdin_gets_a_hint_once(trained_model_path: Path) -> None:
     data = json.dumps(ARTICLES[0]) + "\n{oops, bad\n"
     done = subprocess.run(cmd, input=data, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "looks like CSV" not in done.stderr
+
+
+EMPTY_RUNS = ["empty jsonl", "empty folder", "csv without text column", "csv header only"]
+
+
+def _empty_input(tmp_path: Path, case: str) -> Path:
+    if case == "empty jsonl":
+        source = tmp_path / "empty.jsonl"
+        source.write_bytes(b"")
+    elif case == "empty folder":
+        source = tmp_path / "pages"
+        source.mkdir()
+    else:
+        source = tmp_path / "docs.csv"
+        header = "id,body" if case == "csv without text column" else "id,text"
+        source.write_text(f"{header}\n" + ("a,hello\n" if "without" in case else ""))
+    return source
+
+
+@pytest.mark.parametrize("name", ["keep.csv", "keep.jsonl", "keep.json", "keep.parquet"])
+@pytest.mark.parametrize("case", EMPTY_RUNS)
+def test_a_run_that_classified_nothing_leaves_the_previous_output_as_it_was(
+    cli: Cli, fast_load: Path, articles_jsonl: Path, tmp_path: Path, case: str, name: str
+) -> None:
+    """It used to replace yesterday's labels with a header alone (or 0 bytes), then exit 1."""
+    out = tmp_path / "out" / name
+    out.parent.mkdir()
+    code, _, err = cli("classify", str(articles_jsonl), "--model", str(fast_load), "-o", str(out))
+    assert code == 0, err
+    before = out.read_bytes()
+    source = _empty_input(tmp_path, case)
+    code, _, err = cli("classify", str(source), "--model", str(fast_load), "-o", str(out))
+    assert code == 1, err
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [name]  # no .part left either
+    assert f"{out} not replaced, left as it was; exit 1" in " ".join(err.split())
+
+
+@pytest.mark.parametrize("case", EMPTY_RUNS)
+def test_a_run_that_classified_nothing_creates_no_output_and_says_so(
+    cli: Cli, fast_load: Path, tmp_path: Path, case: str
+) -> None:
+    source = _empty_input(tmp_path, case)
+    out, log = tmp_path / "labels.jsonl", tmp_path / "problems.jsonl"
+    args = ["classify", str(source), "--model", str(fast_load), "-o", str(out)]
+    code, _, err = cli(*args, "--errors", str(log), "--strict")
+    assert code == 1, err
+    assert not out.exists()  # was an empty file (0 bytes for JSONL)
+    message = " ".join(err.split())
+    assert f"; {out} not written; exit 1" in message
+    assert "--strict" not in message  # the reason given is that nothing was classified
+    if case in ("empty jsonl", "csv without text column"):
+        # the problems are logged as with any run, and the message says where
+        assert f"(see above; also in {log}); {out} not written" in message
+        assert [json.loads(line)["source"] for line in log.read_text().splitlines()] == [
+            str(source)
+        ]
+    else:
+        assert not log.exists()  # no problem to log (the warnings are not input problems)

@@ -251,6 +251,33 @@ def test_a_batch_where_every_input_is_bad_exits_1(cli: Cli, tmp_path: Path) -> N
     assert "skipped 1 file (see above)" in err  # was "skipped 1 input record"
 
 
+@pytest.mark.parametrize("name", ["ledger.csv", "ledger.json"])
+def test_a_ledger_run_that_read_nothing_leaves_the_previous_output_as_it_was(
+    cli: Cli, tmp_path: Path, name: str
+) -> None:
+    """It wrote an empty ledger over the old one and said '0 outputs ... → L.csv', then exit 1."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    out = tmp_path / name
+    out.write_text("yesterday's ledger\n", encoding="utf-8")
+    code, stdout, err = cli("ledger", str(empty), "-o", str(out))
+    assert code == 1, err
+    assert out.read_text(encoding="utf-8") == "yesterday's ledger\n"
+    message = " ".join(err.split())
+    assert "outputs from" not in message  # no line that reads like success
+    assert (
+        "error: no document could be read from the input: 1 file skipped (see above); "
+        f"{out} not replaced, left as it was; exit 1"
+    ) in message
+    new = tmp_path / f"new-{name}"
+    code, _, err = cli("ledger", str(empty), "-o", str(new))
+    assert code == 1
+    assert not new.exists() and f"{new} not written; exit 1" in " ".join(err.split())
+    # standard output cannot be left as it was: it gets the empty ledger, and exit 1
+    code, stdout, err = cli("ledger", str(empty))
+    assert code == 1 and json.loads(stdout)["entries"] == []
+
+
 def test_records_sharing_an_id_are_named_and_counted_once(cli: Cli, tmp_path: Path) -> None:
     """Two records with one id become one report: say so, and count documents by id."""
     twin = {**RECORDS[1], "id": "a1"}

@@ -163,9 +163,11 @@ class _ParquetWriter(_Writer):
 
 
 @contextlib.contextmanager
-def _atomic(path: Path, binary: bool = False) -> Any:
-    """A temporary file beside ``path``, renamed onto it only if the block succeeds.
+def _atomic(path: Path, binary: bool = False, keep: Callable[[], bool] = lambda: True) -> Any:
+    """A temporary file beside ``path``, renamed onto it if the block succeeds and ``keep()``.
 
+    When the block fails, or ``keep()`` says the run wrote nothing worth a file,
+    the temporary file is removed and a file already at ``path`` is left as it was.
     A device or named pipe (``/dev/null``, ``/dev/stdout``) is written in place,
     as standard output is: renaming a file onto it would replace the device.
     """
@@ -191,6 +193,9 @@ def _atomic(path: Path, binary: bool = False) -> Any:
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 yield f
+        if not keep():
+            tmp.unlink(missing_ok=True)
+            return
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a normal file is wanted
@@ -371,7 +376,8 @@ def classify_command(
 
     Bad input (a malformed line, a missing text, an empty, binary or
     undecodable file) is reported with file and line and skipped (exit 1 with
-    --strict, or when nothing could be classified); documents over the maximum
+    --strict, or when nothing could be classified, and then -o is neither
+    replaced nor created); documents over the maximum
     length are classified on their first characters with a warning. An input
     given twice is refused; ids that repeat across the run get one warning at
     the end. See docs/classify.md.
@@ -449,11 +455,15 @@ def classify_command(
             task = progress.add_task("classify", total=total)
 
         writer: _Writer
+
+        def keep() -> bool:  # a run that classified nothing exits 1 and replaces no file
+            return run.stats.classified > 0
+
         if out_format is OutputFormat.parquet:
             assert output is not None  # refused for stdout above
-            writer = _ParquetWriter(stack.enter_context(_atomic(output, binary=True)))
+            writer = _ParquetWriter(stack.enter_context(_atomic(output, binary=True, keep=keep)))
         else:
-            f = sys.stdout if output is None else stack.enter_context(_atomic(output))
+            f = sys.stdout if output is None else stack.enter_context(_atomic(output, keep=keep))
             text_writers: dict[OutputFormat, Callable[[IO[str]], _Writer]] = {
                 OutputFormat.csv: _CsvWriter,
                 OutputFormat.json: _JsonArrayWriter,
@@ -488,17 +498,39 @@ def classify_command(
     )
     if s.read == 0:
         # an empty folder or a CSV of a header alone is no success either
-        err.print(error_line(f"no documents in {_named(inputs)}; nothing to classify; exit 1"))
+        err.print(
+            error_line(
+                f"no documents in {_named(inputs)}; nothing to classify"
+                f"{not_written(output)}; exit 1"
+            )
+        )
+        raise typer.Exit(1)
+    if s.classified == 0:
+        # a batch job must not look successful when every input was bad
+        logged = f"; also in {errors_file}" if errors_file is not None and problems.count else ""
+        err.print(
+            error_line(
+                f"no document could be classified: {skipped(s)} skipped (see above{logged})"
+                f"{not_written(output)}; exit 1"
+            )
+        )
         raise typer.Exit(1)
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
-    if s.classified == 0 and problems.count:
-        # a batch job must not look successful when every input was bad
-        err.print(
-            error_line(f"no document could be classified: {skipped(s)} skipped (see above); exit 1")
-        )
-        raise typer.Exit(1)
+
+
+def not_written(output: Path | None) -> str:
+    """``; labels.csv not written`` for a run that failed with nothing to write, or ''.
+
+    Such a run replaces no file (an earlier one is left as it was) and creates
+    none; standard output and devices got whatever was written as it went.
+    """
+    if output is None or is_stream(output):
+        return ""
+    if output.exists():
+        return f"; {output} not replaced, left as it was"
+    return f"; {output} not written"
 
 
 def skipped(stats: BatchStats) -> str:

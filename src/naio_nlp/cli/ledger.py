@@ -110,13 +110,14 @@ def ledger_command(
     Bad input (a malformed line, a missing text, an empty, binary or
     undecodable file) is reported with file and line and skipped, as
     `naio-nlp classify` does; --strict then exits 1, and so does a run in which
-    no document could be read. Dates may be ISO or as news sites write them in
-    English or Malay ("7 Dec 2026", "7 Disember 2026"; numbers day first:
-    07/12/2026 is 7 December); a record whose date cannot be read is kept,
-    undated, with a warning. See docs/ledger.md.
+    no document could be read (it leaves -o as it was, or uncreated). Dates may
+    be ISO or as news sites write them in English or Malay ("7 Dec 2026",
+    "7 Disember 2026"; numbers day first: 07/12/2026 is 7 December); a record
+    whose date cannot be read is kept, undated, with a warning. See
+    docs/ledger.md.
     """
     from ..runner import update_ledger
-    from .classify import _named, _Problems, _progress, skipped
+    from .classify import _named, _Problems, _progress, not_written, skipped
 
     problems = _Problems(None, err)
     stats = BatchStats()
@@ -154,6 +155,17 @@ def ledger_command(
         )
         clf = load(model)
         docs = list(reading)
+        if not docs:
+            # nothing to link: exit 1, and leave a file at -o as it was (or uncreated)
+            if out is None or is_stream(out):
+                write_ledger(build([]), out, fmt)  # a pipe still gets its (empty) ledger
+            if stats.read == 0:  # an empty folder or a CSV of a header alone
+                why = f"no documents in {_named(articles or [])}; nothing to link"
+            else:
+                why = f"no document could be read from the input: {skipped(stats)} skipped"
+                why += " (see above)"
+            err.print(error_line(f"{why}{not_written(out)}; exit 1"))
+            raise typer.Exit(1)
         # a bar, then a status line, on a terminal (as `classify` shows); nothing on a pipe
         bar = _progress(len(docs)) if err.is_terminal else None
         predictions = []
@@ -176,20 +188,8 @@ def ledger_command(
     )
     if stats.skipped:
         err.print(f"skipped {skipped(stats)} (see above)")
-    if db is None and stats.read == 0:
-        # an empty folder or a CSV of a header alone: no document could be read
-        err.print(error_line(f"no documents in {_named(articles or [])}; nothing to link; exit 1"))
-        raise typer.Exit(1)
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
-        raise typer.Exit(1)
-    if db is None and linked == 0 and problems.count:
-        err.print(
-            error_line(
-                f"no document could be read from the input: {skipped(stats)} skipped "
-                "(see above); exit 1"
-            )
-        )
         raise typer.Exit(1)
 
 
