@@ -853,6 +853,11 @@ def _extraction_reason(exc: ExtractionError) -> str:
 # ----------------------------------------------------------------------------- repeated ids
 
 
+#: Where a result came from: its source (file, or ``<stdin>``) and line (None for a
+#: file that is one document).
+Place = tuple[str, int | None]
+
+
 @dataclass(frozen=True, slots=True)
 class RepeatedIds:
     """Ids that more than one result of a batch carried (:meth:`BatchRun.repeated_ids`)."""
@@ -863,6 +868,13 @@ class RepeatedIds:
     rows: int = 0
     #: A few of those ids, in the order their first repeat was met.
     examples: tuple[str, ...] = ()
+    #: For each example, in the same order: where its first row was met (None when that
+    #: was more than :attr:`_IdCheck.CHUNK` results before its repeat: the check keeps no
+    #: more), and where its first repeat was met.
+    places: tuple[tuple[Place | None, Place], ...] = ()
+    #: The sources of the repeated rows (each row of an id after its first), in the
+    #: order met, at most :attr:`_IdCheck.SOURCES` of them.
+    sources: tuple[str, ...] = ()
 
 
 class _IdCheck:
@@ -875,7 +887,10 @@ class _IdCheck:
     like a binary counter (at most about log2(n / CHUNK) of them, each checked with
     a binary search), and then only its new hashes are kept. A repeat costs 8 more
     bytes (its hash, to count distinct repeated ids at the end); its id string is
-    kept only for the first :attr:`EXAMPLES` repeated ids. Ten million distinct ids
+    kept only for the first :attr:`EXAMPLES` repeated ids, with where their first two
+    rows were met (the first only if it is still in the chunk: each waiting id keeps
+    its source and line), and the sources of repeated rows are kept up to
+    :attr:`SOURCES` names. Ten million distinct ids
     take 80 MB (160 MB for a moment while the largest arrays merge) where a set of
     their strings takes over a gigabyte. Two different ids share a hash with odds of
     about n² / 2⁶⁵: one in 370,000 for ten million ids.
@@ -883,18 +898,22 @@ class _IdCheck:
 
     CHUNK: Final = 1 << 14
     EXAMPLES: Final = 5
+    SOURCES: Final = 20
 
     def __init__(self) -> None:
         self._hashes = bytearray()
         self._pending: list[str] = []
+        self._places: list[Place] = []  # where each pending id was met
         self._runs: list[Any] = []  # sorted uint64 arrays, disjoint, each hash once
         self._repeats = bytearray()  # the hash of every result whose id came before
-        self._examples: dict[int, str] = {}
+        self._examples: dict[int, tuple[str, Place | None, Place]] = {}
+        self._sources: dict[str, None] = {}  # of repeated rows, in the order met
 
-    def add(self, doc_id: str) -> None:
+    def add(self, doc_id: str, source: str = "", line: int | None = None) -> None:
         key = doc_id.encode("utf-8", "surrogatepass")
         self._hashes += hashlib.blake2b(key, digest_size=8).digest()
         self._pending.append(doc_id)
+        self._places.append((source, line))
         if len(self._pending) >= self.CHUNK:
             self._flush()
 
@@ -904,7 +923,7 @@ class _IdCheck:
         if not self._pending:
             return
         hashes = np.frombuffer(bytes(self._hashes), dtype="<u8")
-        unique, first = np.unique(hashes, return_index=True)
+        unique, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
         seen = np.zeros(len(unique), dtype=bool)
         for run in self._runs:
             at = np.minimum(np.searchsorted(run, unique), len(run) - 1)
@@ -915,9 +934,16 @@ class _IdCheck:
         if len(where):
             self._repeats += hashes[where].tobytes()
             for i in where.tolist():
-                if len(self._examples) >= self.EXAMPLES:
+                if len(self._examples) >= self.EXAMPLES and len(self._sources) >= self.SOURCES:
                     break
-                self._examples.setdefault(int(hashes[i]), self._pending[i])
+                again = self._places[i]
+                if len(self._sources) < self.SOURCES:
+                    self._sources.setdefault(again[0])
+                h = int(hashes[i])
+                if len(self._examples) < self.EXAMPLES and h not in self._examples:
+                    u = inverse[i]  # the first row is in this chunk unless an earlier one had it
+                    known = None if seen[u] else self._places[first[u]]
+                    self._examples[h] = (self._pending[i], known, again)
         new = unique[~seen]
         if len(new):
             self._runs.append(new)
@@ -929,6 +955,7 @@ class _IdCheck:
             self._runs.append(merged)
         self._hashes = bytearray()
         self._pending = []
+        self._places = []
 
     def result(self) -> RepeatedIds:
         import numpy as np
@@ -937,10 +964,13 @@ class _IdCheck:
         if not self._repeats:
             return RepeatedIds()
         repeats = np.frombuffer(bytes(self._repeats), dtype="<u8")
+        examples = list(self._examples.values())
         return RepeatedIds(
             ids=len(np.unique(repeats)),
             rows=len(repeats),
-            examples=tuple(self._examples.values()),
+            examples=tuple(doc_id for doc_id, _, _ in examples),
+            places=tuple((known, again) for _, known, again in examples),
+            sources=tuple(self._sources),
         )
 
 
@@ -1020,7 +1050,7 @@ class BatchRun(Iterator[BatchResult]):
                     self._report(InputError(doc.source, outcome, line=doc.line))
                     continue
                 self.stats.classified += 1
-                self._ids.add(outcome.article_id)
+                self._ids.add(outcome.article_id, doc.source, doc.line)
                 yield BatchResult(outcome, doc.source, doc.line, doc.truncated)
 
 

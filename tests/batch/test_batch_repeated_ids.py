@@ -32,7 +32,13 @@ def test_the_run_counts_ids_on_more_than_one_result_and_keeps_every_row(
     run = classify_files([one, two], model=classifier)
     rows = [r.prediction.article_id for r in run]
     assert rows == ["a1", "a2", "a1", "a3", "a2", "b1", "a1"]  # nothing dropped or renamed
-    assert run.repeated_ids() == RepeatedIds(ids=2, rows=3, examples=("a1", "a2"))
+    assert run.repeated_ids() == RepeatedIds(
+        ids=2,
+        rows=3,
+        examples=("a1", "a2"),
+        places=(((str(one), 1), (str(one), 3)), ((str(one), 2), (str(two), 1))),
+        sources=(str(one), str(two)),
+    )
 
     distinct = classify_files([write_jsonl(tmp_path / "ok.jsonl", ARTICLES)], model=classifier)
     assert len(list(distinct)) == 3
@@ -73,7 +79,13 @@ def test_the_dask_path_checks_ids_too(classifier: Classifier, tmp_path: Path) ->
     src = write_jsonl(tmp_path / "a.jsonl", _records(["x", "y", "x", "z", "y"]))
     run = classify_files([src], model=classifier, client=_SyncClient(), batch_size=2)
     assert [r.prediction.article_id for r in run] == ["x", "y", "x", "z", "y"]
-    assert run.repeated_ids() == RepeatedIds(ids=2, rows=2, examples=("x", "y"))
+    assert run.repeated_ids() == RepeatedIds(
+        ids=2,
+        rows=2,
+        examples=("x", "y"),
+        places=(((str(src), 1), (str(src), 3)), ((str(src), 2), (str(src), 5))),
+        sources=(str(src),),
+    )
 
 
 def test_the_check_is_exact_across_chunks_and_keeps_8_bytes_per_id(
@@ -85,15 +97,29 @@ def test_the_check_is_exact_across_chunks_and_keeps_8_bytes_per_id(
     stream = distinct + [rng.choice(distinct) for _ in range(700)]
     rng.shuffle(stream)
     check = _IdCheck()
-    for doc_id in stream:
-        check.add(doc_id)
+    for n, doc_id in enumerate(stream):
+        check.add(doc_id, f"part{n // 100}.jsonl", n)
         assert len(check._pending) < _IdCheck.CHUNK  # ids wait as strings a chunk at most
+        assert len(check._places) == len(check._pending)  # and their places as long
     result = check.result()
     counts = Counter(stream)
     repeated = {i: n for i, n in counts.items() if n > 1}
     assert (result.ids, result.rows) == (len(repeated), sum(n - 1 for n in repeated.values()))
     assert len(result.examples) == _IdCheck.EXAMPLES
     assert all(e in repeated for e in result.examples)
+    # where each example's first two rows were: the first only while it was in the chunk
+    unknown = 0
+    for doc_id, (known, again) in zip(result.examples, result.places, strict=True):
+        rows = [n for n, x in enumerate(stream) if x == doc_id]
+        assert again == (f"part{rows[1] // 100}.jsonl", rows[1])
+        if known is None:
+            unknown += 1
+            assert rows[1] // _IdCheck.CHUNK > rows[0] // _IdCheck.CHUNK
+        else:
+            assert known == (f"part{rows[0] // 100}.jsonl", rows[0])
+    assert unknown  # with chunks of 64, some first rows are long gone
+    # the files of repeated rows, in the order met, at most SOURCES of them
+    assert len(result.sources) == _IdCheck.SOURCES == len(set(result.sources))
     # each distinct id is one 8-byte hash, in a few sorted arrays; each repeat one more hash
     assert sum(run.nbytes for run in check._runs) == 8 * len(counts)
     assert len(check._repeats) == 8 * result.rows
@@ -115,9 +141,11 @@ def test_classify_warns_once_at_the_end_naming_the_count_and_examples(
     with out.open(encoding="utf-8", newline="") as f:
         assert len(list(csv.DictReader(f))) == 16  # every row is written
     message = (
-        "7 ids are each on more than one output row (8 extra rows): 'id0', 'id1', 'id2', "
-        "'id3', 'id4' and 2 more; a join on id matches those rows more than once; give each "
-        "document its own id (see --id-column) or drop the repeats"
+        f"7 ids are each on more than one output row (8 extra rows): 'id0' ({src} lines 1 "
+        f"and 8), 'id1' ({src} lines 2 and 9), 'id2' ({src} lines 3 and 10), 'id3' ({src} "
+        f"lines 4 and 11), 'id4' ({src} lines 5 and 12) and 2 more; a join on id matches "
+        "those rows more than once; give each document its own id (see --id-column) or "
+        "drop the repeats"
     )
     flat = " ".join(err.split())
     assert flat.count("warning:") == 1
@@ -138,8 +166,31 @@ def test_one_repeated_id_across_two_inputs(cli: Cli, fast_load: Path, tmp_path: 
     assert code == 0, err
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["k1", "k2", "k2"]
     flat = " ".join(err.split())
-    assert (
-        f"warning: {a} and {b}: 1 id is on more than one output row (1 extra row): 'k2'; "
+    assert (  # named by the file of the repeated row; the example says where both rows are
+        f"warning: {b}: 1 id is on more than one output row (1 extra row): "
+        f"'k2' ({a} line 2 and {b} line 1); "
     ) in flat
     code, _, err = cli("classify", str(a), "--model", str(fast_load))
     assert code == 0 and "warning" not in err
+
+
+def test_the_warning_names_the_files_the_repeats_came_from_not_every_input(
+    cli: Cli, fast_load: Path, tmp_path: Path
+) -> None:
+    """It said 'mixed.jsonl, broken.jsonl and notext.csv: ... 'a'' for a repeat in one file."""
+    mixed = write_jsonl(tmp_path / "mixed.jsonl", _records(["a", "b", "c"]))
+    with mixed.open("a", encoding="utf-8") as f:
+        f.write("{oops\n" + json.dumps(_records(["a"])[0]) + "\n")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "x", "text": "cut\n', encoding="utf-8")
+    notext = tmp_path / "notext.csv"
+    notext.write_text("id,body\na,hello\n", encoding="utf-8")
+    args = [str(mixed), str(broken), str(notext), "--model", str(fast_load)]
+    code, _, err = cli("classify", *args)
+    assert code == 0, err
+    flat = " ".join(err.split())
+    assert (
+        f"warning: {mixed}: 1 id is on more than one output row (1 extra row): "
+        f"'a' ({mixed} lines 1 and 5); a join on id"
+    ) in flat
+    assert str(broken) not in flat.split("warning:")[1]

@@ -44,6 +44,7 @@ from ..batch import (
     STDIN,
     BatchResult,
     BatchStats,
+    Place,
     RepeatedIds,
     classify_files,
     count_documents,
@@ -486,7 +487,9 @@ def classify_command(
         seconds = time.perf_counter() - started  # before a --dask cluster is shut down
         repeated = run.repeated_ids()
         if repeated.ids:  # said once, at the end; in the --errors log too
-            problems(InputWarning(_named(inputs), _repeated_message(repeated)))
+            # named by the files that held repeated rows, not every input
+            where = _named(list(repeated.sources), noun="file")
+            problems(InputWarning(where, _repeated_message(repeated)))
 
     s = run.stats
     per_second = s.classified / seconds if seconds > 0 else 0.0
@@ -546,8 +549,12 @@ def skipped(stats: BatchStats) -> str:
 
 
 def _repeated_message(repeated: RepeatedIds) -> str:
-    """``2 ids are each on more than one output row (3 extra rows), e.g. 'a1' and 'b7'; ...``."""
-    shown = [repr(i) for i in repeated.examples]
+    """``2 ids are each on more than one output row (3 extra rows): 'a1' (a.csv lines 2
+    and 9) and 'b7' (a.csv line 4 and b.csv line 2); ...``."""
+    shown = [
+        f"{doc_id!r} ({_rows_text(known, again)})"
+        for doc_id, (known, again) in zip(repeated.examples, repeated.places, strict=True)
+    ]
     if len(shown) < repeated.ids:
         shown.append(f"{repeated.ids - len(shown):,} more")
     examples = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
@@ -560,11 +567,26 @@ def _repeated_message(repeated: RepeatedIds) -> str:
     )
 
 
-def _named(inputs: list[str], most: int = 3) -> str:
+def _rows_text(known: Place | None, again: Place) -> str:
+    """Where an id's first two rows were: ``a.jsonl lines 3 and 7``, ``a.jsonl line 3 and
+    b.jsonl line 1``, or ``an earlier row and b.jsonl line 9`` when the first is not known."""
+
+    def at(place: Place) -> str:
+        source, line = place
+        return source if line is None else f"{source} line {line}"
+
+    if known is None:  # more than a chunk of results before: not kept
+        return f"an earlier row and {at(again)}"
+    if known[0] == again[0] and known[1] is not None and again[1] is not None:
+        return f"{again[0]} lines {known[1]} and {again[1]}"
+    return f"{at(known)} and {at(again)}"
+
+
+def _named(inputs: list[str], most: int = 3, noun: str = "input") -> str:
     """``a.csv, pages and <stdin>``; past ``most`` names, ``... and 4 more inputs``."""
     names = ["<stdin>" if name == STDIN else name for name in inputs]
     if len(names) > most:
-        return f"{', '.join(names[:most])} and {plural(len(names) - most, 'more input')}"
+        return f"{', '.join(names[:most])} and {plural(len(names) - most, f'more {noun}')}"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
