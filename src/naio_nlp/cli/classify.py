@@ -385,10 +385,9 @@ def classify_command(
 
     Examples:
 
+    \b
         naio-nlp classify examples/articles.jsonl examples/html -o labels.csv
-
         cat scraped.jsonl | naio-nlp classify - --workers 2 > labels.jsonl
-
         naio-nlp classify archive/*.parquet -o labels.parquet --dask local:2
     """
     if dask is not None and workers > 1:

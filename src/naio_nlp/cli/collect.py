@@ -177,10 +177,9 @@ def crawl_command(
 
     Examples:
 
+    \b
         naio-nlp crawl
-
         naio-nlp crawl --source kd-media --since 2025-01-01 --max-pages 20
-
         naio-nlp crawl --sources my-sources.toml --db corpus.db --contact mailto:me@example.org
 
         naio-nlp crawl --config my-settings.toml --timeout 10 --retries 1
@@ -276,6 +275,7 @@ def sources_list_command(
 
     Example:
 
+    \b
         naio-nlp sources list --sources my-sources.toml
     """
     table = Table()
@@ -361,8 +361,8 @@ def sources_check_command(
 
     Examples:
 
+    \b
         naio-nlp sources check
-
         naio-nlp sources check --sources my-sources.toml --source kd-media
     """
     chosen = _select(load_sources(sources_file), source)
@@ -389,6 +389,7 @@ def sources_match_command(
 
     Example:
 
+    \b
         naio-nlp sources match https://www.thestar.com.my/news/nation/2025/06/04/some-story
     """
     sources = load_sources(sources_file)
@@ -430,8 +431,8 @@ def export_command(
 
     Examples:
 
+    \b
         naio-nlp export --db naio.db --format jsonl > articles.jsonl
-
         naio-nlp export --db naio.db --format parquet --since 2025-01-01 -o articles.parquet
     """
     by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}

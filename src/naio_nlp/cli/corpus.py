@@ -83,8 +83,8 @@ def stats(
 
     Examples:
 
+    \b
         naio-nlp corpus stats corpus/
-
         naio-nlp corpus stats corpus/test.jsonl --json
     """
     records = corpus_mod.read_corpus(path)
@@ -152,6 +152,7 @@ def split(
 
     Example:
 
+    \b
         naio-nlp corpus split new-batches/ --out corpus/ --test-size 0.2 --seed 13
     """
     test_path = out_dir / "test.jsonl"
@@ -191,6 +192,7 @@ def agreement(
 
     Example (round 2 of the study in corpus/AGREEMENT.md):
 
+    \b
         naio-nlp corpus agreement corpus/agreement/round2_second_labels.jsonl --first corpus/
     """
     result = corpus_mod.agreement(
@@ -241,6 +243,7 @@ def add_reviewed(
 
     Example:
 
+    \b
         naio-nlp corpus add-reviewed --db naio.db -o corpus/reviewed.jsonl
     """
     from ..review.export import export_reviewed

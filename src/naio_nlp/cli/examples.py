@@ -61,8 +61,8 @@ def examples_command(
 
     Examples:
 
+    \b
         naio-nlp examples
-
         naio-nlp examples samples && naio-nlp classify samples/articles.jsonl
     """
     if folder.exists() and not folder.is_dir():

@@ -101,10 +101,9 @@ def ledger_command(
 
     Examples:
 
+    \b
         naio-nlp ledger --db naio.db -o ledger.json
-
         naio-nlp ledger exports/articles.jsonl -o ledger.csv
-
         naio-nlp ledger corpus/ledger/dev.jsonl --format csv > ledger.csv
 
     Bad input (a malformed line, a missing text, an empty, binary or

@@ -234,8 +234,8 @@ def run_command(
 
     Examples:
 
+    \b
         naio-nlp run --demo                 # the whole product, offline
-
         naio-nlp run --db naio.db --report report/ --contact mailto:me@example.org
 
     Crawl settings come from the packaged settings.toml, then --config FILE, then

@@ -66,8 +66,8 @@ def review_command(
 
     Examples:
 
+    \b
         naio-nlp review --db naio.db
-
         naio-nlp review --db naio.db --port 0 --no-browser --reviewer aisyah
     """
     if not db.is_file():
