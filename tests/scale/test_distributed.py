@@ -233,8 +233,13 @@ def test_classify_files_on_a_cluster_matches_one_process(
     assert remote_run.stats.classified == len(local)
     # read here, labelled there: repeated ids are found on the cluster path as well
     assert remote_run.repeated_ids() == local_run.repeated_ids()
+    first, again = str(EXAMPLES / "articles.jsonl"), str(copy)
     assert remote_run.repeated_ids() == RepeatedIds(
-        ids=4, rows=4, examples=("ex-001", "ex-002", "ex-003", "ex-004")
+        ids=4,
+        rows=4,
+        examples=("ex-001", "ex-002", "ex-003", "ex-004"),
+        places=tuple(((first, n), (again, n)) for n in (1, 2, 3, 4)),
+        sources=(again,),  # where the repeats (each row after its id's first) came from
     )
 
 
