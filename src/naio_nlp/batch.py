@@ -30,7 +30,7 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -487,23 +487,7 @@ class _Reader:
         if header is None:
             self.skip(source, "empty file; skipped", file=True)
             return
-        if self.text_column not in header:
-            self.skip(
-                source,
-                f"no {self.text_column!r} column in the header (columns: "
-                f"{', '.join(header)}); use --text-column; file skipped",
-                1,
-                file=True,
-            )
-            return
-        if self.id_required and self.id_column not in header:
-            self.skip(
-                source,
-                f"no {self.id_column!r} column in the header (columns: "
-                f"{', '.join(header)}); check --id-column; file skipped",
-                1,
-                file=True,
-            )
+        if self._lacks_columns(source, header, " in the header", 1):
             return
         if 1 in bad:
             self.skip(
@@ -557,6 +541,26 @@ class _Reader:
 
     # -- Parquet
 
+    def _lacks_columns(
+        self, source: str, columns: Sequence[str], where: str, line: int | None
+    ) -> bool:
+        """Skip a table file without its text column (or a required id column), naming
+        the columns it has and the option that picks another; True when skipped."""
+        for column, option, verb, needed in (
+            (self.text_column, "--text-column", "use", True),
+            (self.id_column, "--id-column", "check", self.id_required),
+        ):
+            if needed and column not in columns:
+                self.skip(
+                    source,
+                    f"no {column!r} column{where} (columns: {', '.join(columns)}); "
+                    f"{verb} {option}; file skipped",
+                    line,
+                    file=True,
+                )
+                return True
+        return False
+
     def _parquet(self, name: str) -> Iterator[_Doc]:
         import pyarrow.parquet as pq
 
@@ -566,21 +570,7 @@ class _Reader:
             self.skip(name, f"not a readable Parquet file ({exc}); skipped", file=True)
             return
         names = set(pf.schema_arrow.names)
-        if self.text_column not in names:
-            self.skip(
-                name,
-                f"no {self.text_column!r} column (columns: {', '.join(sorted(names))}); "
-                "use --text-column; file skipped",
-                file=True,
-            )
-            return
-        if self.id_required and self.id_column not in names:
-            self.skip(
-                name,
-                f"no {self.id_column!r} column (columns: {', '.join(sorted(names))}); "
-                "check --id-column; file skipped",
-                file=True,
-            )
+        if self._lacks_columns(name, sorted(names), "", None):
             return
         wanted = [self.id_column, "title", self.text_column, "lang", "language", *_META]
         columns = [c for c in dict.fromkeys(wanted) if c in names]
