@@ -22,7 +22,7 @@ there once and reuses it on later runs (generating it takes minutes), and
 saying so; the identity check then covers those K documents.
 
     python benchmarks/bench_distributed.py [-n 200000] [--parts 16] [--workers 2] [--novel 0.1]
-        [--cache DIR] [--baseline-docs K] [--sample 0.5] [--ceiling]
+        [--cache DIR] [--baseline-docs K] [--sample 0.5] [--ceiling] [--profiler] [--malloc-trim]
 """
 
 from __future__ import annotations
@@ -189,6 +189,11 @@ def main() -> None:
         action="store_true",
         help="keep Dask's statistical profiler on in the workers (naio_nlp turns it off)",
     )
+    parser.add_argument(
+        "--malloc-trim",
+        action="store_true",
+        help="start workers with Dask's MALLOC_TRIM_THRESHOLD_=65536 (naio_nlp leaves it unset)",
+    )
     args = parser.parse_args()
 
     from naio_nlp.classifier import load
@@ -238,8 +243,12 @@ def main() -> None:
                 "what this machine gives that many workers"
             )
 
-        # --profiler: Dask's default, for an A/B of what turning it off saves
-        extra = {"distributed.worker.profile.enabled": True} if args.profiler else None
+        # --profiler, --malloc-trim: Dask's defaults, for an A/B of what turning them off saves
+        extra: dict[str, Any] = {}
+        if args.profiler:
+            extra["distributed.worker.profile.enabled"] = True
+        if args.malloc_trim:
+            extra["distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"] = 65536
         made = local_cluster(args.workers, worker_config=extra)
         with made as cluster, Client(cluster) as client:
             pids = client.run(os.getpid)
@@ -259,7 +268,8 @@ def main() -> None:
         if k < n:
             speed += " (against the extrapolated baseline)"
         print(
-            f"LocalCluster({args.workers}){' (profiler on)' if args.profiler else ''}: "
+            f"LocalCluster({args.workers}){' (profiler on)' if args.profiler else ''}"
+            f"{' (MALLOC_TRIM_THRESHOLD_=65536)' if args.malloc_trim else ''}: "
             f"{n / t_many:8,.0f} docs/s ({t_many:.0f} s), "
             f"{speed}; load average {load_now:.1f} at the end"
         )

@@ -75,6 +75,25 @@ def test_the_workers_naio_nlp_starts_keep_no_stack_profile(client: Client) -> No
     assert set(client.run(_profile).values()) == {(False, 0)}
 
 
+#: Read at import, before any cluster: a nanny writes its pre-spawn settings into the
+#: environment of the process that starts it, and leaves them there.
+_TRIM_BEFORE_ANY_CLUSTER = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def _environ(names: tuple[str, ...]) -> tuple[str | None, ...]:
+    return tuple(os.environ.get(name) for name in names)
+
+
+def test_the_workers_naio_nlp_starts_keep_the_system_allocator_settings(client: Client) -> None:
+    """Dask's MALLOC_TRIM_THRESHOLD_=65536 cost the labelling thread ten times the page faults."""
+    names = ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")
+    # the trim threshold is what this process had (normally unset), not Dask's 65536; the
+    # one-thread BLAS setting Dask adds for its workers is kept
+    expected = (_TRIM_BEFORE_ANY_CLUSTER, os.environ.get(names[1], "1"))
+    assert set(client.run(_environ, names).values()) == {expected}
+    assert os.environ.get(names[0]) == _TRIM_BEFORE_ANY_CLUSTER  # nor left in ours
+
+
 def test_pickled_classifier_is_its_folder_and_digest(model: Classifier) -> None:
     blob = pickle.dumps(model)
     assert len(blob) < 2000  # a path and a digest, not the arrays
