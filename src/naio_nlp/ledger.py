@@ -1356,6 +1356,11 @@ def _output_report(
         if (names := read.get(sentence)) is None:
             names = read[sentence] = _capitalised_names(sentence)
         found.extend((n, sentence) for n in names)
+    if preferred is not None and _UNCUT_SLOT_NAMES:
+        whole = _uncut(preferred, [n for n, _ in found], f"{article.title}\n{article.text}")
+        if whole != preferred:
+            preferred = whole
+            found[0] = (whole, next(w for n, w in found if n == whole))
     if joins_only and not near and not found and _LOWER_MENTIONS:
         # "the Malay legal corpus", "perintis AI akaun keldai": a lower-case name that
         # says which output (a distinctive word) may join it, never open one
@@ -1405,6 +1410,32 @@ def _output_report(
         joins_only=joins_only,
         label=label,
     )
+
+
+#: The classifier's name cut from a longer capitalised name it never stands apart from
+#: is read whole ("AI Sandbox" of "NAIO opens EdTech AI Sandbox").
+_UNCUT_SLOT_NAMES: Final = True
+
+
+def _uncut(name: str, names: Sequence[str], haystack: str) -> str:
+    """The classifier's ``name``, or the longer capitalised name of the document it was
+    cut from ("AI Sandbox" of "EdTech AI Sandbox") when every time the document writes
+    it, it writes it inside such a name: the words before it say which output it is, and
+    without them two sandboxes read alike. The longer name written most often wins. Words
+    before the name join it only as modifiers do, never over a preposition ("Ucapan
+    Menteri di Majlis ..." is a speech at the event, not the event)."""
+    longer = {
+        n: haystack.count(n)
+        for n in dict.fromkeys(names)
+        if n != name
+        and (
+            n.startswith(name)
+            or (n.endswith(name) and _CONNECT.isdisjoint(n[: -len(name)].lower().split()))
+        )
+    }
+    if not longer or haystack.count(name) > sum(longer.values()):
+        return name
+    return max(longer, key=lambda n: (longer[n], -list(longer).index(n)))
 
 
 def _label(sentences: Sequence[str], lang: str | None) -> str:

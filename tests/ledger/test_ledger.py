@@ -1136,3 +1136,55 @@ def test_a_headline_counting_impact_assessments_names_them() -> None:
     assert _lowercase_names(title, "en") == ["67 impact assessments"]
     assert _key("67 impact assessments").head == _key("Penilaian Impak Algoritma").head
     assert similarity("67 impact assessments", "Public Sector Algorithmic Impact Assessment") > 0
+
+
+def test_a_classifier_name_cut_from_a_longer_name_is_read_whole() -> None:
+    """ "NAIO opens EdTech AI Sandbox": the classifier's "AI Sandbox" never stands alone in
+    the story, so the report is of the EdTech AI Sandbox, not of any sandbox (read as
+    "AI Sandbox", the schools sandbox joined NAIO's transport sandbox in cross-validation).
+    A name the story also writes alone stays as it is, and a longer phrase that reaches it
+    over a preposition ("Ucapan Menteri di Majlis ...") is a speech, not the output."""
+    edtech = doc(
+        "en-edtech",
+        "PUTRAJAYA -- The National AI Office (NAIO) today opened applications for the EdTech "
+        "AI Sandbox, a supervised route for education technology companies. Up to 12 "
+        "companies will run trials in 40 schools.",
+        name="AI Sandbox",
+        kind="commercialization_pathway",
+        title="Media statement: NAIO opens EdTech AI Sandbox for trials in 40 schools",
+    )
+    report = read_report(*edtech)
+    assert report is not None and report.name == "EdTech AI Sandbox"
+    alone = doc(
+        "en-alone",
+        "The National AI Office opened the EdTech AI Sandbox today. The AI Sandbox takes 12 "
+        "companies; the AI Sandbox secretariat answers questions.",
+        name="AI Sandbox",
+        kind="commercialization_pathway",
+    )
+    report = read_report(*alone)
+    assert report is not None and report.name == "AI Sandbox"
+    speech = doc(
+        "ms-speech",
+        "Majlis Anugerah Guru Digital 2026 menghimpunkan 300 guru. Menteri berucap.",
+        name="Majlis Anugerah Guru Digital 2026",
+        lang="ms",
+        title="Ucapan Timbalan Menteri di Majlis Anugerah Guru Digital 2026",
+    )
+    report = read_report(*speech)
+    assert report is not None and report.name == "Majlis Anugerah Guru Digital 2026"
+
+
+def test_sector_technology_words_give_their_sector() -> None:
+    """ "EdTech", "agritech", "agroteknologi", "fintech" say whom an output is for as
+    "education" or "farm" do: an EdTech sandbox and a transport sandbox stay apart, and
+    the English and Malay names of one agritech sandbox still agree."""
+    assert _sectors("EdTech AI Sandbox") == {"education"}
+    assert _sectors("Kotak Pasir AI Pengangkutan Awam") == {"transport"}
+    assert (
+        _sectors("National AI Agritech Sandbox")
+        == _sectors("Kotak Pasir AI Agroteknologi Nasional")
+        == {"plantation"}
+    )
+    assert _sectors("AI Fintech Sandbox") == {"finance"}
+
