@@ -1188,3 +1188,30 @@ def test_sector_technology_words_give_their_sector() -> None:
     )
     assert _sectors("AI Fintech Sandbox") == {"finance"}
 
+
+def test_drafting_begun_is_an_announcement() -> None:
+    """ "Kami telah memulakan penggubalan fasa kedua Pelan Induk ...", "NAIO has begun
+    drafting ...": work started on an output not yet out is an intention, so a speech
+    saying so enters as the announcement of that phase, by its capitalised name."""
+    speech = doc(
+        "ms-draft",
+        "Setahun yang lalu, kita melancarkan fasa pertama Pelan Induk AI Berdaulat. Atas "
+        "sebab itu, kami telah memulakan penggubalan fasa kedua Pelan Induk AI Berdaulat "
+        "bagi tempoh 2028 hingga 2030. Fasa kedua dijangka memberi tumpuan kepada pusat "
+        "data AI.",
+        status="symbolic",
+        lang="ms",
+        title="Ucaptama Ketua Pengarah Pejabat AI Negara",
+    )
+    report = read_report(*speech)
+    assert report is not None and report.stage == "announced"
+    assert report.name == "Pelan Induk AI Berdaulat fasa kedua"
+    english = doc(
+        "en-draft",
+        "The National AI Office has begun drafting the AI Procurement Playbook, officials "
+        "said. Agencies were consulted in May.",
+        status="symbolic",
+    )
+    report = read_report(*english)
+    assert report is not None and report.stage == "announced"
+    assert report.name == "AI Procurement Playbook"
