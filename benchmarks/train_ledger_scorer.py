@@ -7,8 +7,9 @@ an entry. Examples come from the labelled development files of the ledger set
 exist; the frozen ``test.jsonl`` and ``own-test.jsonl`` are refused): the
 documents are read as the ledger reads them (with gold labels, and with the
 shipped classifier's unless ``--gold-only``), taken in date order, and each
-report is paired with every gold output already seen in its file that the
-cannot-link rules allow: same output -> 1, else 0.
+report is paired with the gold outputs already seen in its file that blocking
+makes candidates (as linking does: the pairs the scorer will be asked about)
+and the cannot-link rules allow: same output -> 1, else 0.
 
 The threshold is chosen by grouped cross-validation on the same files, one
 file (one writer's batch) held out at a time: a scorer trained on the other
@@ -16,10 +17,14 @@ files links the held-out file for real, and the threshold with
 the best mean B-cubed F1 over the folds wins (ties: the higher threshold).
 The final weights are fitted on every example and written to
 ``src/naio_nlp/ledger_scorer.json`` (feature names, coefficients, intercept,
-threshold, version): no pickle.
+threshold, version): no pickle. They are written only when they group every
+development file, with both labellings, at least as well as the weights
+shipped now (B-cubed F1) and merge no more hard-negative pairs; ``--force``
+writes them anyway.
 
     python benchmarks/train_ledger_scorer.py             # train, cross-validate, save
     python benchmarks/train_ledger_scorer.py --dry-run   # print only
+    python benchmarks/train_ledger_scorer.py --force     # write even if worse than shipped
 """
 
 from __future__ import annotations
@@ -103,16 +108,24 @@ def examples(
         if rep.linkable or L._LINK_NAMELESS:
             k = L._key(rep.name)
             idf = led._idf(rep)
-            for eid in led._reports:
+            # only the entries blocking offers: pairing a report with every output seen
+            # taught the scorer easy negatives linking never meets, and it then ranked
+            # the look-alikes blocking does bring worse than the shipped weights
+            for eid in led._candidates(k, idf):
                 if led._vetoed(rep, rep.name, k, eid):
                     continue
                 X.append(led._features(rep, rep.name, eid, idf))
                 y.append(int(eid == key))
                 groups.append(key)
         led._reports.setdefault(key, []).append(rep)
-        led._keys.setdefault(key, {})[L._key(rep.name)] = None
+        k = L._key(rep.name)
+        if k not in led._keys.setdefault(key, {}):
+            led._keys[key][k] = None
+            if rep.linkable:
+                for bk in L._block_keys(k):
+                    led._index.setdefault(bk, set()).add(key)
         led._views.pop(key, None)
-        led._remember(rep)
+        led._remember(rep, key)
     return X, y, groups
 
 
@@ -163,11 +176,34 @@ def cross_validate(
     return scores, merged
 
 
+def dev_figures(
+    sets: Sequence[tuple[str, list[dict[str, Any]], Pairs]], scorer: L.Scorer
+) -> dict[str, tuple[float, int]]:
+    """B-cubed F1 and hard-negative pairs merged per file and labelling, with ``scorer``."""
+    old = L._use_scorer(scorer)
+    try:
+        out = {}
+        for name, recs, pairs in sets:
+            res = score(recs, L.build(pairs))
+            out[name] = (res["all"][2], len(res["hard_merged"]))
+        return out
+    finally:
+        L._use_scorer(old)
+
+
+def no_worse(new: dict[str, tuple[float, int]], shipped: dict[str, tuple[float, int]]) -> bool:
+    """The new weights group every file at least as well and merge no more look-alikes."""
+    return all(new[k][0] >= shipped[k][0] - 1e-9 and new[k][1] <= shipped[k][1] for k in shipped)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, nargs="*", default=[], help="more dev files")
     parser.add_argument("--gold-only", action="store_true", help="skip the classifier's labels")
     parser.add_argument("--dry-run", action="store_true", help="do not write the JSON")
+    parser.add_argument(
+        "--force", action="store_true", help="write even when worse than the shipped weights"
+    )
     args = parser.parse_args()
     paths = dev_paths(args.data)
     print("training on:", ", ".join(str(p.relative_to(ROOT)) for p in paths))
@@ -215,6 +251,22 @@ def main() -> None:
     for name, c in zip(L.FEATURES, scorer.coef, strict=True):
         print(f"  {name:22} {c:+.3f}")
     print(f"  {'intercept':22} {scorer.intercept:+.3f}")
+    new = dev_figures(sets, scorer)
+    shipped: dict[str, tuple[float, int]] = {}
+    if OUT.exists():
+        current = L.load_scorer(json.loads(OUT.read_text(encoding="utf-8")))
+        shipped = dev_figures(sets, current)
+    print("development files, B-cubed F1 (hard-negative pairs merged): new [shipped]")
+    for name in new:
+        f, m = new[name]
+        was = f" [{shipped[name][0]:.3f} ({shipped[name][1]})]" if name in shipped else ""
+        print(f"  {name:22} {f:.3f} ({m}){was}")
+    if shipped and not no_worse(new, shipped) and not args.force:
+        print(
+            f"not written: the new weights group some development file worse than "
+            f"{OUT.relative_to(ROOT)} does (--force writes them anyway)"
+        )
+        return
     if not args.dry_run:
         OUT.write_text(json.dumps(scorer.to_dict(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)}")
