@@ -1356,7 +1356,7 @@ def _output_report(
         if (names := read.get(sentence)) is None:
             names = read[sentence] = _capitalised_names(sentence)
         found.extend((n, sentence) for n in names)
-    if preferred is not None and _UNCUT_SLOT_NAMES:
+    if preferred is not None:
         whole = _uncut(preferred, [n for n, _ in found], f"{article.title}\n{article.text}")
         if whole != preferred:
             preferred = whole
@@ -1410,11 +1410,6 @@ def _output_report(
         joins_only=joins_only,
         label=label,
     )
-
-
-#: The classifier's name cut from a longer capitalised name it never stands apart from
-#: is read whole ("AI Sandbox" of "NAIO opens EdTech AI Sandbox").
-_UNCUT_SLOT_NAMES: Final = True
 
 
 def _uncut(name: str, names: Sequence[str], haystack: str) -> str:
