@@ -74,8 +74,9 @@ _MODEL_VERSION_KEY: Final = b"naio_nlp.model_version"
 #: hands freed memory back to the system at once; labelling allocates and frees small
 #: objects all the time, and with it the labelling thread took ten times the page
 #: faults of a plain process (1.5 million against 154,000 over 20,000 documents) and
-#: 3.6-3.9 s of kernel time against 0.6 s. Unset, glibc keeps its own adaptive
-#: threshold, as it does in every other process.
+#: 3.6-3.9 s of kernel time against 0.6 s; over 300,000 documents on LocalCluster(2)
+#: that was a few percent of the run (docs/scale.md). Unset, glibc keeps its own
+#: adaptive threshold, as it does in every other process.
 WORKER_CONFIG: Final[dict[str, Any]] = {
     "distributed.worker.profile.enabled": False,
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
