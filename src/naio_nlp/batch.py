@@ -48,15 +48,15 @@ from .errors import (
     TruncatedInput,
 )
 from .labels import ARTIFACT_TYPES, DOMAINS, STATUSES
-from .schema import Prediction
+from .schema import Article, Prediction
 
 if TYPE_CHECKING:
     from .classifier import Classifier
-    from .schema import Article
 
 __all__ = [
     "FLAT_COLUMNS",
     "MAX_CHARS",
+    "ArticleReading",
     "BatchResult",
     "BatchRun",
     "BatchStats",
@@ -1267,7 +1267,7 @@ def read_articles(
     max_chars: int = MAX_CHARS,
     stdin: IO[bytes] | None = None,
     stats: BatchStats | None = None,
-) -> Iterator[Article]:
+) -> ArticleReading:
     """The documents of ``paths`` as :class:`~naio_nlp.schema.Article` objects, lazily.
 
     Reads exactly what :func:`classify_files` reads, with the same problem
@@ -1305,10 +1305,30 @@ def read_articles(
         stats=counts,
         stdin=stdin,
     )
-    return _articles(reader, inputs)  # not a generator itself: bad paths fail at the call
+    return ArticleReading(reader, inputs)  # not a generator itself: bad paths fail at the call
 
 
-def _articles(reader: _Reader, inputs: list[tuple[str, str]]) -> Iterator[Article]:
+class ArticleReading(Iterator[Article]):
+    """The articles :func:`read_articles` reads, lazily, and the ids they repeat.
+
+    Like :meth:`BatchRun.repeated_ids`, :meth:`repeated_ids` names the ids more than
+    one article carried so far, with the file and line of their first two records,
+    in 8 bytes per id.
+    """
+
+    def __init__(self, reader: _Reader, inputs: list[tuple[str, str]]) -> None:
+        self._ids = _IdCheck()
+        self._articles = _articles(reader, inputs, self._ids)
+
+    def __next__(self) -> Article:
+        return next(self._articles)
+
+    def repeated_ids(self) -> RepeatedIds:
+        """The ids more than one article read so far carried: after the last, the input's."""
+        return self._ids.result()
+
+
+def _articles(reader: _Reader, inputs: list[tuple[str, str]], ids: _IdCheck) -> Iterator[Article]:
     for doc in reader.documents(inputs):
         published, unread = _published(doc)
         if unread is not None:
@@ -1329,6 +1349,7 @@ def _articles(reader: _Reader, inputs: list[tuple[str, str]]) -> Iterator[Articl
             reader.stats.skipped += 1
             reader.report(InputError(doc.source, f"{exc}; skipped", line=doc.line))
             continue
+        ids.add(article.id, doc.source, doc.line)
         yield article
 
 

@@ -286,14 +286,23 @@ def test_records_sharing_an_id_are_named_and_counted_once(cli: Cli, tmp_path: Pa
     code, _, err = cli("ledger", str(src), "-o", str(tmp_path / "l.json"))
     assert code == 0, err
     one_line = " ".join(err.split())
-    assert "1 id used by more than one record: 'a1' (2 records)" in one_line
+    # named with the file and lines of its records, as `classify` names repeated rows
+    assert (
+        f"warning: {src}: 1 id is on more than one record (1 extra record): "
+        f"'a1' ({src} lines 1 and 3); the ledger counts one report per id" in one_line
+    )
     assert "from 2 newly read documents" in one_line
 
     copy = tmp_path / "copy.jsonl"  # the same file twice is refused (tests/batch)
     copy.write_bytes(src.read_bytes())
     code, _, err = cli("ledger", str(src), str(copy), "-o", str(tmp_path / "m.json"))
     assert code == 0, err
-    assert "2 ids used by more than one record" in " ".join(err.split())
+    one_line = " ".join(err.split())
+    # a1 three more times (once in articles.jsonl, twice in copy.jsonl), the other id once
+    assert (
+        f"warning: {src} and {copy}: 2 ids are each on more than one record (4 extra records): "
+        f"'a1' ({src} lines 1 and 3) and 'a2' ({src} line 2 and {copy} line 2)" in one_line
+    )
     code, _, err = cli("ledger", str(src), str(src), "-o", str(tmp_path / "n.json"))
     assert code == 1
     assert f"error: {src}: file given twice;" in " ".join(err.split())

@@ -547,9 +547,12 @@ def skipped(stats: BatchStats) -> str:
     return " and ".join(parts)
 
 
-def _repeated_message(repeated: RepeatedIds) -> str:
+def _repeated_message(
+    repeated: RepeatedIds, *, on: str = "output row", then: str | None = None
+) -> str:
     """``2 ids are each on more than one output row (3 extra rows): 'a1' (a.csv lines 2
-    and 9) and 'b7' (a.csv line 4 and b.csv line 2); ...``."""
+    and 9) and 'b7' (a.csv line 4 and b.csv line 2); ...``; ``on`` names what carries
+    the ids, ``then`` what a repeat does."""
     shown = [
         f"{doc_id!r} ({_rows_text(known, again)})"
         for doc_id, (known, again) in zip(repeated.examples, repeated.places, strict=True)
@@ -558,11 +561,11 @@ def _repeated_message(repeated: RepeatedIds) -> str:
         shown.append(f"{repeated.ids - len(shown):,} more")
     examples = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
     are = "is" if repeated.ids == 1 else "are each"
+    then = then or "a join on id matches those rows more than once"
     return (
-        f"{plural(repeated.ids, 'id')} {are} on more than one output row "
-        f"({plural(repeated.rows, 'extra row')}): {examples}; a join on id matches "
-        "those rows more than once; give each document its own id (see --id-column) "
-        "or drop the repeats"
+        f"{plural(repeated.ids, 'id')} {are} on more than one {on} "
+        f"({plural(repeated.rows, f'extra {on.split()[-1]}')}): {examples}; {then}; "
+        "give each document its own id (see --id-column) or drop the repeats"
     )
 
 

@@ -24,7 +24,7 @@ import typer
 
 from .._text import plural
 from ..batch import FOLDER_SUFFIXES, BatchStats, read_articles
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..ledger import Ledger, build
 from ..store import Store
 from ._console import console, error_line, warning_line
@@ -116,7 +116,7 @@ def ledger_command(
     docs/ledger.md.
     """
     from ..runner import update_ledger
-    from .classify import _named, _Problems, _progress, not_written, skipped
+    from .classify import _named, _Problems, _progress, _repeated_message, not_written, skipped
 
     problems = _Problems(None, err)
     stats = BatchStats()
@@ -177,7 +177,16 @@ def ledger_command(
         linking = err.status(f"linking {plural(len(docs), 'document')}")
         with linking if err.is_terminal else contextlib.nullcontext():
             ledger = build(zip(docs, predictions, strict=True))
-        _warn_repeated_ids([d.id for d in docs])
+        repeated = reading.repeated_ids()
+        if repeated.ids:  # named by the files that held the repeats, as `classify` does
+            problems(
+                InputWarning(
+                    _named(list(repeated.sources), noun="file"),
+                    _repeated_message(
+                        repeated, on="record", then="the ledger counts one report per id"
+                    ),
+                )
+            )
         linked = len({d.id for d in docs})
     write_ledger(ledger, out, fmt)
     typer.echo(
@@ -190,24 +199,6 @@ def ledger_command(
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)
-
-
-def _warn_repeated_ids(ids: list[str]) -> None:
-    """Say when records share an id: the ledger counts one report per id."""
-    from collections import Counter
-
-    repeated = [(i, n) for i, n in Counter(ids).items() if n > 1]
-    if not repeated:
-        return
-    shown = ", ".join(f"{i!r} ({n} records)" for i, n in repeated[:5])
-    more = f" and {plural(len(repeated) - 5, 'more id')}" if len(repeated) > 5 else ""
-    err.print(
-        warning_line(
-            f"{plural(len(repeated), 'id')} used by more than one record: {shown}{more}; "
-            "the ledger counts one report per id (give each document its own id, or drop "
-            "the repeats)"
-        )
-    )
 
 
 def register(app: typer.Typer) -> None:
