@@ -1412,6 +1412,11 @@ def _output_report(
     )
 
 
+#: A capitalised name running on past the output's name into a place ("... Academy in
+#: Penang", "... di Pulau Pinang") says where it is, not which output.
+_PLACE_WORDS: Final = frozenset({"in", "at", "di", "dekat"})
+
+
 def _uncut(name: str, names: Sequence[str], haystack: str) -> str:
     """The classifier's ``name``, or the longer capitalised name of the document it was
     cut from ("AI Sandbox" of "EdTech AI Sandbox") when every time the document writes
@@ -1424,7 +1429,7 @@ def _uncut(name: str, names: Sequence[str], haystack: str) -> str:
         for n in dict.fromkeys(names)
         if n != name
         and (
-            n.startswith(name)
+            (n.startswith(name) and n[len(name) :].split()[0].lower() not in _PLACE_WORDS)
             or (n.endswith(name) and _CONNECT.isdisjoint(n[: -len(name)].lower().split()))
         )
     }

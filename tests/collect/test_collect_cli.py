@@ -104,21 +104,23 @@ def test_sources_check_says_unreachable_for_a_host_that_never_answers(
     from naio_nlp import check_sources, load_sources
     from naio_nlp.fetch import CrawlSettings
 
-    with socket.socket() as probe:  # a port that was free a moment ago; nobody listens on it
+    # a port held bound but never listening: connections are refused, and no other
+    # server (a browser test's, a dashboard) can take it while the check runs
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    path = tmp_path / "dead.toml"
-    path.write_text(
-        f'[[sources]]\nname = "dead-host"\nbase_url = "{base}/"\nlanguage = "en"\n'
-        f'feeds = ["{base}/feed"]\narticle_pattern = "/news/"\nrelevance = "all"\n',
-        encoding="utf-8",
-    )
-    (check,) = check_sources(
-        load_sources(path), settings=CrawlSettings(per_host_delay=0, max_retries=0)
-    )
-    assert check.verdict == "unreachable" and not check.reachable
-    code, out, err = cli("sources", "check", "--sources", str(path), "--delay", "0")
+        base = f"http://127.0.0.1:{port}"
+        path = tmp_path / "dead.toml"
+        path.write_text(
+            f'[[sources]]\nname = "dead-host"\nbase_url = "{base}/"\nlanguage = "en"\n'
+            f'feeds = ["{base}/feed"]\narticle_pattern = "/news/"\nrelevance = "all"\n',
+            encoding="utf-8",
+        )
+        (check,) = check_sources(
+            load_sources(path), settings=CrawlSettings(per_host_delay=0, max_retries=0)
+        )
+        assert check.verdict == "unreachable" and not check.reachable
+        code, out, err = cli("sources", "check", "--sources", str(path), "--delay", "0")
     assert code == 1
     assert "dead-host UNREACHABLE" in out
     assert "verdict    unreachable: the host did not answer" in out
