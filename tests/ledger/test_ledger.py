@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from naio_nlp.ledger import (
     Ledger,
     _other_owned,
@@ -1138,41 +1140,55 @@ def test_a_headline_counting_impact_assessments_names_them() -> None:
     assert similarity("67 impact assessments", "Public Sector Algorithmic Impact Assessment") > 0
 
 
-def test_a_classifier_name_cut_from_a_longer_name_is_read_whole() -> None:
-    """ "NAIO opens EdTech AI Sandbox": the classifier's "AI Sandbox" never stands alone in
-    the story, so the report is of the EdTech AI Sandbox, not of any sandbox (read as
-    "AI Sandbox", the schools sandbox joined NAIO's transport sandbox in cross-validation).
-    A name the story also writes alone stays as it is, and a longer phrase that reaches it
-    over a preposition ("Ucapan Menteri di Majlis ...") is a speech, not the output."""
-    edtech = doc(
-        "en-edtech",
+#: (text, classifier name, title, language, the name the ledger reads)
+_CUT_NAMES = {
+    # "AI Sandbox" never stands alone: the report is of the EdTech AI Sandbox, not of any
+    # sandbox (read as "AI Sandbox", the schools sandbox joined NAIO's transport sandbox)
+    "cut": (
         "PUTRAJAYA -- The National AI Office (NAIO) today opened applications for the EdTech "
         "AI Sandbox, a supervised route for education technology companies. Up to 12 "
         "companies will run trials in 40 schools.",
-        name="AI Sandbox",
-        kind="commercialization_pathway",
-        title="Media statement: NAIO opens EdTech AI Sandbox for trials in 40 schools",
-    )
-    report = read_report(*edtech)
-    assert report is not None and report.name == "EdTech AI Sandbox"
-    alone = doc(
-        "en-alone",
+        "AI Sandbox",
+        "Media statement: NAIO opens EdTech AI Sandbox for trials in 40 schools",
+        "en",
+        "EdTech AI Sandbox",
+    ),
+    # a name the story also writes alone stays as it is
+    "alone": (
         "The National AI Office opened the EdTech AI Sandbox today. The AI Sandbox takes 12 "
         "companies; the AI Sandbox secretariat answers questions.",
-        name="AI Sandbox",
-        kind="commercialization_pathway",
-    )
-    report = read_report(*alone)
-    assert report is not None and report.name == "AI Sandbox"
-    speech = doc(
-        "ms-speech",
+        "AI Sandbox",
+        "",
+        "en",
+        "AI Sandbox",
+    ),
+    # a longer phrase that reaches it over a preposition is a speech, not the output
+    "preposition before": (
         "Majlis Anugerah Guru Digital 2026 menghimpunkan 300 guru. Menteri berucap.",
-        name="Majlis Anugerah Guru Digital 2026",
-        lang="ms",
-        title="Ucapan Timbalan Menteri di Majlis Anugerah Guru Digital 2026",
-    )
-    report = read_report(*speech)
-    assert report is not None and report.name == "Majlis Anugerah Guru Digital 2026"
+        "Majlis Anugerah Guru Digital 2026",
+        "Ucapan Timbalan Menteri di Majlis Anugerah Guru Digital 2026",
+        "ms",
+        "Majlis Anugerah Guru Digital 2026",
+    ),
+    # running on into a place says where it is, not which output
+    "place after": (
+        "NAIO launched the AI Chip Design Academy in Penang today.",
+        "AI Chip Design Academy",
+        "",
+        "en",
+        "AI Chip Design Academy",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(_CUT_NAMES))
+def test_a_classifier_name_cut_from_a_longer_name_is_read_whole(case: str) -> None:
+    """ "NAIO opens EdTech AI Sandbox": the classifier's name is read as the longer name
+    the story always writes it inside, and only then."""
+    text, name, title, lang, read_as = _CUT_NAMES[case]
+    kind = "commercialization_pathway" if lang == "en" else "action_plan"
+    report = read_report(*doc(f"{lang}-{case}", text, name=name, kind=kind, lang=lang, title=title))
+    assert report is not None and report.name == read_as
 
 
 def test_sector_technology_words_give_their_sector() -> None:
