@@ -136,6 +136,8 @@ _RETRY_MENTIONS: Final = True
 _MIXED_BOTH_WAYS: Final = True
 #: A symbolic mention may join by a lower-case name with a distinctive word.
 _LOWER_MENTIONS: Final = True
+#: An artifact named nowhere near the top takes a lower-case name from a sentence with NAIO.
+_NAIO_SENTENCE_NAMES: Final = True
 #: Two outputs whose names give different sectors or audiences never merge.
 _SECTOR_RULE: Final = True
 #: Another body's own output never joins NAIO's, nor NAIO's another body's.
@@ -616,9 +618,30 @@ _SUCCESSOR_IN = re.compile(
 )
 
 
+#: Heads of events held again and again: their second edition is the same output run again.
+_RECURRING_HEADS: Final = frozenset(
+    {"olympiad", "competition", "challenge", "hackathon", "summit", "festival", "expo"}
+)
+#: An edition or ordinal of such an event: "the second edition of", "edisi ketiga", "next".
+_EDITION = re.compile(
+    rf"\b(?:edition|edisi)\s+(?:ke-?)?(?:{_PHASE_NUMBER}|{_PHASE_ORDINAL})\b"
+    rf"|\b{_PHASE_ORDINAL}\s+(?:edition|edisi)\b(?:\s+of\s+(?:the\s+)?)?"
+    r"|\b(?:kali\s+)?(?:second|third|fourth|next|2nd|3rd|4th|kedua|ketiga|keempat)\b",
+    re.IGNORECASE,
+)
+
+
+def _recurring(name: str) -> bool:
+    """The output is an event held again and again ("the AI olympiad"): its editions are rounds."""
+    return _key(name).head in _RECURRING_HEADS
+
+
 def _is_successor(name: str, sentence: str) -> bool:
     """The name, as written in its sentence, marks a successor ("second", "baharu", "next").
-    A round, cohort or intake does not ("Pusingan Kedua Geran ...", "the second call")."""
+    A round, cohort or intake does not ("Pusingan Kedua Geran ...", "the second call"),
+    nor an event's next edition ("the second edition of the AI olympiad")."""
+    if _recurring(name):
+        name, sentence = _EDITION.sub(" ", name), _EDITION.sub(" ", sentence)
     low = " ".join(_ROUND.sub(" ", name.lower()).split())
     if _SUCCESSOR_IN.search(low) or _phase(low) not in (None, "1"):
         return True
@@ -1005,6 +1028,10 @@ _STOP_BACK: Final = (
 )
 
 
+#: Possessives that name a degree, not an owner: part of the output's name.
+_DEGREES: Final = frozenset({"master's", "master’s", "bachelor's", "bachelor’s"})
+
+
 def _lowercase_names(
     sentence: str,
     language: str | None,
@@ -1048,7 +1075,8 @@ def _lowercase_names(
             and _gap_ok(text, matches[k - 1], matches[k])
             and low[k - 1] not in _EN_STOP_BEFORE
             and low[k - 1] not in _STOP_BACK
-            and not low[k - 1].endswith(("'s", "’s"))  # an owner: "the office's code"
+            # an owner ("the office's code"), not a degree ("master's scholarship")
+            and (not low[k - 1].endswith(("'s", "’s")) or low[k - 1] in _DEGREES)
             and low[k - 1] not in t.cue_words
             and low[k - 1] not in {"naio", "naio's"}
             and not _DURATION.match(low[k - 1])
@@ -1373,6 +1401,17 @@ def _output_report(
     if not found:  # "launches a 2,000-place AI upskilling pilot"
         for sentence in [article.title, *lead[:1]]:
             found.extend((n, sentence) for n in _lowercase_names(sentence, lang))
+    if not found and not joins_only and _NAIO_SENTENCE_NAMES:
+        # a long piece on something else: the output is named where NAIO acts on it
+        # ("the agritech sandbox, which the National AI Office opened last May")
+        for _, sentence in sents[1:]:
+            low = sentence.lower()
+            if any(n in low for n in _NAIO_MENTIONS):
+                found.extend(
+                    (n, sentence) for n in _lowercase_names(sentence, lang) if _key(n).distinctive
+                )
+            if found:
+                break
     linkable = bool(found)
     label = ""
     if found:
@@ -1491,7 +1530,7 @@ def _with_phase(name: str, sentence: str) -> str:
     "... the Sovereign AI Blueprint Phase 2 (2028-2030)" or "Phase 2 of the Sovereign AI
     Blueprint" is "Sovereign AI Blueprint Phase 2". A name from the classifier's slots or
     a lower-case reading can stop short of the phase, and two phases are two outputs."""
-    if not name or _phase(name) is not None:
+    if not name or _phase(name) is not None or _recurring(name):
         return name
     at = sentence.find(name)
     if at < 0:

@@ -1231,3 +1231,69 @@ def test_drafting_begun_is_an_announcement() -> None:
     report = read_report(*english)
     assert report is not None and report.stage == "announced"
     assert report.name == "AI Procurement Playbook"
+
+
+def test_an_output_named_only_deep_in_a_long_piece_joins_its_entry() -> None:
+    """A feature on rice yields names the sandbox in paragraph six, beside NAIO; it was an
+    entry of its own, named by its headline, that nothing else could join."""
+    launch = doc(
+        "launch",
+        "NAIO opened the National AI Agritech Sandbox today, so that firms can test AI drones "
+        "and soil sensors on rice fields in Kedah. Twelve firms will be chosen.",
+        name="National AI Agritech Sandbox",
+        kind="sector_proof_point",
+        day=date(2025, 5, 6),
+    )
+    filler = " ".join(
+        f"Rice farmers in Kedah district {n} said the weather mattered more than any drone."
+        for n in range(8)
+    )
+    feature = doc(
+        "feature",
+        f"{filler} The agritech sandbox, which the National AI Office opened last May, "
+        "admitted its second intake in March: nine companies. Yields rose in two pilots.",
+        kind="sector_proof_point",
+        day=date(2026, 4, 2),
+        title="Can machines close the rice gap? Not on their own",
+    )
+    others = [OLD_PLAN, PLAN_EN, PLAN_MS]  # words rare among the stories linked so far count
+    ledger = build([*others, launch, feature])
+    assert len(ledger) == 3
+    assert ledger.entry_for("feature") is ledger.entry_for("launch")
+    # the name is read only where NAIO acts: a sentence without NAIO names nothing here
+    other = doc(
+        "other",
+        f"{filler} The agritech sandbox run by the state admitted nine companies in March.",
+        kind="sector_proof_point",
+        day=date(2026, 4, 2),
+        title="Can machines close the rice gap? Not on their own",
+    )
+    alone = build([*others, launch, other]).entry_for("other")
+    assert alone is not None and alone.name == "Can machines close the rice gap? Not on their own"
+
+
+def test_a_degree_before_the_head_is_part_of_the_name_not_its_owner() -> None:
+    from naio_nlp.ledger import _lowercase_names
+
+    assert _lowercase_names(
+        "The first recipients of the national AI master's scholarship started today.", "en"
+    ) == ["national AI master's scholarship"]
+    assert _lowercase_names("The ministry's scholarship opened.", "en") == []
+
+
+def test_the_next_edition_of_an_event_is_that_event_but_of_a_plan_is_another() -> None:
+    """An olympiad held again is the same output run again; a plan's second edition is not."""
+    from naio_nlp.ledger import _is_successor, _with_phase
+
+    olympiad = "AI olympiad for secondary school students"
+    for sentence in (
+        f"Registrations for the second edition of the {olympiad} reached 11,200.",
+        f"The second {olympiad} drew 11,200 entries.",
+    ):
+        assert not _is_successor(olympiad, sentence)
+        assert _with_phase(olympiad, sentence) == olympiad
+    assert not _is_successor("Olimpiad AI Kebangsaan", "Olimpiad AI Kebangsaan kedua bermula.")
+    assert _is_successor("AI olympiad", "NAIO plans a new AI olympiad for primary pupils.")
+    guide = "AI Ethics Guidelines"
+    assert _is_successor(guide, f"The second edition of the {guide} is out.")
+    assert _with_phase(guide, f"NAIO released the {guide} Edisi Kedua today.") != guide
