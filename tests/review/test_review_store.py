@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -167,3 +170,45 @@ def test_add_reviewed_refuses_a_missing_folder_like_every_command(
         " ".join(err.split())
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["naio.db"]
+
+
+def test_export_and_add_reviewed_write_a_device_or_pipe_in_place(
+    review_db: tuple[Path, list[str]], tmp_path: Path, cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    """`export -o /dev/null` was refused ("'null': no suffix"), and `add-reviewed`, given
+    a device, would have renamed a file over it. A link to /dev/null stands in for it."""
+    db, ids = review_db
+    with Store(db) as store:
+        store.save_review(Review(ids[0], "aisyah", ART))
+    null = tmp_path / "null"
+    null.symlink_to(os.devnull)
+    for args in (
+        ["export", "--db", str(db)],
+        ["export", "--db", str(db), "--format", "parquet"],
+        ["corpus", "add-reviewed", "--db", str(db)],
+    ):
+        code, _, err = cli(*args, "-o", str(null))
+        assert code == 0, (args, err)
+        assert null.is_symlink() and os.readlink(null) == os.devnull
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != db.name) == ["null"]
+    # a pipe gets what a file would: JSON Lines for export, the corpus record for add-reviewed
+    for args, expect in (
+        (["export", "--db", str(db)], ids[0]),
+        (["corpus", "add-reviewed", "--db", str(db)], f"rv_berita-{ids[0]}"),
+    ):
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        received: list[str] = []
+
+        def read(path: Path = fifo, into: list[str] = received) -> None:
+            with path.open(encoding="utf-8") as f:
+                into.extend(f)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        code, _, err = cli(*args, "-o", str(fifo))
+        assert code == 0, (args, err)
+        reader.join(timeout=30)
+        assert stat.S_ISFIFO(fifo.lstat().st_mode)
+        assert expect in [json.loads(line)["id"] for line in received]
+        fifo.unlink()

@@ -26,7 +26,7 @@ from ..settings import load_settings
 from ..sources import Source, load_sources, source_for_url
 from ..store import Store, export_articles
 from ._console import console, error_line, warning_line
-from ._output import check_output
+from ._output import check_output, is_stream
 
 _err = console(stderr=True)
 _out = console()
@@ -437,12 +437,14 @@ def export_command(
     """
     by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
     if output is not None:
-        check_output(output, by_suffix if fmt is None else None)
+        check_output(output, by_suffix if fmt is None else None, streams=True)
+    # a device or pipe (/dev/null, /dev/stdout) takes --format, else JSON Lines, as stdout does
+    named = output is not None and not is_stream(output)
     if fmt is None:
-        fmt = by_suffix[output.suffix.lower()] if output else "jsonl"
+        fmt = by_suffix[output.suffix.lower()] if output is not None and named else "jsonl"
     if fmt not in ("jsonl", "csv", "parquet"):
         raise typer.BadParameter(f"{fmt!r}: use jsonl, csv or parquet", param_hint="--format")
-    if output is not None and by_suffix.get(output.suffix.lower(), fmt) != fmt:
+    if output is not None and named and by_suffix.get(output.suffix.lower(), fmt) != fmt:
         raise typer.BadParameter(
             f"--format {fmt} does not match the file name {output.name!r}",
             param_hint="--output",

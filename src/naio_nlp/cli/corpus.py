@@ -14,7 +14,7 @@ from .. import corpus as corpus_mod
 from .._text import plural
 from ..errors import CorpusError
 from ._console import console, error_line, warning_line
-from ._output import check_output
+from ._output import check_output, is_stream
 
 corpus_app = typer.Typer(
     rich_markup_mode=None,
@@ -251,7 +251,7 @@ def add_reviewed(
 
     # a missing folder is refused as every command refuses it: outside a checkout
     # the default corpus/ would otherwise appear wherever the command is run
-    check_output(output, (".jsonl",))
+    check_output(output, (".jsonl",), streams=True)
     if genre not in corpus_mod.GENRES:
         raise CorpusError(
             "--genre", 0, None, f"{genre!r} is not one of {', '.join(corpus_mod.GENRES)}"
@@ -259,8 +259,10 @@ def add_reviewed(
     if not db.is_file():
         raise CorpusError(str(db), 0, None, "no such store")
     with Store(db) as store:
-        summary = export_reviewed(store, output, genre=genre, keep_if_none=True)
-    if summary.written == 0 and (held := _records_in(output)):
+        summary = export_reviewed(
+            store, output, genre=genre, keep_if_none=True, in_place=is_stream(output)
+        )
+    if summary.written == 0 and not is_stream(output) and (held := _records_in(output)):
         err.print(
             error_line(
                 f"{output} holds {plural(held, 'review')} and {db} has none to export; "

@@ -74,7 +74,12 @@ def reviewed_record(store: Store, review: Review, *, genre: str = "news") -> dic
 
 
 def export_reviewed(
-    store: Store, out: Path, *, genre: str = "news", keep_if_none: bool = False
+    store: Store,
+    out: Path,
+    *,
+    genre: str = "news",
+    keep_if_none: bool = False,
+    in_place: bool = False,
 ) -> ExportSummary:
     """Write every reviewed store article's latest live review to ``out`` (JSONL).
 
@@ -82,8 +87,14 @@ def export_reviewed(
     interrupted export never leaves half a corpus file for ``train`` to read.
     With ``keep_if_none``, a store with nothing to export leaves an existing
     ``out`` as it was (``summary.written`` is then 0 and nothing is written).
+    With ``in_place`` (``/dev/null``, ``/dev/stdout``, a pipe) ``out`` is written
+    directly, as standard output is.
     """
     summary, lines = _reviewed_lines(store, genre)
+    if in_place:  # a device or pipe: a file renamed onto it would replace the device
+        with out.open("w", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in lines))
+        return summary
     if not lines and keep_if_none and out.exists():
         return summary
     out.parent.mkdir(parents=True, exist_ok=True)
