@@ -1297,3 +1297,21 @@ def test_the_next_edition_of_an_event_is_that_event_but_of_a_plan_is_another() -
     guide = "AI Ethics Guidelines"
     assert _is_successor(guide, f"The second edition of the {guide} is out.")
     assert _with_phase(guide, f"NAIO released the {guide} Edisi Kedua today.") != guide
+
+
+def test_an_intention_naming_only_a_head_takes_the_description_an_earlier_sentence_gave() -> None:
+    """'The pilot is still being prepared.' named the output "pilot", which links to
+    nothing; the sentence before had described it."""
+    from naio_nlp.ledger import read_report
+
+    text = (
+        "Officers at the northern crossing showed visitors the cargo screening pilot "
+        "that NAIO and the customs department designed together. "
+        "The pilot is still being prepared. Lorries queue for hours at the border."
+    )
+    report = read_report(*doc("speech", text, status="symbolic", kind=None))
+    assert report is not None and report.stage == "announced"
+    assert report.name == "cargo screening pilot"
+    # with nothing said before it, the head stays as it was
+    alone = read_report(*doc("alone", "The pilot is still being prepared.", status="symbolic"))
+    assert alone is not None and alone.name == "pilot"
