@@ -1441,6 +1441,9 @@ def _output_report(
     if found:
         names, where = _rank_names(found, article, preferred=preferred)
         name = names[0]
+        if _LEAD_DESCRIPTION_FIRST and not joins_only:
+            names, where = _lead_description_first(names, where, article, lead, lang)
+            name = names[0]
     else:
         name = article.title.strip() or article.id
         where = status_sents[0] if status_sents else ""
@@ -1473,6 +1476,29 @@ def _output_report(
         joins_only=joins_only,
         label=label,
     )
+
+
+#: An output the lead describes comes before a name met once, further down.
+_LEAD_DESCRIPTION_FIRST: Final = True
+
+
+def _lead_description_first(
+    names: list[str], where: str, article: Article, lead: Sequence[str], lang: str | None
+) -> tuple[list[str], str]:
+    """A story whose lead describes its output in lower case ("the summary of this
+    year's national AI red-teaming exercise") and names another output once, further
+    down ("... bought through the Government AI Vendor Panel"), is about the first:
+    the lead's description comes first, the name becomes an alternative."""
+    first = names[0]
+    top = " ".join([article.title, *lead[:2]]).lower()
+    haystack = f"{article.title}\n{article.text}".lower()
+    if first.lower() in top or haystack.count(first.lower()) > 1:
+        return names, where
+    for sentence in [article.title, *lead[:2]]:
+        for low in _lowercase_names(sentence, lang):
+            if _key(low).distinctive and _key(low).head is not None:
+                return [low, *names][:_MAX_ALTERNATIVES], sentence
+    return names, where
 
 
 #: A capitalised name running on past the output's name into a place ("... Academy in

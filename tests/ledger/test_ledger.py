@@ -1315,3 +1315,26 @@ def test_an_intention_naming_only_a_head_takes_the_description_an_earlier_senten
     # with nothing said before it, the head stays as it was
     alone = read_report(*doc("alone", "The pilot is still being prepared.", status="symbolic"))
     assert alone is not None and alone.name == "pilot"
+
+
+def test_the_output_a_lead_describes_comes_before_a_name_met_once_further_down() -> None:
+    """A red-team summary that named the vendor panel once, in passing, joined the panel."""
+    from naio_nlp.ledger import read_report
+
+    lead = (
+        "A bank's loan assistant could be talked into approving ineligible applicants, "
+        "according to the summary of this year's national AI red-teaming exercise. "
+        "Twelve systems were tested over three weeks. "
+    )
+    later = (
+        "NAIO said any AI system bought through the Government AI Vendor Panel would have "
+        "to pass such a test from 2027."
+    )
+    report = read_report(*doc("red-team", lead + later, name="Government AI Vendor Panel"))
+    assert report is not None
+    assert report.name == "national AI red-teaming exercise"
+    assert "Government AI Vendor Panel" in report.alternatives
+    # a name the story keeps coming back to is what it is about
+    again = " The Government AI Vendor Panel now lists 40 firms."
+    report = read_report(*doc("panel", lead + later + again, name="Government AI Vendor Panel"))
+    assert report is not None and report.name == "Government AI Vendor Panel"
