@@ -1013,8 +1013,37 @@ _MS_STOP_AFTER = frozenset(
         "sejak",
         "sehingga",
         "hingga",
+        # what the output is about or whom it concerns begins after it: "aplikasi
+        # mengenai mekanisme pelaporan" names an app, not a mechanism
+        "mengenai",
+        "tentang",
+        "berkenaan",
+        "iaitu",
+        "seperti",
+        "termasuk",
+        "apabila",
+        "jika",
+        "namun",
+        "tetapi",
     ]
 )
+
+
+#: A Malay verb in its active or passive form with a verb suffix ("menurunkannya",
+#: "membantu", "dilaksanakan"): the predicate has begun, the name has ended. Not "ber-"
+#: words, which often belong to a name ("berbantukan AI", "berasaskan AI").
+_MS_VERB = re.compile(r"(?:mem|men|meng|meny|di)[a-z]{3,}(?:kan|kannya|nya|i)")
+#: Nouns of that shape.
+_MS_VERB_LOOKALIKES: Final = frozenset({"menteri", "memori", "mentari"})
+_MS_VERBS_END_NAMES: Final = True
+
+
+def _is_malay_verb(word: str) -> bool:
+    return (
+        word not in _MS_VERB_LOOKALIKES
+        and not word.startswith("digital")
+        and _MS_VERB.fullmatch(word) is not None
+    )
 
 
 #: Words an English name never reaches back over: prepositions ("clash over the draft
@@ -1023,8 +1052,21 @@ _STOP_BACK: Final = (
     frozenset(
         {"over", "about", "with", "from", "by", "in", "at", "on", "into", "under", "against"}
         | {"after", "before", "than", "as", "pasal", "tentang", "mengenai", "juga"}
+        # what a name is for follows it, never precedes it: "applications for AI
+        # sandbox", "ringkasan untuk incident reporting protocol"
+        | {"for", "untuk", "bagi"}
     )
     | _MS_STOP_AFTER
+)
+
+
+#: A headline's verb in the present tense ends the subject before an output's name:
+#: "Ministry of Finance issue guidelines for ..." names "guidelines for ...".
+_HEADLINE_VERBS: Final = frozenset(
+    {"issue", "issues", "launch", "launches", "release", "releases", "publish", "publishes"}
+    | {"unveil", "unveils", "introduce", "introduces", "sign", "signs", "begin", "begins"}
+    | {"announce", "announces", "propose", "proposes", "plans", "wants", "seeks", "gets"}
+    | {"opens", "starts", "rolls", "names", "picks", "drafts", "expands", "extends"}
 )
 
 
@@ -1061,6 +1103,12 @@ def _lowercase_names(
             and low[j] not in _MS_STOP_AFTER
             and low[j] not in t.cue_words
             and low[j] not in _MONTH_DAY
+            # a verb ends it, unless it says what the output is for ("untuk menilai")
+            and not (
+                _MS_VERBS_END_NAMES
+                and _is_malay_verb(low[j])
+                and low[j - 1] not in ("untuk", "bagi")
+            )
         ):
             j += 1
         while j > i + n_ms and low[j - 1] in _CONNECT:  # "... khusus untuk" ends early
@@ -1079,6 +1127,7 @@ def _lowercase_names(
             and (not low[k - 1].endswith(("'s", "’s")) or low[k - 1] in _DEGREES)
             and low[k - 1] not in t.cue_words
             and low[k - 1] not in {"naio", "naio's"}
+            and low[k - 1] not in _HEADLINE_VERBS
             and not _DURATION.match(low[k - 1])
         ):
             k -= 1
@@ -1119,6 +1168,9 @@ def _lowercase_names(
             name = malay(i, n_ms)
         elif n_en:
             name = english(i, n_en)
+            if name is None and language == "mixed" and _MIXED_BOTH_WAYS:
+                # an English head in Malay word order: "benchmark LLM BM yang ..."
+                name = malay(i, n_en)
         if name is not None and not _is_place(name.lower(), t.places):
             names.append(name)
     return names
@@ -1478,6 +1530,8 @@ def _output_report(
     )
 
 
+#: The classifier's name met once, outside the title, yields to a name in the title.
+_PASSING_SLOT_LAST: Final = True
 #: An output the lead describes comes before a name met once, further down.
 _LEAD_DESCRIPTION_FIRST: Final = True
 
@@ -1490,8 +1544,8 @@ def _lead_description_first(
     down ("... bought through the Government AI Vendor Panel"), is about the first:
     the lead's description comes first, the name becomes an alternative."""
     first = names[0]
-    top = " ".join([article.title, *lead[:2]]).lower()
-    haystack = f"{article.title}\n{article.text}".lower()
+    top = _normalise_years(" ".join([article.title, *lead[:2]])).lower()
+    haystack = _normalise_years(f"{article.title}\n{article.text}").lower()
     if first.lower() in top or haystack.count(first.lower()) > 1:
         return names, where
     for sentence in [article.title, *lead[:2]]:
@@ -1550,9 +1604,24 @@ def _rank_names(
     mentioned as often as the first: linking tries them when the first finds
     no entry.
     """
-    haystack = f"{article.title}\n{article.text}".lower()
+    # names are read with their year ranges written one way ("2026-2028")
+    haystack = _normalise_years(f"{article.title}\n{article.text}").lower()
+    title = _normalise_years(article.title).lower()
     order = list(dict.fromkeys(n for n, _ in found))
     raw = {n: haystack.count(n.lower()) for n in order}
+    if (
+        _PASSING_SLOT_LAST
+        and preferred is not None
+        and raw.get(preferred, 0) <= 1
+        and preferred.lower() not in title
+        and any(n != preferred and n.lower() in title for n in order)
+    ):
+        # the classifier's name, met once in passing ("reports progress to the National
+        # Digital Committee"), yields to a name the title gives
+        preferred = None
+        order = [n for n in order if n.lower() in title] + [
+            n for n in order if n.lower() not in title
+        ]
     # a name inside a longer one ("AI Procurement Guidelines" in "... for GLCs") counts
     # only where it stands alone
     counts = {

@@ -1338,3 +1338,76 @@ def test_the_output_a_lead_describes_comes_before_a_name_met_once_further_down()
     again = " The Government AI Vendor Panel now lists 40 firms."
     report = read_report(*doc("panel", lead + later + again, name="Government AI Vendor Panel"))
     assert report is not None and report.name == "Government AI Vendor Panel"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "names"),
+    [
+        # a Malay name ends where what it is about begins, or at a verb ...
+        (
+            "NAIO berbincang dengan penyedia aplikasi mengenai mekanisme pelaporan.",
+            "ms",
+            [],
+        ),
+        (
+            "NAIO memohon platform media sosial menurunkannya segera.",
+            "ms",
+            ["platform media sosial"],
+        ),
+        # ... unless the verb says what the output is for
+        (
+            "NAIO sedang membangunkan penanda aras untuk menilai model bahasa besar.",
+            "ms",
+            ["penanda aras untuk menilai model bahasa", "model bahasa besar"],
+        ),
+        # an English name never reaches back over a headline's verb or a "for"
+        (
+            "NAIO and Ministry of Finance issue guidelines for public sector AI procurement",
+            "en",
+            ["guidelines for public sector AI procurement"],
+        ),
+        ("Applications for AI sandbox close on Friday.", "en", ["AI sandbox"]),
+        (
+            "NAIO baru keluarkan ringkasan untuk incident reporting protocol dia.",
+            "mixed",
+            ["incident reporting protocol"],
+        ),
+        # a code-mixed post may put an English head in Malay word order
+        ("Dah baca data untuk benchmark LLM BM yang NAIO release.", "mixed", ["benchmark LLM BM"]),
+    ],
+)
+def test_where_a_lower_case_name_begins_and_ends(
+    sentence: str, lang: str, names: list[str]
+) -> None:
+    from naio_nlp.ledger import _lowercase_names
+
+    assert _lowercase_names(sentence, lang) == names
+
+
+def test_procedures_protocols_and_response_units_are_outputs_in_both_languages() -> None:
+    from naio_nlp.ledger import _key
+
+    assert _key("Tatacara Perolehan AI Sektor Awam").head == "procedure"
+    assert _key("AI procurement procedures").head == "procedure"
+    assert _key("incident reporting protocol").head == "protocol"
+    cell, unit = _key("Deepfake Rapid Response Cell"), _key("Pasukan Tindakan Pantas Deepfake")
+    assert cell.head == unit.head == "unit"
+
+
+def test_the_classifiers_name_met_once_in_passing_yields_to_the_titles() -> None:
+    """A written reply on an action plan was filed under the committee it reports to."""
+    from naio_nlp.ledger import read_report
+
+    text = (
+        "The Public Sector AI Action Plan 2026–2028 was launched in December with 27 "
+        "initiatives. Nine are complete. Its implementation is coordinated by NAIO, which "
+        "reports progress every quarter to the National Digital Committee."
+    )
+    plan = "Public Sector AI Action Plan 2026-2028"
+    title = "Written reply: Progress of the Public Sector AI Action Plan 2026–2028"
+    report = read_report(*doc("reply", text, name="National Digital Committee", title=title))
+    assert report is not None and report.name == plan
+    # named again further down, the classifier's name stays first
+    again = text + " The National Digital Committee meets in March."
+    report = read_report(*doc("r2", again, name="National Digital Committee", title=title))
+    assert report is not None and report.name == "National Digital Committee"
