@@ -640,8 +640,14 @@ def _is_successor(name: str, sentence: str) -> bool:
     """The name, as written in its sentence, marks a successor ("second", "baharu", "next").
     A round, cohort or intake does not ("Pusingan Kedua Geran ...", "the second call"),
     nor an event's next edition ("the second edition of the AI olympiad")."""
-    if _recurring(name):
-        name, sentence = _EDITION.sub(" ", name), _EDITION.sub(" ", sentence)
+    if not _marks_successor(name, sentence):
+        return False
+    if not _recurring(name):  # read only when it matters: most names mark none
+        return True
+    return _marks_successor(_EDITION.sub(" ", name), _EDITION.sub(" ", sentence))
+
+
+def _marks_successor(name: str, sentence: str) -> bool:
     low = " ".join(_ROUND.sub(" ", name.lower()).split())
     if _SUCCESSOR_IN.search(low) or _phase(low) not in (None, "1"):
         return True
@@ -1491,10 +1497,12 @@ def _output_report(
     linkable = bool(found)
     label = ""
     if found:
-        names, where = _rank_names(found, article, preferred=preferred)
+        # names are counted with their year ranges written one way ("2026-2028")
+        haystack = _normalise_years(f"{article.title}\n{article.text}").lower()
+        names, where = _rank_names(found, article, preferred=preferred, haystack=haystack)
         name = names[0]
         if _LEAD_DESCRIPTION_FIRST and not joins_only:
-            names, where = _lead_description_first(names, where, article, lead, lang)
+            names, where = _lead_description_first(names, where, article, lead, lang, haystack)
             name = names[0]
     else:
         name = article.title.strip() or article.id
@@ -1537,7 +1545,12 @@ _LEAD_DESCRIPTION_FIRST: Final = True
 
 
 def _lead_description_first(
-    names: list[str], where: str, article: Article, lead: Sequence[str], lang: str | None
+    names: list[str],
+    where: str,
+    article: Article,
+    lead: Sequence[str],
+    lang: str | None,
+    haystack: str,
 ) -> tuple[list[str], str]:
     """A story whose lead describes its output in lower case ("the summary of this
     year's national AI red-teaming exercise") and names another output once, further
@@ -1545,7 +1558,6 @@ def _lead_description_first(
     the lead's description comes first, the name becomes an alternative."""
     first = names[0]
     top = _normalise_years(" ".join([article.title, *lead[:2]])).lower()
-    haystack = _normalise_years(f"{article.title}\n{article.text}").lower()
     if first.lower() in top or haystack.count(first.lower()) > 1:
         return names, where
     for sentence in [article.title, *lead[:2]]:
@@ -1594,7 +1606,7 @@ def _label(sentences: Sequence[str], lang: str | None) -> str:
 
 
 def _rank_names(
-    found: Sequence[tuple[str, str]], article: Article, *, preferred: str | None
+    found: Sequence[tuple[str, str]], article: Article, *, preferred: str | None, haystack: str
 ) -> tuple[list[str], str]:
     """The names a document gives, the one it is about first, and where that one was read.
 
@@ -1602,10 +1614,9 @@ def _rank_names(
     mentioned most often (a newsletter's masthead is named once, its subject
     several times), the earlier on ties. Alternatives are the other names
     mentioned as often as the first: linking tries them when the first finds
-    no entry.
+    no entry. ``haystack`` is the title and text in lower case, year ranges
+    written as names are ("2026-2028").
     """
-    # names are read with their year ranges written one way ("2026-2028")
-    haystack = _normalise_years(f"{article.title}\n{article.text}").lower()
     title = _normalise_years(article.title).lower()
     order = list(dict.fromkeys(n for n, _ in found))
     raw = {n: haystack.count(n.lower()) for n in order}
@@ -1649,18 +1660,17 @@ def _with_phase(name: str, sentence: str) -> str:
     "... the Sovereign AI Blueprint Phase 2 (2028-2030)" or "Phase 2 of the Sovereign AI
     Blueprint" is "Sovereign AI Blueprint Phase 2". A name from the classifier's slots or
     a lower-case reading can stop short of the phase, and two phases are two outputs."""
-    if not name or _phase(name) is not None or _recurring(name):
+    if not name or _phase(name) is not None:
         return name
     at = sentence.find(name)
     if at < 0:
         return name
     after = _PHASE_AFTER.match(sentence, at + len(name))
-    if after is not None:
-        return f"{name} {after.group(1)}"
-    before = _PHASE_BEFORE.search(sentence[max(0, at - 30) : at])
-    if before is not None:
-        return f"{name} {before.group(1)}"
-    return name
+    before = None if after else _PHASE_BEFORE.search(sentence[max(0, at - 30) : at])
+    found = after or before
+    if found is None or _recurring(name):  # an event's editions are rounds of it
+        return name
+    return f"{name} {found.group(1)}"
 
 
 def _with_tail(name: str, sentence: str) -> str:
