@@ -1375,12 +1375,7 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
                     if n_finder and _ANAPHORA:
                         # "the panel", "panel itu": the output the title or lead names
                         # with that head ("Panel Penasihat Belia AI")
-                        # the body's sentences before this one (none for the title)
-                        body = [s for _, s in sents]
-                        before = body[: body.index(sentence)] if sentence in body else []
-                        name, sentence = _antecedent(
-                            name, sentence, [article.title, *lead], before=before, lang=lang
-                        )
+                        name, sentence = _antecedent(name, sentence, [article.title, *lead])
                     return _report(
                         article,
                         prediction,
@@ -1407,37 +1402,18 @@ def read_report(article: Article, prediction: Prediction) -> Report | None:
 _ANAPHORA: Final = True
 
 
-def _antecedent(
-    name: str,
-    sentence: str,
-    earlier: Sequence[str],
-    *,
-    before: Sequence[str] = (),
-    lang: str | None = None,
-) -> tuple[str, str]:
+def _antecedent(name: str, sentence: str, earlier: Sequence[str]) -> tuple[str, str]:
     """The capitalised name in ``earlier`` (title and lead) with the head of ``name``, a
     lower-case or bare reading ("panel bersetuju", "the guidelines"), and its sentence;
-    else, for a bare head ("The pilot is still being prepared"), the nearest lower-case
-    name with that head and a distinctive word in the sentences ``before`` it ("a pilot
-    that screens cargo scans"); else ``name`` and ``sentence`` unchanged."""
-    k = _key(name)
-    head = k.head
+    else ``name`` and ``sentence`` unchanged."""
+    head = _key(name).head
     if head is None or _is_successor(name, sentence):  # "a new panel" is not that one
         return name, sentence
     for where in earlier:
         for cap in _capitalised_names(where):
             if _key(cap).head == head:
                 return cap, where
-    if not k.distinctive and _EARLIER_DESCRIPTIONS:
-        for where in reversed(before):
-            for low in _lowercase_names(where, lang):
-                if (lk := _key(low)).head == head and lk.distinctive:
-                    return low, where
     return name, sentence
-
-
-#: A bare head takes the description an earlier sentence gave its output.
-_EARLIER_DESCRIPTIONS: Final = True
 
 
 def _output_report(

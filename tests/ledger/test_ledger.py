@@ -1299,24 +1299,6 @@ def test_the_next_edition_of_an_event_is_that_event_but_of_a_plan_is_another() -
     assert _with_phase(guide, f"NAIO released the {guide} Edisi Kedua today.") != guide
 
 
-def test_an_intention_naming_only_a_head_takes_the_description_an_earlier_sentence_gave() -> None:
-    """'The pilot is still being prepared.' named the output "pilot", which links to
-    nothing; the sentence before had described it."""
-    from naio_nlp.ledger import read_report
-
-    text = (
-        "Officers at the northern crossing showed visitors the cargo screening pilot "
-        "that NAIO and the customs department designed together. "
-        "The pilot is still being prepared. Lorries queue for hours at the border."
-    )
-    report = read_report(*doc("speech", text, status="symbolic", kind=None))
-    assert report is not None and report.stage == "announced"
-    assert report.name == "cargo screening pilot"
-    # with nothing said before it, the head stays as it was
-    alone = read_report(*doc("alone", "The pilot is still being prepared.", status="symbolic"))
-    assert alone is not None and alone.name == "pilot"
-
-
 def test_the_output_a_lead_describes_comes_before_a_name_met_once_further_down() -> None:
     """A red-team summary that named the vendor panel once, in passing, joined the panel."""
     from naio_nlp.ledger import read_report
