@@ -1039,17 +1039,13 @@ _MS_STOP_AFTER = frozenset(
 #: "membantu", "dilaksanakan"): the predicate has begun, the name has ended. Not "ber-"
 #: words, which often belong to a name ("berbantukan AI", "berasaskan AI").
 _MS_VERB = re.compile(r"(?:mem|men|meng|meny|di)[a-z]{3,}(?:kan|kannya|nya|i)")
-#: Nouns of that shape.
-_MS_VERB_LOOKALIKES: Final = frozenset({"menteri", "memori", "mentari"})
+#: Nouns of that shape, and the beginnings of more ("digitalisasi").
+_MS_VERB_LOOKALIKES: Final = ("menteri", "memori", "mentari", "digital")
 _MS_VERBS_END_NAMES: Final = True
 
 
 def _is_malay_verb(word: str) -> bool:
-    return (
-        word not in _MS_VERB_LOOKALIKES
-        and not word.startswith("digital")
-        and _MS_VERB.fullmatch(word) is not None
-    )
+    return not word.startswith(_MS_VERB_LOOKALIKES) and _MS_VERB.fullmatch(word) is not None
 
 
 #: Words an English name never reaches back over: prepositions ("clash over the draft
@@ -1538,7 +1534,7 @@ def _lead_description_first(
         return names, where
     for sentence in [article.title, *lead[:2]]:
         for low in _lowercase_names(sentence, lang):
-            if _key(low).distinctive and _key(low).head is not None:
+            if (k := _key(low)).distinctive and k.head is not None:
                 return [low, *names][:_MAX_ALTERNATIVES], sentence
     return names, where
 
