@@ -1481,6 +1481,12 @@ def _output_report(
         where = status_sents[0] if status_sents else ""
         names = [name]
         label = _label([article.title, *lead[:1]], lang)
+        if not label and not article.title.strip() and lead:
+            # an untitled post names its entry by its opening words, not by its id
+            words = lead[0].split()
+            label = " ".join(words[:_MAX_NAME_WORDS]) + (
+                "…" if len(words) > _MAX_NAME_WORDS else ""
+            )
     naming = [s for _, s in sents if linkable and name in s]
     focus = " \n ".join([article.title, *lead, *naming[:3], *status_sents[:2]])
     head = " \n ".join([article.title, *lead[:2]])

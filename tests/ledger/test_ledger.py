@@ -1393,3 +1393,17 @@ def test_the_classifiers_name_met_once_in_passing_yields_to_the_titles() -> None
     again = text + " The National Digital Committee meets in March."
     report = read_report(*doc("r2", again, name="National Digital Committee", title=title))
     assert report is not None and report.name == "National Digital Committee"
+
+
+def test_an_untitled_post_naming_no_output_is_labelled_by_its_opening_words() -> None:
+    """Its entry was named by the document's id ("ld4a-047"), which says nothing to a reader."""
+    post = doc(
+        "post-17",
+        "Fun fact: the customs system everyone talks about was built by a local startup, and "
+        "the office funded the RM2 million trial. Three months in, 312 containers were caught.",
+        title="",
+        lang="mixed",
+    )
+    entry = build([post]).entry_for("post-17")
+    assert entry is not None
+    assert entry.name == "Fun fact: the customs system everyone talks about was built by a…"
