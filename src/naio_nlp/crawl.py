@@ -279,6 +279,8 @@ class _Route:
     error: str | None = None
     links: int = 0
     kept: int = 0
+    #: the HTTP status of a failed fetch, when the server gave one
+    status: int | None = None
 
 
 class _SourceCrawl:
@@ -346,7 +348,7 @@ class _SourceCrawl:
                 last_modified=state.last_modified if cached is not None and state else None,
             )
         except FetchError as exc:
-            route.error = str(exc)
+            route.error, route.status = str(exc), exc.status
             if exc.status == 403:
                 self.counts.http_403 += 1
             if not (past_end_ok and exc.status in (404, 410)):
@@ -787,6 +789,8 @@ class RouteCheck:
     error: str | None
     links: int = 0
     kept: int = 0
+    #: the HTTP status of a failed fetch, when the server gave one (403: blocked)
+    status: int | None = None
 
 
 Verdict = Literal[
@@ -845,7 +849,8 @@ def _verdict(
     unreachable: bool = False,
 ) -> Verdict:
     links = sum(r.links for r in routes)
-    if robots is False or (not items and any("403" in (r.error or "") for r in routes)):
+    # the status, not the error text: the address in it may hold "403" (port 40312)
+    if robots is False or (not items and any(r.status == 403 for r in routes)):
         return "blocked"
     if unreachable and not links:
         return "unreachable"
@@ -908,7 +913,8 @@ async def _check_one(source: Source, fetcher: Fetcher) -> SourceCheck:
             robots_allowed=robots,
             error=error,
             routes=tuple(
-                RouteCheck(r.kind, r.url, r.items, r.error, r.links, r.kept) for r in run.routes
+                RouteCheck(r.kind, r.url, r.items, r.error, r.links, r.kept, r.status)
+                for r in run.routes
             ),
             items=len(items),
             sample_url=sample_url,

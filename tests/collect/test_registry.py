@@ -111,6 +111,22 @@ def test_sources_check_verdicts_name_what_is_broken(sites: HostedSites) -> None:
     assert checks["wrong"].links == 3 and checks["wrong"].items == 0
 
 
+def test_a_missing_feed_whose_address_holds_403_is_not_called_blocked(sites: HostedSites) -> None:
+    """The verdict looked for "403" anywhere in a route's error, address included: a 404 on
+    port 40312 (CI drew one) or on /feed-403 read as "blocked"."""
+    good = rehost(REGISTRY["malaymail"], sites)
+    settings = CrawlSettings(per_host_delay=0.0, max_retries=0)
+    moved = Source(**{**_fields(good), "name": "moved", "feeds": (good.feeds[0] + "-403",)})
+    (check,) = check_sources([moved], settings=settings)
+    assert check.verdict == "no items"
+    assert check.routes[0].status == 404
+    # a route the server refused with 403 is still "blocked"
+    from naio_nlp.crawl import _Route, _verdict
+
+    refused = _Route("feed", "http://127.0.0.1:8000/feed", error="HTTP 403 ...", status=403)
+    assert _verdict(True, [refused], 0, False) == "blocked"
+
+
 def _fields(source: Source) -> dict[str, object]:
     return {name: getattr(source, name) for name in Source.__dataclass_fields__}
 
