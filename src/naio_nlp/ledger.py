@@ -142,6 +142,15 @@ _NAIO_SENTENCE_NAMES: Final = True
 _SECTOR_RULE: Final = True
 #: Another body's own output never joins NAIO's, nor NAIO's another body's.
 _OTHERS_RULE: Final = True
+#: An acronym or brand ("KIRA", "JejakAI") that a report's title or naming sentence
+#: mentions, and that exactly one entry's reports give in brackets after its name,
+#: links the report there, across languages and names.
+_BRANDS: Final = True
+#: What a shared brand adds to a pair's probability (a same name adds 1).
+_BRAND_BONUS: Final = 1.0
+#: How alike the name a brand is given beside and a report's own name must be for the
+#: brand to be the report's.
+_BRAND_NAME_SIMILARITY: Final = 0.5
 
 #: Columns of :meth:`Ledger.write_csv`, one row per entry.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
@@ -197,6 +206,7 @@ class _Terms:
     other_bodies: re.Pattern[str]  # bodies other than NAIO that make outputs
     making: re.Pattern[str]  # verbs by which a body makes an output
     own: re.Pattern[str]  # "its own", "sendiri"
+    not_brands: frozenset[str]  # acronyms that name bodies, places or things, not outputs
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -302,6 +312,8 @@ def _terms() -> _Terms:
         other_bodies=_phrase_re(_strings(data, "others", "bodies")),
         making=_phrase_re(_strings(data, "others", "making")),
         own=_phrase_re(_strings(data, "others", "own")),
+        not_brands=frozenset(_strings(data, "brands", "not"))
+        | frozenset(a for a in _agency_names(data) if " " not in a),
     )
 
 
@@ -518,6 +530,113 @@ def _context_words(texts: Iterable[str]) -> tuple[str, ...]:
                 elif len(w) >= 3 and w not in t.stopwords and w not in t.context_stop:
                     out.add(w)
     return tuple(sorted(out))
+
+
+#: A capitalised token with a second capital: "KIRA", "JejakAI", "PACU-AI", "MyDIGITAL".
+_BRAND = re.compile(r"(?<![\w-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?![\w-])")
+_CREDIT = re.compile(r"\)\s*[-–—]")
+#: An acronym given in brackets right after a name: "... Compute Programme (KIRA)".
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)\s*\)")
+
+
+def _brand_tokens(text: str, source: str | None = None) -> list[str]:
+    """Acronyms and brands in a text, as written.
+
+    Datelines and headers in capitals ("PUTRAJAYA, 3 March", "KENYATAAN MEDIA") are not
+    brands: a word in capitals that opens a line, stands next to another or before a
+    colon is passed over; so are plurals ("GPUs"), the outlet's own name, and every
+    acronym ``[brands]`` or ``[agency_names]`` lists (bodies, places, "GPU").
+    """
+    stop = _terms().not_brands
+    out: list[str] = []
+    for m in _BRAND.finditer(text):
+        tok = m.group(0)
+        if len(tok.replace("-", "")) < 3 or tok.lower() in stop:
+            continue
+        if any(not part[:1].isupper() for part in tok.split("-")):
+            continue  # "AI-assisted"
+        if tok.endswith("s") and tok[:-1].isupper():
+            continue  # "CEOs", "SMEs": a plural is never a name
+        if source and tok.lower() in source.lower():
+            continue
+        if _CREDIT.match(text, m.end()) and text[max(0, m.start() - 1) : m.start()] == "(":
+            continue  # a wire credit in a dateline: "KUANTAN, 17 Mac (ABS) --"
+        if tok.isupper():
+            before = text[max(0, m.start() - 2) : m.start()]
+            after = text[m.end() : m.end() + 3]
+            if not text[: m.start()].strip() or "\n" in before:
+                continue  # a dateline opens the text or a paragraph
+            if after.startswith(":") or re.search(r"[A-Z]\s$", before):
+                continue
+            if re.match(r"\s[A-Z]{2}", after):
+                continue
+        out.append(tok)
+    return out
+
+
+_BRAND_SRC = r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*"
+#: "Name (KIRA)", "Name – JejakAI": a brand given right after a name ...
+_BRAND_AFTER = re.compile(rf"(?:\(\s*({_BRAND_SRC})\s*\)|\s[–—]\s*({_BRAND_SRC})(?![\w-]))")
+#: ... or before it: "KIRA (Inisiatif Kapasiti Infrastruktur Rangkaian AI)".
+_BRAND_BEFORE = re.compile(rf"(?<![\w-])({_BRAND_SRC})\s*\(([^()]{{6,160}})\)")
+_FRAGMENT_END = re.compile(r"[.!?\n;:]")
+
+
+def _name_ending(fragment: str) -> str | None:
+    """The capitalised name with a head noun that ends the fragment, if one does."""
+    fragment = _normalise_years(fragment).rstrip(" ,")
+    names = _capitalised_names(fragment)
+    return names[-1] if names and fragment.endswith(names[-1]) else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _defined_brands(text: str) -> tuple[tuple[str, str], ...]:
+    """The acronyms and brands a text gives an output's name, next to it, with that
+    name: "the National Shared AI Compute Programme (KIRA)", "KIRA (Inisiatif Kapasiti
+    ...)", "the AI Skills Passport – JejakAI". A body's acronym given so ("Universiti
+    Malaya (UM)") counts only when its name has an output's head noun and no list names it."""
+    stop = _terms().not_brands
+    found: dict[str, str] = {}
+    for m in _BRAND_AFTER.finditer(text):
+        brand = m.group(1) or m.group(2)
+        prefix = text[max(0, m.start() - 200) : m.start()]
+        cut = max((x.end() for x in _FRAGMENT_END.finditer(prefix)), default=0)
+        name = _name_ending(prefix[cut:])
+        if name is not None:
+            found.setdefault(brand, name)
+    for m in _BRAND_BEFORE.finditer(text):
+        inside = " ".join(m.group(2).split())
+        names = _capitalised_names(inside)
+        if names and _normalise_years(inside).startswith(names[0].split()[0]):
+            found.setdefault(m.group(1), names[0])
+    return tuple(
+        (b, n)
+        for b, n in found.items()
+        if len(b.replace("-", "")) >= 3 and b.lower() not in stop and b.lower() not in _NAIO_WORDS
+    )
+
+
+def _brands(
+    name: str,
+    alternatives: Sequence[str],
+    title: str,
+    sentence: str,
+    text: str,
+    source: str | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The acronyms and brands a report knows its output by: (those its title and
+    naming sentence mention and those its text gives one of its own names, those
+    alone). A brand the text gives another output's name ("unlike ANJAK, ...") is
+    not the report's."""
+    own = [n for n in (name, *alternatives) if n]
+    defined = [
+        b
+        for b, n in _defined_brands(text)
+        if any(n == o or similarity(n, o) >= _BRAND_NAME_SIMILARITY for o in own)
+    ]
+    mentioned = _brand_tokens(title, source) + _brand_tokens(sentence, source)
+    every = {b: None for b in (*mentioned, *defined) if b.lower() not in _NAIO_WORDS}
+    return tuple(sorted(every)), tuple(sorted(set(defined)))
 
 
 @cache
@@ -1250,6 +1369,11 @@ class Report:
     #: about, when a descriptive head says ("seven working groups"): the entry's name
     #: when no report of it names the output. Never linked on.
     label: str = ""
+    #: Acronyms and brands the report's title and naming sentence mention, and those
+    #: it gives its output in brackets (:func:`_brands`) ...
+    brands: tuple[str, ...] = ()
+    #: ... and those alone: what other reports may link to this one's entry by.
+    defined_brands: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the date as ISO)."""
@@ -1276,6 +1400,8 @@ class Report:
             "cues": list(self.cues),
             "joins_only": self.joins_only,
             "label": self.label,
+            "brands": list(self.brands),
+            "defined_brands": list(self.defined_brands),
         }
 
     @classmethod
@@ -1309,6 +1435,8 @@ class Report:
                 cues=tuple(str(c) for c in d.get("cues", ())),
                 joins_only=bool(d.get("joins_only", False)),
                 label=str(d.get("label", "")),
+                brands=tuple(str(b) for b in d.get("brands", ())),
+                defined_brands=tuple(str(b) for b in d.get("defined_brands", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
@@ -1678,6 +1806,11 @@ def _report(
     slots = prediction.evidence.artifact
     if linkable:
         name = _with_phase(_with_tail(name.strip(), sentence), sentence)
+    brands, defined = (
+        _brands(name, alternatives, article.title, sentence, article.text, article.source)
+        if _BRANDS
+        else ((), ())
+    )
     return Report(
         article_id=article.id,
         name=name.strip(),
@@ -1701,6 +1834,8 @@ def _report(
         cues=cues,
         joins_only=joins_only,
         label="" if linkable else label,
+        brands=brands,
+        defined_brands=defined,
     )
 
 
@@ -2411,6 +2546,15 @@ class Ledger:
             or (_SECTOR_RULE and self._sectors_clash(report, eid, name))
         )
 
+    def _brand_vetoed(self, report: Report, name: str, k: _Key, eid: str, successor: bool) -> bool:
+        """The cannot-link rules a shared brand does not overrule."""
+        return (
+            self._years_clash(eid, k, report)
+            or self._owners_clash(eid, name, report)
+            or self._successor_clash(report, successor, eid, k)
+            or self._phase_clash(eid, k)
+        )
+
     def _view(self, eid: str) -> _Entry:
         view = self._views.get(eid)
         if view is None:
@@ -2494,16 +2638,49 @@ class Ledger:
         successor = (
             report.linkable and report.date is not None and _is_successor(name, report.sentence)
         )
-        for eid in self._candidates(k, idf):
+        branded = self._branded(report)
+        candidates = self._candidates(k, idf)
+        if branded:
+            candidates += [e for e in sorted(branded, key=_id_number) if e not in candidates]
+        for eid in candidates:
             self.comparisons += 1
-            if self._vetoed(report, name, k, eid, successor):
+            if eid in branded:
+                # a shared brand outweighs how the names read; not another period,
+                # phase, successor or owner
+                if self._brand_vetoed(report, name, k, eid, successor):
+                    continue
+            elif self._vetoed(report, name, k, eid, successor):
                 continue
             p = scorer.probability(self._features(report, name, eid, idf, scorer))
             if k.weight >= _MIN_CONTAINED_WEIGHT and k in self._keys[eid]:
                 p += 1.0  # the same name, with identity, not vetoed: the same output
+            if eid in branded:
+                p += _BRAND_BONUS  # "KIRA" in both: the same output, whatever its names
             if p > best_p:
                 best, best_p = eid, p
         return best, best_p
+
+    def _branded(self, report: Report) -> set[str]:
+        """The entries that share a brand with the report, given beside a name on one
+        side at least: the report mentions one an entry's reports give their output, or
+        gives its output one an entry's reports mention. A brand two entries hold
+        identifies neither; one only mentioned on both sides (a partner's) identifies none."""
+        out: set[str] = set()
+        for b in report.brands:
+            holders = self._index.get("#" + b.lower())
+            if holders is not None and len(holders) == 1:
+                out |= holders
+        for b in report.defined_brands:
+            holders = self._index.get("@" + b.lower())
+            if holders is not None and len(holders) == 1:
+                out |= holders
+        return out
+
+    def _index_brands(self, report: Report, eid: str) -> None:
+        for b in report.defined_brands:
+            self._index.setdefault("#" + b.lower(), set()).add(eid)
+        for b in report.brands:
+            self._index.setdefault("@" + b.lower(), set()).add(eid)
 
     def _link(self, report: Report) -> str | None:
         """The entry ``report`` joins (a new one when none matches); None when a
@@ -2541,6 +2718,7 @@ class Ledger:
         self._cache.pop(best, None)
         self._views.pop(best, None)
         self._remember(report, best)
+        self._index_brands(report, best)
         k = _key(report.name)
         if report.linkable and k not in self._keys[best]:
             self._keys[best][k] = None
@@ -2677,6 +2855,7 @@ class Ledger:
                 ledger._reports[eid].append(r)
                 ledger._entry_of[r.article_id] = eid
                 ledger._remember(r, eid)
+                ledger._index_brands(r, eid)
                 if r.linkable:
                     k = _key(r.name)
                     if k not in ledger._keys[eid]:

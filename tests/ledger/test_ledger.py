@@ -1407,3 +1407,77 @@ def test_an_untitled_post_naming_no_output_is_labelled_by_its_opening_words() ->
     entry = build([post]).entry_for("post-17")
     assert entry is not None
     assert entry.name == "Fun fact: the customs system everyone talks about was built by a…"
+
+
+KIRA_EN = doc(
+    "kira-en",
+    "CYBERJAYA — The National AI Office opened the first call of the National Shared AI "
+    "Compute Programme (KIRA) today, offering 40,000 GPU-hours to local start-ups.",
+    name="National Shared AI Compute Programme",
+    title="AI office opens first call for KIRA compute scheme",
+    day=date(2025, 9, 2),
+)
+KIRA_MS = doc(
+    "kira-ms",
+    "PUTRAJAYA — Pejabat AI Negara hari ini melancarkan Inisiatif Kapasiti Infrastruktur "
+    "Rangkaian AI (KIRA) dengan 40,000 jam GPU untuk syarikat pemula tempatan.",
+    name="Inisiatif Kapasiti Infrastruktur Rangkaian AI",
+    title="KIRA dibuka kepada syarikat pemula",
+    day=date(2025, 9, 3),
+    lang="ms",
+    source="berita",
+)
+
+
+def test_an_acronym_both_reports_give_links_names_that_share_no_word() -> None:
+    """A Malay name that is no translation of the English one ("Inisiatif Kapasiti
+    Infrastruktur Rangkaian AI" for "National Shared AI Compute Programme") links by the
+    acronym both give it, however the names read; and so does a later report, after the
+    ledger was saved and read back."""
+    ledger = build([KIRA_EN, KIRA_MS])
+    entry = ledger.entry_for("kira-en")
+    assert entry is not None and set(entry.article_ids) == {"kira-en", "kira-ms"}
+    saved = Ledger.from_dict(json.loads(json.dumps(build([KIRA_EN]).to_dict())))
+    later = update(saved, [KIRA_MS])
+    assert len(later) == 1 and later.entry_for("kira-ms") is not None
+
+
+def test_a_brand_is_not_a_dateline_a_wire_credit_a_plural_or_a_body() -> None:
+    from naio_nlp.ledger import _brand_tokens
+
+    text = (
+        "KUANTAN, 17 Mac (ABS) -- PUTRAJAYA: JejakAI and PACU-AI reached 40 SMEs, "
+        "with UKM and MDEC, on GPUs from KENYATAAN MEDIA. The KIRA call opened; CEOs "
+        "cheered, NusaWire said."
+    )
+    assert _brand_tokens(text, source="NusaWire") == ["JejakAI", "PACU-AI", "KIRA"]
+
+
+def test_a_brand_two_entries_hold_identifies_neither() -> None:
+    """An acronym the word lists miss (a body's, say) that two outputs' reports both
+    carry is no output's brand: a third report carrying it joins by its name alone."""
+    sandbox = doc(
+        "sbx",
+        "The National AI Office opened the AI Regulatory Sandbox with ZETA today.",
+        name="AI Regulatory Sandbox",
+        kind="commercialization_pathway",
+        title="ZETA joins AI sandbox",
+    )
+    council = doc(
+        "cnl",
+        "The National AI Office convened the AI Ethics Council with ZETA today.",
+        name="AI Ethics Council",
+        kind="multi_agency_program",
+        title="ZETA sits on new AI ethics council",
+        day=date(2025, 5, 2),
+    )
+    guide = doc(
+        "gd",
+        "The National AI Office released the AI Procurement Guidelines with ZETA today.",
+        name="AI Procurement Guidelines",
+        kind="public_guidance",
+        title="ZETA backs AI procurement guidelines",
+        day=date(2025, 5, 3),
+    )
+    ledger = build([sandbox, council, guide])
+    assert len({ledger.entry_for(i).artifact_id for i in ("sbx", "cnl", "gd")}) == 3  # type: ignore[union-attr]
