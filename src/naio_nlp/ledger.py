@@ -146,6 +146,9 @@ _OTHERS_RULE: Final = True
 #: mentions, and that exactly one entry's reports give in brackets after its name,
 #: links the report there, across languages and names.
 _BRANDS: Final = True
+#: Heads of one family (``[head_families]``: fund and grant, alliance and consortium)
+#: count as one head between an English name and a Malay one.
+_HEAD_FAMILIES: Final = True
 #: What a shared brand adds to a pair's probability (a same name adds 1).
 _BRAND_BONUS: Final = 1.0
 #: How alike the name a brand is given beside and a report's own name must be for the
@@ -207,6 +210,7 @@ class _Terms:
     making: re.Pattern[str]  # verbs by which a body makes an output
     own: re.Pattern[str]  # "its own", "sendiri"
     not_brands: frozenset[str]  # acronyms that name bodies, places or things, not outputs
+    head_family: Mapping[str, int]  # English head word -> its family
 
 
 def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -247,6 +251,21 @@ def _agency_names(data: Mapping[str, Any]) -> dict[str, str]:
         for alias in (name, *aliases):
             if out.setdefault(alias.lower(), name) != name:
                 raise ConfigError(f"ledger_terms.toml: [agency_names] lists {alias!r} twice")
+    return out
+
+
+def _head_families(data: Mapping[str, Any], en_fold: Mapping[str, str]) -> dict[str, int]:
+    node = data.get("head_families", {}).get("families")
+    if not isinstance(node, list) or not all(
+        isinstance(f, list) and len(f) >= 2 and all(isinstance(w, str) for w in f) for f in node
+    ):
+        raise ConfigError("ledger_terms.toml: [head_families] families must be lists of heads")
+    out: dict[str, int] = {}
+    for i, family in enumerate(node):
+        for w in family:
+            w = en_fold.get(w.lower(), w.lower())
+            if out.setdefault(w, i) != i:
+                raise ConfigError(f"ledger_terms.toml: [head_families] lists {w!r} twice")
     return out
 
 
@@ -312,6 +331,7 @@ def _terms() -> _Terms:
         other_bodies=_phrase_re(_strings(data, "others", "bodies")),
         making=_phrase_re(_strings(data, "others", "making")),
         own=_phrase_re(_strings(data, "others", "own")),
+        head_family=_head_families(data, en_fold),
         not_brands=frozenset(_strings(data, "brands", "not"))
         | frozenset(a for a in _agency_names(data) if " " not in a),
     )
@@ -342,6 +362,8 @@ class _Key:
     weight: float = 0.0
     #: the phase or edition the name numbers ("Phase 2", "Fasa Kedua"), as a digit
     phase: str | None = None
+    #: a Malay name (its head comes first), whose head may translate another way
+    malay: bool = field(default=False, compare=False)
 
 
 def _normalise_years(text: str) -> str:
@@ -436,7 +458,22 @@ def _key(name: str) -> _Key:
         frozenset(w for w in ws if w not in t.generic and w not in t.head_words),
         sum(_weight(w) for w in ws),
         _phase(low),
+        malay_head,
     )
+
+
+def _aligned(a: _Key, b: _Key) -> _Key:
+    """``b`` with ``a``'s head when the two names are of different languages and their
+    heads of one family (``[head_families]``): a "Dana ..." may be reported in English
+    as a "... Grant", a "Pakatan ..." as a "... Consortium"."""
+    if not _HEAD_FAMILIES or a.malay == b.malay or not a.head or not b.head or a.head == b.head:
+        return b
+    family = _terms().head_family
+    fa = family.get(a.head)
+    if fa is None or fa != family.get(b.head):
+        return b
+    words = (b.words - {b.head}) | {a.head}
+    return replace(b, words=words, head=a.head, weight=sum(_weight(w) for w in words))
 
 
 def _weight(word: str) -> float:
@@ -457,8 +494,13 @@ def similarity(a: str, b: str) -> float:
     return _key_similarity(_key(a), _key(b))
 
 
-@lru_cache(maxsize=1 << 18)
 def _key_similarity(a: _Key, b: _Key) -> float:
+    return _similarity(a, _aligned(a, b))
+
+
+@lru_cache(maxsize=1 << 18)
+def _similarity(a: _Key, b: _Key) -> float:
+    # keys compare without their language (``malay``): it only matters to _aligned
     if a.years and b.years and a.years != b.years:
         return 0.0
     if a.phase and b.phase and a.phase != b.phase:  # "Phase 1" is not "Phase 2"
@@ -2141,7 +2183,8 @@ def _active_scorer() -> Scorer:
 def _name_features(a: str, b: str) -> tuple[float, ...]:
     """The name half of the features: (similarity, token set, partial, normalised token
     set, shared distinctive, unshared distinctive, same head, different head, same years)."""
-    ka, kb = _key(a), _key(b)
+    ka = _key(a)
+    kb = _aligned(ka, _key(b))
     la, lb = a.lower(), b.lower()
     shared = ka.distinctive & kb.distinctive
     return (

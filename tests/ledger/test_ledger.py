@@ -1481,3 +1481,37 @@ def test_a_brand_two_entries_hold_identifies_neither() -> None:
     )
     ledger = build([sandbox, council, guide])
     assert len({ledger.entry_for(i).artifact_id for i in ("sbx", "cnl", "gd")}) == 3  # type: ignore[union-attr]
+
+
+def test_a_malay_head_may_translate_to_another_head_of_its_family() -> None:
+    """A "Dana ..." is often reported in English as a "... Grant", a "Pakatan ..." as a
+    "... Consortium": between names of two languages the heads of one family are one
+    head. Within one language a fund and a grant stay two heads."""
+    assert (
+        similarity("Dana Padanan Pengkomersialan AI", "AI Commercialisation Matching Grant") == 1.0
+    )
+    assert similarity("Pakatan Model Bahasa Melayu", "Malay Language Model Consortium") >= 0.75
+    assert (
+        similarity("AI Commercialisation Matching Fund", "AI Commercialisation Matching Grant")
+        == 0.0
+    )
+    grant_en = doc(
+        "grant-en",
+        "The National AI Office opened the AI Commercialisation Matching Grant today, with "
+        "RM30 million for 60 local start-ups.",
+        name="AI Commercialisation Matching Grant",
+        kind="commercialization_pathway",
+        day=date(2025, 6, 2),
+    )
+    grant_ms = doc(
+        "grant-ms",
+        "Pejabat AI Negara hari ini membuka Dana Padanan Pengkomersialan AI bernilai RM30 juta "
+        "untuk 60 syarikat pemula tempatan.",
+        name="Dana Padanan Pengkomersialan AI",
+        kind="commercialization_pathway",
+        day=date(2025, 6, 3),
+        lang="ms",
+        source="berita",
+    )
+    ledger = build([grant_en, grant_ms])
+    assert len(ledger) == 1
