@@ -185,8 +185,8 @@ class _Terms:
     heads_ms: frozenset[str]
     labels_en: frozenset[str]  # heads that describe an unnamed output, never link it
     labels_ms: frozenset[str]
-    ms_en: re.Pattern[str]  # every Malay phrase, longest first, in one pattern
-    ms_en_map: Mapping[str, str]
+    ms_en: re.Pattern[str]  # every Malay phrase of names, longest first, in one pattern
+    ms_en_map: Mapping[str, str]  # [ms_en] and [ms_en_names]: how names are read
     en_fold: Mapping[str, str]
     stopwords: frozenset[str]
     generic: frozenset[str]
@@ -196,7 +196,7 @@ class _Terms:
     not_names: frozenset[str]
     places: tuple[str, ...]  # head phrases of places ("klinik kesihatan", "health clinic")
     head_starts: frozenset[str]  # first words of head nouns, to skip sentences naming nothing
-    ms_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # Malay words -> English, by word
+    ms_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # [ms_en] by word: context words
     ms_longest: int
     ms_starts: frozenset[str]  # first words of the Malay phrases of several words
     context_stop: frozenset[str]
@@ -278,6 +278,7 @@ def _terms() -> _Terms:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"naio_nlp/ledger_terms.toml: {exc}") from exc
     ms_en = _table(data, "ms_en")
+    ms_en_names = {**_table(data, "ms_en_names"), **ms_en}
     en_fold = _table(data, "en_fold")
     heads_en = frozenset(_strings(data, "heads", "en"))
     heads_ms = frozenset(_strings(data, "heads", "ms"))
@@ -287,7 +288,7 @@ def _terms() -> _Terms:
         cues = _strings(data, "stages", stage, "en") + _strings(data, "stages", stage, "ms")
         stage_res[stage] = _phrase_re(cues)
         cue_words.update(w for c in cues for w in c.split())
-    ordered = sorted(ms_en.items(), key=lambda kv: -len(kv[0]))
+    ordered = sorted(ms_en_names.items(), key=lambda kv: -len(kv[0]))
     sectors = data.get("sectors")
     if not isinstance(sectors, Mapping) or not sectors:
         raise ConfigError("ledger_terms.toml: [sectors] must map sectors to lists of words")
@@ -308,7 +309,7 @@ def _terms() -> _Terms:
         ms_en=re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(k) for k, _ in ordered) + r")(?![\w-])"
         ),
-        ms_en_map=ms_en,
+        ms_en_map=ms_en_names,
         en_fold=en_fold,
         stopwords=frozenset(_strings(data, "stopwords", "words")),
         generic=frozenset(_strings(data, "generic", "words")),

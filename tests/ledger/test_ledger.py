@@ -1515,3 +1515,19 @@ def test_a_malay_head_may_translate_to_another_head_of_its_family() -> None:
     )
     ledger = build([grant_en, grant_ms])
     assert len(ledger) == 1
+
+
+def test_the_general_glossary_reads_malay_names_but_not_a_storys_context() -> None:
+    """Names of one output in two languages share their words once the Malay of
+    government and policy names is read (``[ms_en_names]``); a story's context words
+    are read with the smaller ``[ms_en]`` only, so that look-alike outputs' stories
+    do not come to share every translated word."""
+    from naio_nlp.ledger import _context_words
+
+    assert similarity("Program Pemangkin Kerjaya AI", "AI Career Catalyst Programme") == 1.0
+    assert similarity("Skim Penempatan Pakar AI", "AI Experts Placement Scheme") == 1.0
+    assert (
+        similarity("Dana Penyelidikan Kebolehpercayaan AI", "AI Trustworthiness Research Fund")
+        == 1.0
+    )
+    assert "pemangkin" in _context_words(["Program pemangkin itu bermula"])
