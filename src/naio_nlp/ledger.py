@@ -2527,12 +2527,14 @@ class Ledger:
         theirs = [o for o in self._keys[eid] if o.head is not None]
         if not theirs:
             return False
+        # a "Pakatan ..." and a "... Consortium" are one head across languages (_aligned)
+        alike = [o for o in theirs if o.head == k.head or _aligned(o, k).head == o.head]
         if k.head in bodies and k.distinctive:
-            same = [o for o in theirs if o.head == k.head and o.distinctive]
+            same = [o for o in alike if o.distinctive]
             if same and not any(_fuzzy_overlap(k.distinctive, o.distinctive) for o in same):
                 return True
         heads = {o.head for o in theirs}
-        if k.head in heads or not (k.head in bodies or heads & bodies):
+        if alike or not (k.head in bodies or heads & bodies):
             return False
         # a council is not a sandbox, unless one name holds the other's head
         return not any(o.head in k.words or k.head in o.words for o in theirs)

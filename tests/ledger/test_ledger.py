@@ -1531,3 +1531,45 @@ def test_the_general_glossary_reads_malay_names_but_not_a_storys_context() -> No
         == 1.0
     )
     assert "pemangkin" in _context_words(["Program pemangkin itu bermula"])
+
+
+def test_a_malay_alliance_and_an_english_consortium_are_one_body() -> None:
+    """Two bodies with different heads never merge ("a council is not a consortium"),
+    but a "Pakatan ..." reported in English as a "... Consortium" is one body; a panel
+    and a council of the same audience stay two."""
+    pakatan = doc(
+        "pakatan",
+        "Sebelas organisasi hari ini menandatangani piagam Pakatan Pembangunan Model Bahasa "
+        "Melayu yang diselaraskan oleh Pejabat AI Negara.",
+        name="Pakatan Pembangunan Model Bahasa Melayu",
+        kind="multi_agency_program",
+        lang="ms",
+        source="berita",
+        day=date(2025, 10, 28),
+    )
+    consortium = doc(
+        "consortium",
+        "The Malaysian Language Model Consortium, convened by the National AI Office last "
+        "October, this week released its first open model trained on Malay text.",
+        name="Malaysian Language Model Consortium",
+        kind="multi_agency_program",
+        day=date(2026, 3, 2),
+    )
+    assert len(build([pakatan, consortium])) == 1
+    panel = doc(
+        "panel",
+        "The National AI Office convened the first meeting of its Youth AI Advisory Panel.",
+        name="Youth AI Advisory Panel",
+        kind="multi_agency_program",
+        day=date(2025, 4, 1),
+    )
+    majlis = doc(
+        "majlis",
+        "Kerajaan negeri hari ini menubuhkan Majlis Belia AI Pulau Pinang bagi anak muda negeri.",
+        name="Majlis Belia AI Pulau Pinang",
+        kind="multi_agency_program",
+        lang="ms",
+        source="berita",
+        day=date(2025, 6, 1),
+    )
+    assert len(build([panel, majlis])) == 2
