@@ -1647,6 +1647,9 @@ def _output_report(
         if _LEAD_DESCRIPTION_FIRST and not joins_only:
             names, where = _lead_description_first(names, where, article, lead, lang, haystack)
             name = names[0]
+        if _TITLE_BRAND_NAMES and _BRANDS:
+            names, where = _title_brand_first(names, where, article, sents)
+            name = names[0]
     else:
         name = article.title.strip() or article.id
         where = status_sents[0] if status_sents else ""
@@ -1689,6 +1692,35 @@ def _output_report(
 
 #: The classifier's name met once, outside the title, yields to a name in the title.
 _PASSING_SLOT_LAST: Final = True
+#: A brand in the title that the text gives a name ("PEMAI kohort kedua bermula";
+#: "Program Pemangkin AI Penjawat Awam (PEMAI)") makes that name the report's.
+_TITLE_BRAND_NAMES: Final = True
+
+
+def _title_brand_first(
+    names: list[str], where: str, article: Article, sents: Sequence[tuple[int, str]]
+) -> tuple[list[str], str]:
+    """The name the title's brand stands for first: a story titled by a brand is
+    about the output the brand names, whatever other names its text holds."""
+    in_title = set(_brand_tokens(article.title, article.source))
+    if not in_title:
+        return names, where
+    for brand, named in _defined_brands(article.text):
+        if brand not in in_title:
+            continue
+        k = _key(named)
+        same = next((n for n in names if n == named or _key(n) == k), None)
+        if same is not None:
+            rest = [n for n in names if n != same]
+            sentence = (
+                where if same == names[0] else next((x for _, x in sents if same in x), where)
+            )
+            return [same, *rest], sentence
+        sentence = next((x for _, x in sents if brand in x), where)
+        return [named, *names], sentence
+    return names, where
+
+
 #: An output the lead describes comes before a name met once, further down.
 _LEAD_DESCRIPTION_FIRST: Final = True
 

@@ -1573,3 +1573,22 @@ def test_a_malay_alliance_and_an_english_consortium_are_one_body() -> None:
         day=date(2025, 6, 1),
     )
     assert len(build([panel, majlis])) == 2
+
+
+def test_a_brand_in_the_title_names_the_report_by_the_name_the_text_gives_it() -> None:
+    """A newsletter titled by a brand ("PEMAI kohort kedua bermula") is about the output
+    the brand stands for, not the first capitalised name of its body."""
+    article, pred = doc(
+        "pemai",
+        "Majlis Apresiasi Akhir Tahun NAIO diadakan pada 19 Disember. Sementara itu, kohort "
+        "kedua Program Pemangkin AI Penjawat Awam (PEMAI) bermula minggu ini dengan 41 "
+        "projek dibangunkan.",
+        status="artifact",
+        kind="multi_agency_program",
+        title="Buletin Pejabat AI: PEMAI kohort kedua bermula",
+        lang="ms",
+        source="buletin",
+    )
+    report = read_report(article, pred)
+    assert report is not None and report.name == "Program Pemangkin AI Penjawat Awam"
+    assert report.brands == ("PEMAI",) and report.defined_brands == ("PEMAI",)
