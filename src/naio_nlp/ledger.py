@@ -210,6 +210,7 @@ class _Terms:
     making: re.Pattern[str]  # verbs by which a body makes an output
     own: re.Pattern[str]  # "its own", "sendiri"
     not_brands: frozenset[str]  # acronyms that name bodies, places or things, not outputs
+    past_launch: re.Pattern[str]  # a launch told as past: "set up in August"
     head_family: Mapping[str, int]  # English head word -> its family
 
 
@@ -252,6 +253,24 @@ def _agency_names(data: Mapping[str, Any]) -> dict[str, str]:
             if out.setdefault(alias.lower(), name) != name:
                 raise ConfigError(f"ledger_terms.toml: [agency_names] lists {alias!r} twice")
     return out
+
+
+def _past_launch_re(data: Mapping[str, Any]) -> re.Pattern[str]:
+    """``[past_launch]`` as one pattern: a launch verb, then within its clause (no
+    "will", "to be" or "akan" between) a time before the story."""
+    parts = []
+    for lang, future in (("en", r"\bwill\b|\bto be\b"), ("ms", r"\bakan\b")):
+        months = "|".join(map(re.escape, _strings(data, "past_launch", f"{lang}_months")))
+        times = "|".join(
+            re.escape(t)
+            .replace(r"\{month\}", f"(?:{months})")
+            .replace(r"\{year\}", r"20\d\d")
+            .replace(r"\ ", r"\s+")
+            for t in sorted(_strings(data, "past_launch", f"{lang}_times"), key=len, reverse=True)
+        )
+        verbs = "|".join(map(re.escape, _strings(data, "past_launch", f"{lang}_verbs")))
+        parts.append(rf"\b(?:{verbs})\b(?:(?!{future})[^.;!?]){{0,50}}?\b(?:{times})\b")
+    return re.compile("|".join(parts))
 
 
 def _head_families(data: Mapping[str, Any], en_fold: Mapping[str, str]) -> dict[str, int]:
@@ -333,6 +352,7 @@ def _terms() -> _Terms:
         making=_phrase_re(_strings(data, "others", "making")),
         own=_phrase_re(_strings(data, "others", "own")),
         head_family=_head_families(data, en_fold),
+        past_launch=_past_launch_re(data),
         not_brands=frozenset(_strings(data, "brands", "not"))
         | frozenset(a for a in _agency_names(data) if " " not in a),
     )
@@ -1667,7 +1687,10 @@ def _output_report(
     cues = tuple(s for s in STAGES if _stage_hits(focus if s == "operational" else head, s))
     stage: Stage = "launched"
     basis = "default"
-    if "operational" in cues:
+    if _PAST_LAUNCH and _launched_before(" \n ".join([head, *naming[:3]]).lower()):
+        # "convened by the National AI Office last October, this week released ..."
+        stage, basis = "operational", "past_launch"
+    elif "operational" in cues:
         stage, basis = "operational", "cue"
     elif "launched" in cues:
         basis = "cue"
@@ -1688,6 +1711,23 @@ def _output_report(
         joins_only=joins_only,
         label=label,
     )
+
+
+#: A launch told as past in the title, lead or naming sentences ("set up in August")
+#: makes the report one of operation (``[past_launch]``).
+_PAST_LAUNCH: Final = True
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|would|to|be|expected|due|set|akan|bakal|dijangka|dijadual|belum)\s+(?:be\s+)?$"
+)
+
+
+def _launched_before(text: str) -> bool:
+    """True when the text tells a launch as past (``[past_launch]``), not a future one
+    ("will be launched in March", "akan dilancarkan pada Mac")."""
+    for m in _terms().past_launch.finditer(text):
+        if not _FUTURE_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
+            return True
+    return False
 
 
 #: The classifier's name met once, outside the title, yields to a name in the title.

@@ -1592,3 +1592,36 @@ def test_a_brand_in_the_title_names_the_report_by_the_name_the_text_gives_it() -
     report = read_report(article, pred)
     assert report is not None and report.name == "Program Pemangkin AI Penjawat Awam"
     assert report.brands == ("PEMAI",) and report.defined_brands == ("PEMAI",)
+
+
+def test_a_launch_told_as_past_makes_a_report_of_operation() -> None:
+    """The first report the ledger has of an output may come months after its launch:
+    "convened ... last October, this week released" tells of an output already
+    running. A launch still to come ("will be launched in March") does not."""
+    running = doc(
+        "running",
+        "The Malaysian Language Model Consortium, convened by the National AI Office last "
+        "October, this week released its first open model for Malay text.",
+        name="Malaysian Language Model Consortium",
+        kind="multi_agency_program",
+    )
+    report = read_report(*running)
+    assert report is not None and report.stage == "operational"
+    ms = doc(
+        "ms-running",
+        "Kotak Pasir AI Nasional yang dibuka pada Mac lalu kini menempatkan 12 syarikat.",
+        name="Kotak Pasir AI Nasional",
+        kind="commercialization_pathway",
+        lang="ms",
+    )
+    report = read_report(*ms)
+    assert report is not None and report.stage == "operational"
+    coming = doc(
+        "coming",
+        "The Malaysian Language Model Consortium will be launched in March, the National AI "
+        "Office said, and released its charter today.",
+        name="Malaysian Language Model Consortium",
+        kind="multi_agency_program",
+    )
+    report = read_report(*coming)
+    assert report is not None and report.stage != "operational"
