@@ -146,6 +146,8 @@ _OTHERS_RULE: Final = True
 #: mentions, and that exactly one entry's reports give in brackets after its name,
 #: links the report there, across languages and names.
 _BRANDS: Final = True
+#: Two bodies are told apart by their distinctive words only when both names are formal.
+_FORMAL_BODIES_ONLY: Final = True
 #: Heads of one family (``[head_families]``: fund and grant, alliance and consortium)
 #: count as one head between an English name and a Malay one.
 _HEAD_FAMILIES: Final = True
@@ -2590,9 +2592,13 @@ class Ledger:
         mine = _sectors(name, report.sentence)
         return bool(mine) and not (mine & theirs)
 
-    def _bodies_clash(self, eid: str, k: _Key) -> bool:
+    def _bodies_clash(self, eid: str, k: _Key, formal: bool = True) -> bool:
         """Two bodies of people with nothing distinctive in common (an ethics council and
-        an industry advisory council), or a body against an output of another kind."""
+        an industry advisory council), or a body against an output of another kind.
+
+        The first holds between formal names only (``formal``: this one's is): a
+        description ("an independent panel", "a consortium of universities") says too
+        little to tell two bodies apart."""
         bodies = _terms().bodies
         if k.head is None:
             return False
@@ -2601,8 +2607,12 @@ class Ledger:
             return False
         # a "Pakatan ..." and a "... Consortium" are one head across languages (_aligned)
         alike = [o for o in theirs if o.head == k.head or _aligned(o, k).head == o.head]
-        if k.head in bodies and k.distinctive:
-            same = [o for o in alike if o.distinctive]
+        if k.head in bodies and k.distinctive and (formal or not _FORMAL_BODIES_ONLY):
+            if _FORMAL_BODIES_ONLY:
+                named = {fk for keys in self._view(eid).formal_keys.values() for fk in keys}
+                same = [o for o in alike if o.distinctive and o in named]
+            else:
+                same = [o for o in alike if o.distinctive]
             if same and not any(_fuzzy_overlap(k.distinctive, o.distinctive) for o in same):
                 return True
         heads = {o.head for o in theirs}
@@ -2655,7 +2665,7 @@ class Ledger:
         # decides most often among look-alike candidates (two formal names) first
         return (
             self._names_clash(report, name, k, eid)
-            or self._bodies_clash(eid, k)
+            or self._bodies_clash(eid, k, _is_formal(name))
             or self._years_clash(eid, k, report)
             or self._agencies_clash(report, eid, k)
             or self._owners_clash(eid, name, report)

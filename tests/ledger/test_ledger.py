@@ -1625,3 +1625,59 @@ def test_a_launch_told_as_past_makes_a_report_of_operation() -> None:
     )
     report = read_report(*coming)
     assert report is not None and report.stage != "operational"
+
+
+def test_a_body_announced_by_a_description_meets_its_formal_name() -> None:
+    """ "A consortium of universities" and the "Malaysian Language Model Consortium" share
+    no distinctive word, but a description says too little to tell two bodies apart:
+    only two formal names with nothing distinctive in common are two bodies."""
+    announced = doc(
+        "consortium-0",
+        "The National AI Office plans to set up a consortium of universities, Dewan Bahasa "
+        "dan Pustaka and technology firms to build an open Malay-language model for "
+        "government chatbots, its chief executive said.",
+        status="symbolic",
+        day=date(2025, 7, 1),
+    )
+    launched = doc(
+        "consortium-1",
+        "Eleven organisations including four universities and Dewan Bahasa dan Pustaka today "
+        "signed the charter of the Malaysian Language Model Consortium, convened by the "
+        "National AI Office to build an open Malay-language model for government chatbots.",
+        name="Malaysian Language Model Consortium",
+        kind="multi_agency_program",
+        day=date(2025, 10, 28),
+    )
+    others = [
+        doc(
+            f"other-{i}",
+            f"The National AI Office released the {topic} today for {who}.",
+            name=topic,
+            kind="public_guidance",
+            day=date(2025, 8, i + 1),
+        )
+        for i, (topic, who) in enumerate(
+            [
+                ("AI Procurement Guidelines", "ministries buying software"),
+                ("Deepfake Response Protocol", "police and regulators"),
+                ("AI Sandbox Rulebook", "fintech start-ups"),
+            ]
+        )
+    ]
+    ledger = build([announced, *others, launched])
+    entry = ledger.entry_for("consortium-1")
+    assert entry is not None and set(entry.article_ids) == {"consortium-0", "consortium-1"}
+    ethics = doc(
+        "council-a",
+        "The National AI Office convened the AI Ethics Council today.",
+        name="AI Ethics Council",
+        kind="multi_agency_program",
+    )
+    industry = doc(
+        "council-b",
+        "The National AI Office convened the AI Industry Advisory Council today.",
+        name="AI Industry Advisory Council",
+        kind="multi_agency_program",
+        day=date(2025, 5, 2),
+    )
+    assert len(build([ethics, industry])) == 2
