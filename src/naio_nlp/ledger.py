@@ -151,6 +151,8 @@ _FORMAL_BODIES_ONLY: Final = True
 #: Heads of one family (``[head_families]``: fund and grant, alliance and consortium)
 #: count as one head between an English name and a Malay one.
 _HEAD_FAMILIES: Final = True
+#: A symbolic document naming an output by a brand alone may join its entry by it.
+_BRAND_MENTIONS: Final = True
 #: What a shared brand adds to a pair's probability (a same name adds 1).
 _BRAND_BONUS: Final = 1.0
 #: How alike the name a brand is given beside and a report's own name must be for the
@@ -629,8 +631,9 @@ def _brand_tokens(text: str, source: str | None = None) -> list[str]:
         if tok.isupper():
             before = text[max(0, m.start() - 2) : m.start()]
             after = text[m.end() : m.end() + 3]
-            if not text[: m.start()].strip() or "\n" in before:
-                continue  # a dateline opens the text or a paragraph
+            opens = not text[: m.start()].strip() or "\n" in before
+            if opens and re.match(r"\s*[,:(—–-]", after):
+                continue  # a dateline opens the text or a paragraph: "PUTRAJAYA, 3 Mac"
             if after.startswith(":") or re.search(r"[A-Z]\s$", before):
                 continue
             if re.match(r"\s[A-Z]{2}", after):
@@ -1643,6 +1646,13 @@ def _output_report(
             found.extend(
                 (n, sentence) for n in _lowercase_names(sentence, lang) if _key(n).distinctive
             )
+    if joins_only and not near and not found and _BRAND_MENTIONS:
+        # a post that names its output by a brand alone ("ANJAK dah masuk kohort
+        # kedua"): the brand may join the entry whose reports give it, never open one
+        for sentence in [article.title, *lead]:
+            found.extend((b, sentence) for b in _brand_tokens(sentence, article.source))
+            if found:
+                break
     if joins_only and not near and not found:
         return None
     if not found:  # "launches a 2,000-place AI upskilling pilot"

@@ -1681,3 +1681,31 @@ def test_a_body_announced_by_a_description_meets_its_formal_name() -> None:
         day=date(2025, 5, 2),
     )
     assert len(build([ethics, industry])) == 2
+
+
+def test_a_post_naming_an_output_by_its_brand_alone_joins_its_entry() -> None:
+    """A symbolic post with no name but a brand ("ANJAK dah masuk kohort kedua") joins
+    the entry whose reports give that brand; with no such entry it opens none."""
+    launch = doc(
+        "anjak-1",
+        "Seramai 800 pekerja hari ini memulakan latihan di bawah Program Anjakan Kerjaya "
+        "Digital Pintar (ANJAK) yang diselaraskan oleh Pejabat AI Negara.",
+        name="Program Anjakan Kerjaya Digital Pintar",
+        kind="multi_agency_program",
+        lang="ms",
+        source="berita",
+        day=date(2025, 11, 11),
+    )
+    post = doc(
+        "anjak-post",
+        "ANJAK dah masuk kohort kedua, 300 peserta baru minggu ni. Siapa lagi nak join?",
+        status="symbolic",
+        lang="mixed",
+        title="",
+        source="social",
+        day=date(2026, 6, 1),
+    )
+    ledger = build([launch, post])
+    entry = ledger.entry_for("anjak-post")
+    assert entry is not None and set(entry.article_ids) == {"anjak-1", "anjak-post"}
+    assert len(build([post])) == 0
