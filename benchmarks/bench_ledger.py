@@ -49,11 +49,22 @@ from naio_nlp.schema import Article, ArtifactSlots, Evidence, EvidenceSentence, 
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER_DIR = ROOT / "corpus" / "ledger"
 #: The frozen held-out files: scored, never tuned on.
-TEST_DATA = [LEDGER_DIR / n for n in ("test.jsonl", "own-test.jsonl", "test2.jsonl", "test3.jsonl")]
+TEST_DATA = [
+    LEDGER_DIR / n
+    for n in ("test.jsonl", "own-test.jsonl", "test2.jsonl", "test3.jsonl", "test4.jsonl")
+]
 #: The development files (tuning and training allowed).
 DEV_DATA = [
     LEDGER_DIR / n
-    for n in ("dev.jsonl", "own-dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl")
+    for n in (
+        "dev.jsonl",
+        "own-dev.jsonl",
+        "dev2.jsonl",
+        "dev3.jsonl",
+        "dev4.jsonl",
+        "dev5.jsonl",
+        "dev6.jsonl",
+    )
 ]
 
 
@@ -473,12 +484,12 @@ def main() -> None:
         nargs="*",
         default=None,
         help="labelled ledger JSONL files (default: the frozen test.jsonl, own-test.jsonl, "
-        "test2.jsonl, test3.jsonl)",
+        "test2.jsonl, test3.jsonl, test4.jsonl)",
     )
     parser.add_argument(
         "--dev",
         action="store_true",
-        help="score the development files (dev.jsonl, own-dev.jsonl, dev2.jsonl … dev5.jsonl)",
+        help="score the development files (dev.jsonl, own-dev.jsonl, dev2.jsonl … dev6.jsonl)",
     )
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument(

@@ -4,8 +4,8 @@ The scorer is a logistic regression over ``naio_nlp.ledger.FEATURES`` of a
 (report, entry) pair: the probability that a report names the same output as
 an entry. Examples come from the labelled development files of the ledger set
 (``corpus/ledger/dev.jsonl``, ``own-dev.jsonl``, ``dev2.jsonl``, ``dev3.jsonl`` and
-``dev4.jsonl``, ``dev5.jsonl`` when they exist; the frozen ``test.jsonl``,
-``own-test.jsonl``, ``test2.jsonl`` and ``test3.jsonl`` are refused): the
+``dev4.jsonl``, ``dev5.jsonl``, ``dev6.jsonl`` when they exist; the frozen ``test.jsonl``,
+``own-test.jsonl`` and ``test2.jsonl`` … ``test4.jsonl`` are refused): the
 documents are read as the ledger reads them (with gold labels, and with the
 shipped classifier's unless ``--gold-only``), taken in date order, and each
 report is paired with the gold outputs already seen in its file that blocking
@@ -51,7 +51,15 @@ from naio_nlp import ledger as L
 from naio_nlp.schema import Article, Prediction
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_FILES = ("dev.jsonl", "own-dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl")
+DEV_FILES = (
+    "dev.jsonl",
+    "own-dev.jsonl",
+    "dev2.jsonl",
+    "dev3.jsonl",
+    "dev4.jsonl",
+    "dev5.jsonl",
+    "dev6.jsonl",
+)
 OUT = ROOT / "src" / "naio_nlp" / L.SCORER_FILE
 THRESHOLDS = tuple(round(0.10 + 0.02 * i, 2) for i in range(41))  # 0.10 .. 0.90
 C = 1.0
