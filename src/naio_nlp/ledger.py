@@ -148,6 +148,8 @@ _OTHERS_RULE: Final = True
 _BRANDS: Final = True
 #: Two bodies are told apart by their distinctive words only when both names are formal.
 _FORMAL_BODIES_ONLY: Final = True
+#: A capitalised phrase that opens with a person's title is a post, not an output.
+_PERSON_TITLES: Final = True
 #: Heads of one family (``[head_families]``: fund and grant, alliance and consortium)
 #: count as one head between an English name and a Malay one.
 _HEAD_FAMILIES: Final = True
@@ -215,6 +217,7 @@ class _Terms:
     own: re.Pattern[str]  # "its own", "sendiri"
     not_brands: frozenset[str]  # acronyms that name bodies, places or things, not outputs
     past_launch: re.Pattern[str]  # a launch told as past: "set up in August"
+    person_title: re.Pattern[str]  # a name that opens with someone's post: "Director of"
     head_family: Mapping[str, int]  # English head word -> its family
 
 
@@ -357,6 +360,14 @@ def _terms() -> _Terms:
         own=_phrase_re(_strings(data, "others", "own")),
         head_family=_head_families(data, en_fold),
         past_launch=_past_launch_re(data),
+        person_title=re.compile(
+            "(?:"
+            + "|".join(
+                re.escape(x)
+                for x in sorted(_strings(data, "not_names", "person_titles"), key=len, reverse=True)
+            )
+            + r")(?![\w-])"
+        ),
         not_brands=frozenset(_strings(data, "brands", "not"))
         | frozenset(a for a in _agency_names(data) if " " not in a),
     )
@@ -1042,7 +1053,7 @@ def _capitalised_names(sentence: str) -> list[str]:
         not text[matches[k].end() : matches[k + 1].start()].strip(" -–")
         for k in range(len(matches) - 1)
     ]
-    names = []
+    names: list[str] = []
     i = 0
     while i < len(toks):
         if not _is_cap(toks[i]):
@@ -1101,6 +1112,12 @@ def _capitalised_names(sentence: str) -> list[str]:
             continue
         name = text[matches[first].start() : matches[last - 1].end()]
         if name.lower() in t.not_names or _is_place(name.lower(), t.places):
+            continue
+        if _PERSON_TITLES and (post := t.person_title.match(name.lower())):
+            # "Pengarah Dasar Pejabat AI Negara", "Director of Policy": a post, not an
+            # output; "Head of the AI Safety Unit" names the unit after "of (the)"
+            rest = re.match(r"\s+of\s+(?:the\s+)?(.+)", name[post.end() :])
+            names.extend(_capitalised_names(rest.group(1)) if rest else ())
             continue
         names.append(name)
     return names

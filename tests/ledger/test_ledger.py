@@ -1709,3 +1709,18 @@ def test_a_post_naming_an_output_by_its_brand_alone_joins_its_entry() -> None:
     entry = ledger.entry_for("anjak-post")
     assert entry is not None and set(entry.article_ids) == {"anjak-1", "anjak-post"}
     assert len(build([post])) == 0
+
+
+def test_a_persons_post_is_not_an_output_name() -> None:
+    """ "Pengarah Dasar Pejabat AI Negara" (the office's Director of Policy) holds the head
+    "Dasar" (policy), but it is someone's post: read as a name, it joined every story
+    that quoted her. After "of (the)" a post may still name an output."""
+    from naio_nlp.ledger import _capitalised_names
+
+    assert _capitalised_names(
+        "Pengarah Dasar Pejabat AI Negara, Puan Aida, berkata Garis Panduan Etika AI siap."
+    ) == ["Garis Panduan Etika AI"]
+    assert _capitalised_names("said the Director of Policy, Aida Rahman.") == []
+    assert _capitalised_names("said the Head of the National AI Sandbox.") == [
+        "National AI Sandbox"
+    ]
