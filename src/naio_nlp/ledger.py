@@ -148,6 +148,8 @@ _OTHERS_RULE: Final = True
 _BRANDS: Final = True
 #: Two bodies are told apart by their distinctive words only when both names are formal.
 _FORMAL_BODIES_ONLY: Final = True
+#: Between names mentioned as often, one with a distinctive word comes first.
+_GENERIC_NAMES_LAST: Final = True
 #: A capitalised phrase that opens with a person's title is a post, not an output.
 _PERSON_TITLES: Final = True
 #: Heads of one family (``[head_families]``: fund and grant, alliance and consortium)
@@ -1889,7 +1891,17 @@ def _rank_names(
         n: raw[n] - sum(raw[m] for m in order if len(m) > len(n) and n.lower() in m.lower())
         for n in order
     }
-    ranked = sorted(order, key=lambda n: (n != preferred, -counts[n], order.index(n)))
+    # "Aplikasi AI" in a title says what kind, not which: on a tie a name with a
+    # distinctive word comes first ("Rangka Kerja Pengelasan Aplikasi AI ...")
+    ranked = sorted(
+        order,
+        key=lambda n: (
+            n != preferred,
+            -counts[n],
+            _GENERIC_NAMES_LAST and not _key(n).distinctive,
+            order.index(n),
+        ),
+    )
     first = ranked[0]
     alternatives = [n for n in ranked[1:] if counts[n] >= counts[first]][: _MAX_ALTERNATIVES - 1]
     where = next(w for n, w in found if n == first)

@@ -1724,3 +1724,20 @@ def test_a_persons_post_is_not_an_output_name() -> None:
     assert _capitalised_names("said the Head of the National AI Sandbox.") == [
         "National AI Sandbox"
     ]
+
+
+def test_a_generic_title_name_yields_to_a_distinctive_one_mentioned_as_often() -> None:
+    """A title's "Aplikasi AI" says what kind of thing, not which: the framework the lead
+    names in full is the report's name."""
+    article, pred = doc(
+        "rk",
+        "Rangka Kerja Pengelasan Aplikasi AI Mengikut Tahap Kesan membahagikan sistem AI "
+        "kepada empat tahap, kata Pejabat AI Negara hari ini.",
+        kind="public_guidance",
+        title="Aplikasi AI kini dikelaskan kepada empat tahap risiko",
+        lang="ms",
+        source="berita",
+    )
+    report = read_report(article, pred)
+    assert report is not None
+    assert report.name == "Rangka Kerja Pengelasan Aplikasi AI Mengikut Tahap Kesan"
