@@ -148,6 +148,8 @@ _OTHERS_RULE: Final = True
 _BRANDS: Final = True
 #: Two bodies are told apart by their distinctive words only when both names are formal.
 _FORMAL_BODIES_ONLY: Final = True
+#: A brand beside a head noun ("Projek KENAL", "Latihan CERMIN") is given that output.
+_HEADED_BRANDS: Final = True
 #: Between names mentioned as often, one with a distinctive word comes first.
 _GENERIC_NAMES_LAST: Final = True
 #: A capitalised phrase that opens with a person's title is a post, not an output.
@@ -220,6 +222,7 @@ class _Terms:
     not_brands: frozenset[str]  # acronyms that name bodies, places or things, not outputs
     past_launch: re.Pattern[str]  # a launch told as past: "set up in August"
     person_title: re.Pattern[str]  # a name that opens with someone's post: "Director of"
+    head_nouns: frozenset[str]  # one-word heads of both languages, as written: "projek"
     head_family: Mapping[str, int]  # English head word -> its family
 
 
@@ -362,6 +365,7 @@ def _terms() -> _Terms:
         own=_phrase_re(_strings(data, "others", "own")),
         head_family=_head_families(data, en_fold),
         past_launch=_past_launch_re(data),
+        head_nouns=frozenset(h for h in heads_en | heads_ms if " " not in h),
         person_title=re.compile(
             "(?:"
             + "|".join(
@@ -661,6 +665,10 @@ _BRAND_AFTER = re.compile(rf"(?:\(\s*({_BRAND_SRC})\s*\)|\s[–—]\s*({_BRAND_S
 #: ... or before it: "KIRA (Inisiatif Kapasiti Infrastruktur Rangkaian AI)".
 _BRAND_BEFORE = re.compile(rf"(?<![\w-])({_BRAND_SRC})\s*\(([^()]{{6,160}})\)")
 _FRAGMENT_END = re.compile(r"[.!?\n;:]")
+#: A brand with the word before and after it, to find "Projek KENAL", "KIRA programme".
+_HEADED_BRAND = re.compile(
+    rf"(?:([A-Za-z]+)\s+)?(?<![\w-])({_BRAND_SRC})(?![\w-])(?:\s+([A-Za-z]+))?"
+)
 
 
 def _name_ending(fragment: str) -> str | None:
@@ -690,6 +698,15 @@ def _defined_brands(text: str) -> tuple[tuple[str, str], ...]:
         names = _capitalised_names(inside)
         if names and _normalise_years(inside).startswith(names[0].split()[0]):
             found.setdefault(m.group(1), names[0])
+    if _HEADED_BRANDS:
+        # "Projek KENAL", "Latihan CERMIN", "the KIRA programme": a head noun beside it
+        heads = _terms().head_nouns
+        for m in _HEADED_BRAND.finditer(text):
+            before, brand, after = m.group(1), m.group(2), m.group(3)
+            if before and before.lower() in heads:
+                found.setdefault(brand, f"{before} {brand}")
+            elif after and after.lower() in heads:
+                found.setdefault(brand, f"{brand} {after}")
     return tuple(
         (b, n)
         for b, n in found.items()

@@ -1741,3 +1741,31 @@ def test_a_generic_title_name_yields_to_a_distinctive_one_mentioned_as_often() -
     report = read_report(article, pred)
     assert report is not None
     assert report.name == "Rangka Kerja Pengelasan Aplikasi AI Mengikut Tahap Kesan"
+
+
+def test_a_brand_beside_a_head_noun_is_given_that_output() -> None:
+    """ "Latihan CERMIN" (the CERMIN exercise) gives the brand to an output as "... (CERMIN)"
+    would: an English story titled by the brand joins the Malay one, however differently
+    the two name the exercise."""
+    ms = doc(
+        "cermin-ms",
+        "Pejabat AI Negara hari ini memulakan Latihan CERMIN, iaitu Program Ujian Ketahanan "
+        "Sistem AI Sektor Awam, melibatkan 12 chatbot kerajaan.",
+        name="Program Ujian Ketahanan Sistem AI Sektor Awam",
+        kind="multi_agency_program",
+        title="Latihan CERMIN uji 12 chatbot kerajaan",
+        lang="ms",
+        source="berita",
+        day=date(2025, 9, 1),
+    )
+    en = doc(
+        "cermin-en",
+        "The National AI Red-Teaming Exercise run by the National AI Office found 40 flaws "
+        "in 12 government chatbots, officials said.",
+        name="National AI Red-Teaming Exercise",
+        kind="multi_agency_program",
+        title="CERMIN finds 40 flaws in government chatbots",
+        day=date(2025, 12, 1),
+    )
+    ledger = build([ms, en])
+    assert len(ledger) == 1
