@@ -619,8 +619,6 @@ def _context_words(texts: Iterable[str]) -> tuple[str, ...]:
 #: A capitalised token with a second capital: "KIRA", "JejakAI", "PACU-AI", "MyDIGITAL".
 _BRAND = re.compile(r"(?<![\w-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?![\w-])")
 _CREDIT = re.compile(r"\)\s*[-–—]")
-#: An acronym given in brackets right after a name: "... Compute Programme (KIRA)".
-_DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)\s*\)")
 
 
 def _brand_tokens(text: str, source: str | None = None) -> list[str]:
@@ -659,16 +657,14 @@ def _brand_tokens(text: str, source: str | None = None) -> list[str]:
     return out
 
 
-_BRAND_SRC = r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*"
-#: "Name (KIRA)", "Name – JejakAI": a brand given right after a name ...
-_BRAND_AFTER = re.compile(rf"(?:\(\s*({_BRAND_SRC})\s*\)|\s[–—]\s*({_BRAND_SRC})(?![\w-]))")
-#: ... or before it: "KIRA (Inisiatif Kapasiti Infrastruktur Rangkaian AI)".
-_BRAND_BEFORE = re.compile(rf"(?<![\w-])({_BRAND_SRC})\s*\(([^()]{{6,160}})\)")
+#: "Name – JejakAI": a brand given after a dash ...
+_DASH_BEFORE = re.compile(r"\s[–—]\s*$")
+#: ... or before its name: "KIRA (Inisiatif Kapasiti Infrastruktur Rangkaian AI)".
+_BRACKET_AFTER = re.compile(r"\s*\(([^()]{6,160})\)")
 _FRAGMENT_END = re.compile(r"[.!?\n;:]")
-#: A brand with the word before and after it, to find "Projek KENAL", "KIRA programme".
-_HEADED_BRAND = re.compile(
-    rf"(?:([A-Za-z]+)\s+)?(?<![\w-])({_BRAND_SRC})(?![\w-])(?:\s+([A-Za-z]+))?"
-)
+#: The word before and after a brand, to find "Projek KENAL", "KIRA programme".
+_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Za-z]+)\s+$")
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)(?![\w-])")
 
 
 def _name_ending(fragment: str) -> str | None:
@@ -685,33 +681,43 @@ def _defined_brands(text: str) -> tuple[tuple[str, str], ...]:
     ...)", "the AI Skills Passport – JejakAI". A body's acronym given so ("Universiti
     Malaya (UM)") counts only when its name has an output's head noun and no list names it."""
     stop = _terms().not_brands
+    heads = _terms().head_nouns
     found: dict[str, str] = {}
-    for m in _BRAND_AFTER.finditer(text):
-        brand = m.group(1) or m.group(2)
-        prefix = text[max(0, m.start() - 200) : m.start()]
-        cut = max((x.end() for x in _FRAGMENT_END.finditer(prefix)), default=0)
-        name = _name_ending(prefix[cut:])
+    for m in _BRAND.finditer(text):  # one pass over the text: it is read for every report
+        brand, start, end = m.group(0), m.start(), m.end()
+        if brand in found or len(brand.replace("-", "")) < 3:
+            continue
+        if brand.lower() in stop or brand.lower() in _NAIO_WORDS:
+            continue
+        name = None
+        if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+            name = _name_before(text, start - 1)  # "... Compute Programme (KIRA)"
+        elif dash := _DASH_BEFORE.search(text, max(0, start - 4), start):
+            name = _name_before(text, dash.start())  # "... Skills Passport – JejakAI"
+        if name is None and (inside := _BRACKET_AFTER.match(text, end)):
+            # "KIRA (Inisiatif Kapasiti Infrastruktur Rangkaian AI)"
+            words = " ".join(inside.group(1).split())
+            names = _capitalised_names(words)
+            if names and _normalise_years(words).startswith(names[0].split()[0]):
+                name = names[0]
+        if name is None and _HEADED_BRANDS:
+            # "Projek KENAL", "Latihan CERMIN", "the KIRA programme": a head noun beside it
+            before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+            after = _WORD_AFTER.match(text, end)
+            if before and before.group(1).lower() in heads:
+                name = f"{before.group(1)} {brand}"
+            elif after and after.group(1).lower() in heads:
+                name = f"{brand} {after.group(1)}"
         if name is not None:
-            found.setdefault(brand, name)
-    for m in _BRAND_BEFORE.finditer(text):
-        inside = " ".join(m.group(2).split())
-        names = _capitalised_names(inside)
-        if names and _normalise_years(inside).startswith(names[0].split()[0]):
-            found.setdefault(m.group(1), names[0])
-    if _HEADED_BRANDS:
-        # "Projek KENAL", "Latihan CERMIN", "the KIRA programme": a head noun beside it
-        heads = _terms().head_nouns
-        for m in _HEADED_BRAND.finditer(text):
-            before, brand, after = m.group(1), m.group(2), m.group(3)
-            if before and before.lower() in heads:
-                found.setdefault(brand, f"{before} {brand}")
-            elif after and after.lower() in heads:
-                found.setdefault(brand, f"{brand} {after}")
-    return tuple(
-        (b, n)
-        for b, n in found.items()
-        if len(b.replace("-", "")) >= 3 and b.lower() not in stop and b.lower() not in _NAIO_WORDS
-    )
+            found[brand] = name
+    return tuple(found.items())
+
+
+def _name_before(text: str, pos: int) -> str | None:
+    """The capitalised name with a head noun that ends the text at ``pos``, if one does."""
+    prefix = text[max(0, pos - 200) : pos]
+    cut = max((x.end() for x in _FRAGMENT_END.finditer(prefix)), default=0)
+    return _name_ending(prefix[cut:])
 
 
 def _brands(
