@@ -45,21 +45,12 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ledger import article, gold_prediction, load, score
+from bench_ledger import DEV_DATA, article, gold_prediction, load, score
 
 from naio_nlp import ledger as L
 from naio_nlp.schema import Article, Prediction
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_FILES = (
-    "dev.jsonl",
-    "own-dev.jsonl",
-    "dev2.jsonl",
-    "dev3.jsonl",
-    "dev4.jsonl",
-    "dev5.jsonl",
-    "dev6.jsonl",
-)
 OUT = ROOT / "src" / "naio_nlp" / L.SCORER_FILE
 THRESHOLDS = tuple(round(0.10 + 0.02 * i, 2) for i in range(41))  # 0.10 .. 0.90
 C = 1.0
@@ -71,8 +62,7 @@ Pairs = list[tuple[Article, Prediction]]
 
 
 def dev_paths(extra: Sequence[Path]) -> list[Path]:
-    paths = [ROOT / "corpus" / "ledger" / n for n in DEV_FILES]
-    paths = [p for p in paths if p.exists()] + list(extra)
+    paths = [p for p in DEV_DATA if p.exists()] + list(extra)  # the bench's list, one place
     for p in paths:
         if "test" in p.name:
             raise SystemExit(f"{p}: frozen test files are never trained on")
