@@ -1451,6 +1451,8 @@ def test_a_brand_is_not_a_dateline_a_wire_credit_a_plural_or_a_body() -> None:
         "cheered, NusaWire said."
     )
     assert _brand_tokens(text, source="NusaWire") == ["JejakAI", "PACU-AI", "KIRA"]
+    # parties and bodies named by acronym in every Malaysian story are no output's brand
+    assert _brand_tokens("Leaders of UMNO, PKR and DAP and the MACC back the KIRA call") == ["KIRA"]
 
 
 def test_a_brand_two_entries_hold_identifies_neither() -> None:
