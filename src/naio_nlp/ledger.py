@@ -267,6 +267,19 @@ def _agency_names(data: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _person_title_re(data: Mapping[str, Any]) -> re.Pattern[str]:
+    """A name that opens with a person's title: a Malay one whatever follows
+    ("Pengarah Dasar ..."), an English one before "of" ("Director of Policy")."""
+
+    def alts(key: str) -> str:
+        words = sorted(_strings(data, "not_names", key), key=len, reverse=True)
+        return "|".join(map(re.escape, words))
+
+    return re.compile(
+        rf"(?:{alts('person_titles_ms')})(?![\w'’-])|(?:{alts('person_titles_en')})(?=\s+of\s)"
+    )
+
+
 def _past_launch_re(data: Mapping[str, Any]) -> re.Pattern[str]:
     """``[past_launch]`` as one pattern: a launch verb, then within its clause (no
     "will", "to be" or "akan" between) a time before the story."""
@@ -281,7 +294,7 @@ def _past_launch_re(data: Mapping[str, Any]) -> re.Pattern[str]:
             for t in sorted(_strings(data, "past_launch", f"{lang}_times"), key=len, reverse=True)
         )
         verbs = "|".join(map(re.escape, _strings(data, "past_launch", f"{lang}_verbs")))
-        parts.append(rf"\b(?:{verbs})\b(?:(?!{future})[^.;!?]){{0,50}}?\b(?:{times})\b")
+        parts.append(rf"\b(?:{verbs})\b(?:(?!{future})[^.;!?\n]){{0,50}}?\b(?:{times})\b")
     return re.compile("|".join(parts))
 
 
@@ -366,14 +379,7 @@ def _terms() -> _Terms:
         head_family=_head_families(data, en_fold),
         past_launch=_past_launch_re(data),
         head_nouns=frozenset(h for h in heads_en | heads_ms if " " not in h),
-        person_title=re.compile(
-            "(?:"
-            + "|".join(
-                re.escape(x)
-                for x in sorted(_strings(data, "not_names", "person_titles"), key=len, reverse=True)
-            )
-            + r")(?![\w-])"
-        ),
+        person_title=_person_title_re(data),
         not_brands=frozenset(_strings(data, "brands", "not"))
         | frozenset(a for a in _agency_names(data) if " " not in a),
     )
@@ -621,15 +627,18 @@ _BRAND = re.compile(r"(?<![\w-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?![\
 _CREDIT = re.compile(r"\)\s*[-–—]")
 
 
-def _brand_tokens(text: str, source: str | None = None) -> list[str]:
+def _brand_tokens(text: str, source: str | None = None, *, title: bool = False) -> list[str]:
     """Acronyms and brands in a text, as written.
 
     Datelines and headers in capitals ("PUTRAJAYA, 3 March", "KENYATAAN MEDIA") are not
-    brands: a word in capitals that opens a line, stands next to another or before a
-    colon is passed over; so are plurals ("GPUs"), the outlet's own name, and every
-    acronym ``[brands]`` or ``[agency_names]`` lists (bodies, places, "GPU").
+    brands: a word in capitals that opens a line before a comma, colon or dash, stands
+    next to another (but "AI") or before a colon is passed over; so are plurals
+    ("GPUs"), a word of the outlet's name, and every acronym ``[brands]`` or
+    ``[agency_names]`` lists (bodies, places, "GPU"). A ``title`` has no dateline:
+    "KIRA: 40,000 GPU-hours ..." names KIRA.
     """
     stop = _terms().not_brands
+    outlet = {w.lower() for w in _LOWER_WORD.findall(source)} if source else set()
     out: list[str] = []
     for m in _BRAND.finditer(text):
         tok = m.group(0)
@@ -639,20 +648,21 @@ def _brand_tokens(text: str, source: str | None = None) -> list[str]:
             continue  # "AI-assisted"
         if tok.endswith("s") and tok[:-1].isupper():
             continue  # "CEOs", "SMEs": a plural is never a name
-        if source and tok.lower() in source.lower():
+        if tok.lower() in outlet or (source and tok.lower() == source.lower().replace(" ", "")):
             continue
         if _CREDIT.match(text, m.end()) and text[max(0, m.start() - 1) : m.start()] == "(":
             continue  # a wire credit in a dateline: "KUANTAN, 17 Mac (ABS) --"
         if tok.isupper():
             before = text[max(0, m.start() - 2) : m.start()]
-            after = text[m.end() : m.end() + 3]
-            opens = not text[: m.start()].strip() or "\n" in before
-            if opens and re.match(r"\s*[,:(—–-]", after):
-                continue  # a dateline opens the text or a paragraph: "PUTRAJAYA, 3 Mac"
-            if after.startswith(":") or re.search(r"[A-Z]\s$", before):
-                continue
-            if re.match(r"\s[A-Z]{2}", after):
-                continue
+            after = text[m.end() : m.end() + 4]
+            if not title:
+                opens = m.start() == 0 or not text[: m.start()].strip() or "\n" in before
+                if opens and re.match(r"\s*[,:(—–-]", after):
+                    continue  # a dateline opens the text or a paragraph: "PUTRAJAYA, 3 Mac"
+                if after.startswith(":"):
+                    continue
+            if re.search(r"[A-Z]\s$", before) or re.match(r"\s(?!AI\b)[A-Z]{2}", after):
+                continue  # a headline in capitals: "KENYATAAN MEDIA"
         out.append(tok)
     return out
 
@@ -722,7 +732,6 @@ def _name_before(text: str, pos: int) -> str | None:
 
 def _brands(
     name: str,
-    alternatives: Sequence[str],
     title: str,
     sentence: str,
     text: str,
@@ -732,13 +741,13 @@ def _brands(
     naming sentence mention and those its text gives one of its own names, those
     alone). A brand the text gives another output's name ("unlike ANJAK, ...") is
     not the report's."""
-    own = [n for n in (name, *alternatives) if n]
+    own = [name] if name else []  # not the alternatives: a roundup names other outputs
     defined = [
         b
         for b, n in _defined_brands(text)
         if any(n == o or similarity(n, o) >= _BRAND_NAME_SIMILARITY for o in own)
     ]
-    mentioned = _brand_tokens(title, source) + _brand_tokens(sentence, source)
+    mentioned = _brand_tokens(title, source, title=True) + _brand_tokens(sentence, source)
     every = {b: None for b in (*mentioned, *defined) if b.lower() not in _NAIO_WORDS}
     return tuple(sorted(every)), tuple(sorted(set(defined)))
 
@@ -1692,7 +1701,10 @@ def _output_report(
         # a post that names its output by a brand alone ("ANJAK dah masuk kohort
         # kedua"): the brand may join the entry whose reports give it, never open one
         for sentence in [article.title, *lead]:
-            found.extend((b, sentence) for b in _brand_tokens(sentence, article.source))
+            found.extend(
+                (b, sentence)
+                for b in _brand_tokens(sentence, article.source, title=sentence == article.title)
+            )
             if found:
                 break
     if joins_only and not near and not found:
@@ -1771,16 +1783,23 @@ def _output_report(
 #: makes the report one of operation (``[past_launch]``).
 _PAST_LAUNCH: Final = True
 _FUTURE_BEFORE = re.compile(
-    r"\b(?:will|would|to|be|expected|due|set|akan|bakal|dijangka|dijadual|belum)\s+(?:be\s+)?$"
+    r"\b(?:will|would|to|be|expected|due|set|not|never|yet|hopes?|plans?|akan|bakal|dijangka|"
+    r"dijadual|dijadualkan|dirancang|belum|tidak|bakal|sedang)\s+(?:(?:be|lagi|\w+ly)\s+)*$"
 )
+#: "The National AI Office, set up in December 2024, today launched ...": NAIO's own
+#: founding is no launch of the output.
+_NAIO_FOUNDED = re.compile(r"(?:office|naio|pejabat ai negara|pejabat ai)\W{0,3}(?:yang\s+)?$")
 
 
 def _launched_before(text: str) -> bool:
     """True when the text tells a launch as past (``[past_launch]``), not a future one
-    ("will be launched in March", "akan dilancarkan pada Mac")."""
+    ("will be officially launched in March", "dijadualkan dilancarkan pada Jun"), not
+    a negated one ("was not launched last year"), and not NAIO's own founding."""
     for m in _terms().past_launch.finditer(text):
-        if not _FUTURE_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
-            return True
+        before = text[max(0, m.start() - 40) : m.start()]
+        if _FUTURE_BEFORE.search(before) or _NAIO_FOUNDED.search(before):
+            continue
+        return True
     return False
 
 
@@ -1796,7 +1815,7 @@ def _title_brand_first(
 ) -> tuple[list[str], str]:
     """The name the title's brand stands for first: a story titled by a brand is
     about the output the brand names, whatever other names its text holds."""
-    in_title = set(_brand_tokens(article.title, article.source))
+    in_title = set(_brand_tokens(article.title, article.source, title=True))
     if not in_title:
         return names, where
     for brand, named in _defined_brands(article.text):
@@ -1986,7 +2005,7 @@ def _report(
     if linkable:
         name = _with_phase(_with_tail(name.strip(), sentence), sentence)
     brands, defined = (
-        _brands(name, alternatives, article.title, sentence, article.text, article.source)
+        _brands(name, article.title, sentence, article.text, article.source)
         if _BRANDS
         else ((), ())
     )

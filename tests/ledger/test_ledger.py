@@ -1771,3 +1771,46 @@ def test_a_brand_beside_a_head_noun_is_given_that_output() -> None:
     )
     ledger = build([ms, en])
     assert len(ledger) == 1
+
+
+def test_review_a_roundups_other_outputs_lend_it_no_brand() -> None:
+    """A statement that launches one programme and lists the office's others with their
+    acronyms gives only its own output a brand; else a later story of another one would
+    join it by that brand."""
+    roundup = doc(
+        "roundup",
+        "The National AI Office today launched the AI Talent Programme (ATP) for graduates. "
+        "It joins the office's other schemes, the AI Sandbox Programme (ASP), the AI Research "
+        "Programme (ARP) and the National AI Literacy Programme (NALP).",
+        name="AI Talent Programme",
+        kind="multi_agency_program",
+    )
+    report = read_report(*roundup)
+    assert report is not None and report.defined_brands == ("ATP",)
+
+
+def test_review_no_past_launch_in_naios_founding_a_future_or_a_negation() -> None:
+    from naio_nlp.ledger import _launched_before
+
+    for text in (
+        "the national ai office, set up in december 2024, today launched the ai talent roadmap",
+        "pejabat ai negara yang ditubuhkan pada disember 2024 hari ini melancarkan pelan itu",
+        "the hub will be officially launched in march",
+        "the portal is expected to be fully rolled out in 2026",
+        "portal itu dijadualkan dilancarkan pada jun 2026",
+        "the hub was not launched last year",
+    ):
+        assert not _launched_before(text), text
+    assert _launched_before("the sandbox, opened in march 2025, has admitted 12 firms")
+
+
+def test_review_an_english_title_is_a_post_only_before_of() -> None:
+    from naio_nlp.ledger import _brand_tokens, _capitalised_names
+
+    assert _capitalised_names("NAIO launched the Chief AI Officer Network today.") == [
+        "Chief AI Officer Network"
+    ]
+    assert _brand_tokens("KIRA: 40,000 GPU-hours offered", title=True) == ["KIRA"]
+    assert _brand_tokens("New KIRA AI compute call opens", title=True) == ["KIRA"]
+    assert _brand_tokens("KENYATAAN MEDIA: PENERBITAN GARIS PANDUAN", title=True) == []
+    assert _brand_tokens("Geran AI untuk usahawan OKU dibuka", title=True) == []
