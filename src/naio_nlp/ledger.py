@@ -143,8 +143,8 @@ _SECTOR_RULE: Final = True
 #: Another body's own output never joins NAIO's, nor NAIO's another body's.
 _OTHERS_RULE: Final = True
 #: An acronym or brand ("KIRA", "JejakAI") that a report's title or naming sentence
-#: mentions, and that exactly one entry's reports give in brackets after its name,
-#: links the report there, across languages and names.
+#: mentions, and that exactly one entry's reports give beside its name ("... (KIRA)",
+#: "Latihan CERMIN"), links the report there, across languages and names.
 _BRANDS: Final = True
 #: Two bodies are told apart by their distinctive words only when both names are formal.
 _FORMAL_BODIES_ONLY: Final = True
@@ -627,27 +627,33 @@ _BRAND = re.compile(r"(?<![\w-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?![\
 _CREDIT = re.compile(r"\)\s*[-–—]")
 
 
+def _could_be_brand(tok: str) -> bool:
+    """What every brand is, wherever it is read: three letters or more, not an acronym
+    ``[brands]`` or ``[agency_names]`` lists, not NAIO, not a plural ("CEOs", "SMEs"),
+    and no lower-case part after a hyphen ("AI-assisted")."""
+    low = tok.lower()
+    if len(tok.replace("-", "")) < 3 or low in _terms().not_brands or low in _NAIO_WORDS:
+        return False
+    if tok.endswith("s") and tok[:-1].isupper():
+        return False
+    return all(part[:1].isupper() for part in tok.split("-"))
+
+
 def _brand_tokens(text: str, source: str | None = None, *, title: bool = False) -> list[str]:
     """Acronyms and brands in a text, as written.
 
-    Datelines and headers in capitals ("PUTRAJAYA, 3 March", "KENYATAAN MEDIA") are not
-    brands: a word in capitals that opens a line before a comma, colon or dash, stands
-    next to another (but "AI") or before a colon is passed over; so are plurals
-    ("GPUs"), a word of the outlet's name, and every acronym ``[brands]`` or
-    ``[agency_names]`` lists (bodies, places, "GPU"). A ``title`` has no dateline:
-    "KIRA: 40,000 GPU-hours ..." names KIRA.
+    Besides what :func:`_could_be_brand` rules out, datelines and headers in capitals
+    ("PUTRAJAYA, 3 March", "KENYATAAN MEDIA") are not brands: a word in capitals that
+    opens a line before a comma, colon or dash, stands next to another (but "AI") or
+    before a colon is passed over; nor is a word of the outlet's name. A ``title`` has
+    no dateline: "KIRA: 40,000 GPU-hours ..." names KIRA.
     """
-    stop = _terms().not_brands
     outlet = {w.lower() for w in _LOWER_WORD.findall(source)} if source else set()
     out: list[str] = []
     for m in _BRAND.finditer(text):
         tok = m.group(0)
-        if len(tok.replace("-", "")) < 3 or tok.lower() in stop:
+        if not _could_be_brand(tok):
             continue
-        if any(not part[:1].isupper() for part in tok.split("-")):
-            continue  # "AI-assisted"
-        if tok.endswith("s") and tok[:-1].isupper():
-            continue  # "CEOs", "SMEs": a plural is never a name
         if tok.lower() in outlet or (source and tok.lower() == source.lower().replace(" ", "")):
             continue
         if _CREDIT.match(text, m.end()) and text[max(0, m.start() - 1) : m.start()] == "(":
@@ -690,14 +696,11 @@ def _defined_brands(text: str) -> tuple[tuple[str, str], ...]:
     name: "the National Shared AI Compute Programme (KIRA)", "KIRA (Inisiatif Kapasiti
     ...)", "the AI Skills Passport – JejakAI". A body's acronym given so ("Universiti
     Malaya (UM)") counts only when its name has an output's head noun and no list names it."""
-    stop = _terms().not_brands
     heads = _terms().head_nouns
     found: dict[str, str] = {}
     for m in _BRAND.finditer(text):  # one pass over the text: it is read for every report
         brand, start, end = m.group(0), m.start(), m.end()
-        if brand in found or len(brand.replace("-", "")) < 3:
-            continue
-        if brand.lower() in stop or brand.lower() in _NAIO_WORDS:
+        if brand in found or not _could_be_brand(brand):
             continue
         name = None
         if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
@@ -738,9 +741,9 @@ def _brands(
     source: str | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The acronyms and brands a report knows its output by: (those its title and
-    naming sentence mention and those its text gives one of its own names, those
-    alone). A brand the text gives another output's name ("unlike ANJAK, ...") is
-    not the report's."""
+    naming sentence mention and those its text gives its own name, those alone; see
+    :func:`_defined_brands`). A brand the text gives another output's name (a roundup's
+    "... the AI Sandbox Programme (ASP)") is not the report's."""
     own = [name] if name else []  # not the alternatives: a roundup names other outputs
     defined = [
         b
@@ -748,8 +751,7 @@ def _brands(
         if any(n == o or similarity(n, o) >= _BRAND_NAME_SIMILARITY for o in own)
     ]
     mentioned = _brand_tokens(title, source, title=True) + _brand_tokens(sentence, source)
-    every = {b: None for b in (*mentioned, *defined) if b.lower() not in _NAIO_WORDS}
-    return tuple(sorted(every)), tuple(sorted(set(defined)))
+    return tuple(sorted({*mentioned, *defined})), tuple(sorted(set(defined)))
 
 
 @cache
@@ -1489,7 +1491,7 @@ class Report:
     #: when no report of it names the output. Never linked on.
     label: str = ""
     #: Acronyms and brands the report's title and naming sentence mention, and those
-    #: it gives its output in brackets (:func:`_brands`) ...
+    #: its text gives its output's name (:func:`_brands`) ...
     brands: tuple[str, ...] = ()
     #: ... and those alone: what other reports may link to this one's entry by.
     defined_brands: tuple[str, ...] = ()
