@@ -134,6 +134,12 @@ _NEAR_ARTIFACT: Final = 0.3
 _RETRY_MENTIONS: Final = True
 #: In a code-mixed text, a head of both languages is read both ways, the longer kept.
 _MIXED_BOTH_WAYS: Final = True
+#: Context words read Malay through the general glossary too (after the names' phrases):
+#: an English and a Malay report of one output then share "river", "phone", "volunteer".
+_GLOSSARY_CONTEXT: Final = True
+#: A name that says only what an output is ("sandbox") takes its sectors or audiences
+#: from its whole sentence ("a sandbox ... on buses and trains").
+_VAGUE_SECTORS: Final = True
 #: A symbolic mention may join by a lower-case name with a distinctive word.
 _LOWER_MENTIONS: Final = True
 #: An artifact named nowhere near the top takes a lower-case name from a sentence with NAIO.
@@ -209,6 +215,9 @@ class _Terms:
     ms_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # [ms_en] by word: context words
     ms_longest: int
     ms_starts: frozenset[str]  # first words of the Malay phrases of several words
+    gl_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # [ms_en_names] alone, by word
+    gl_longest: int
+    gl_starts: frozenset[str]
     context_stop: frozenset[str]
     states: frozenset[str]
     national: frozenset[str]
@@ -323,6 +332,7 @@ def _terms() -> _Terms:
         raise ConfigError(f"naio_nlp/ledger_terms.toml: {exc}") from exc
     ms_en = _table(data, "ms_en")
     ms_en_names = {**_table(data, "ms_en_names"), **ms_en}
+    gl_only = {k: v for k, v in ms_en_names.items() if k not in ms_en} if _GLOSSARY_CONTEXT else {}
     en_fold = _table(data, "en_fold")
     heads_en = frozenset(_strings(data, "heads", "en"))
     heads_ms = frozenset(_strings(data, "heads", "ms"))
@@ -366,6 +376,9 @@ def _terms() -> _Terms:
         ms_phrases={tuple(k.split()): tuple(v.split()) for k, v in ms_en.items()},
         ms_longest=max((len(k.split()) for k in ms_en), default=1),
         ms_starts=frozenset(k.split()[0] for k in ms_en if " " in k),
+        gl_phrases={tuple(k.split()): tuple(v.split()) for k, v in gl_only.items()},
+        gl_longest=max((len(k.split()) for k in gl_only), default=1),
+        gl_starts=frozenset(k.split()[0] for k in gl_only if " " in k),
         context_stop=frozenset(_strings(data, "context", "stopwords")),
         states=frozenset(_strings(data, "owners", "states")),
         national=frozenset(_strings(data, "owners", "national")),
@@ -592,9 +605,35 @@ def _similarity(a: _Key, b: _Key) -> float:
     return score
 
 
+def _translate(
+    toks: Sequence[str],
+    phrases: Mapping[tuple[str, ...], tuple[str, ...]],
+    longest: int,
+    starts: frozenset[str],
+) -> list[tuple[tuple[str, ...], bool]]:
+    """Malay phrases of ``phrases`` in English, longest first: (words, translated) pieces."""
+    out: list[tuple[tuple[str, ...], bool]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        step, words = 1, phrases.get((toks[i],))
+        if toks[i] in starts:
+            for span in range(min(longest, n - i), 1, -1):
+                english = phrases.get(tuple(toks[i : i + span]))
+                if english is not None:
+                    step, words = span, english
+                    break
+        out.append((words, True) if words is not None else ((toks[i],), False))
+        i += step
+    return out
+
+
 def _context_words(texts: Iterable[str]) -> tuple[str, ...]:
     """Content words of some sentences, Malay phrases in English, sorted: "dana padanan
-    pengkomersialan" and "commercialisation matching fund" give the same words."""
+    pengkomersialan" and "commercialisation matching fund" give the same words.
+
+    The names' phrases (``[ms_en]``) are read first; the general glossary
+    (``[ms_en_names]``) only reads what they leave, so "syarikat teknologi pertanian"
+    keeps the "agritech" a name would give it."""
     t = _terms()
     out: set[str] = set()
     for text in texts:
@@ -602,23 +641,25 @@ def _context_words(texts: Iterable[str]) -> tuple[str, ...]:
             w.strip("'").removesuffix("'s")
             for w in _LOWER_WORD.findall(_normalise_years(text.lower().replace("’", "'")))
         ]
-        i, n = 0, len(toks)
-        while i < n:
-            step, words = 1, t.ms_phrases.get((toks[i],), (toks[i],))
-            if toks[i] in t.ms_starts:
-                for span in range(min(t.ms_longest, n - i), 1, -1):
-                    english = t.ms_phrases.get(tuple(toks[i : i + span]))
-                    if english is not None:
-                        step, words = span, english
-                        break
-            i += step
-            for w in words:
-                w = t.en_fold.get(w, w)
-                if w.isdigit():
-                    if len(w) >= 2:
-                        out.add(w)
-                elif len(w) >= 3 and w not in t.stopwords and w not in t.context_stop:
+        pieces = _translate(toks, t.ms_phrases, t.ms_longest, t.ms_starts)
+        words_out: list[str] = []
+        run: list[str] = []
+        for words, translated in [*pieces, ((), True)]:
+            if not translated:
+                run.extend(words)
+                continue
+            if run:
+                for ws, _ in _translate(run, t.gl_phrases, t.gl_longest, t.gl_starts):
+                    words_out.extend(ws)
+                run = []
+            words_out.extend(words)
+        for w in words_out:
+            w = t.en_fold.get(w, w)
+            if w.isdigit():
+                if len(w) >= 2:
                     out.add(w)
+            elif len(w) >= 3 and w not in t.stopwords and w not in t.context_stop:
+                out.add(w)
     return tuple(sorted(out))
 
 
@@ -785,21 +826,27 @@ def _owners_differ(owner: str, theirs: frozenset[str]) -> bool:
 
 
 #: The words right after a name that say whom it is for ("... Guidelines for the
-#: Plantation Sector", "... untuk sektor perladangan").
+#: Plantation Sector", "... untuk sektor perladangan", "... aimed at young people").
 _SECTOR_TAIL = re.compile(
-    r"\s*,?\s*(?:for|untuk|bagi|in|di)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?", re.IGNORECASE
+    r"\s*,?\s*(?:(?:aimed|targeted)\s+at|targeting|meant\s+for|for|(?:khusus\s+)?untuk|bagi"
+    r"|(?:yang\s+)?menyasarkan|in|di)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?",
+    re.IGNORECASE,
 )
 
 
 @lru_cache(maxsize=1 << 16)
 def _sectors(name: str, sentence: str = "") -> frozenset[str]:
     """The sectors or audiences an output is for, as its name says ("guidelines for
-    contractors": construction; "garis panduan untuk ladang sawit": plantation), or as
-    the words just after the name in its sentence say when the name does not."""
+    contractors": construction; "program celik AI warga emas": seniors), or as the words
+    just after the name in its sentence say when the name does not. A name that says
+    only what the output is ("sandbox") takes them from its whole sentence ("a sandbox
+    that would let companies test AI on buses and trains": transport)."""
     t = _terms()
     found = frozenset(t.sector_of[m.group(0)] for m in t.sector_re.finditer(name.lower()))
     if found or not sentence or not name:
         return found
+    if _VAGUE_SECTORS and not _key(name).distinctive:
+        return frozenset(t.sector_of[m.group(0)] for m in t.sector_re.finditer(sentence.lower()))
     at = sentence.find(name)
     tail = _SECTOR_TAIL.match(sentence, at + len(name)) if at >= 0 else None
     if tail is None:

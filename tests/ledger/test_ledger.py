@@ -728,6 +728,27 @@ def test_outputs_for_different_sectors_stay_apart() -> None:
     assert _sectors("AI Adoption Guidelines", "the AI Adoption Guidelines released") == set()
 
 
+def test_audiences_and_vague_names_say_whom_an_output_is_for() -> None:
+    # an audience is read like a sector, in the name or in the words after it
+    assert _sectors("Program Celik AI Warga Emas") == {"seniors"}
+    assert _sectors(
+        "AI literacy programme",
+        "NAIO will run an AI literacy programme aimed at young people in rural areas.",
+    ) == {"youth"}
+    assert _sectors(
+        "program kesedaran AI khusus", "program kesedaran AI khusus untuk warga emas"
+    ) == {"seniors"}
+    # a name that says only what the output is takes its sector from the whole sentence
+    assert _sectors(
+        "sandbox", "NAIO plans a sandbox that would let companies test AI on buses and trains."
+    ) == {"transport"}
+    # a distinctive name does not: the sentence's other words may be about anything
+    assert _sectors(
+        "Agritech AI Sandbox",
+        "The Agritech AI Sandbox, announced at a forum on buses and trains, opened.",
+    ) == {"plantation"}
+
+
 def test_another_bodys_own_output_does_not_join_naios() -> None:
     sandboxes = four_sandboxes()
     naio = doc(
@@ -1519,11 +1540,11 @@ def test_a_malay_head_may_translate_to_another_head_of_its_family() -> None:
     assert len(ledger) == 1
 
 
-def test_the_general_glossary_reads_malay_names_but_not_a_storys_context() -> None:
+def test_the_general_glossary_reads_names_and_what_the_names_phrases_leave() -> None:
     """Names of one output in two languages share their words once the Malay of
-    government and policy names is read (``[ms_en_names]``); a story's context words
-    are read with the smaller ``[ms_en]`` only, so that look-alike outputs' stories
-    do not come to share every translated word."""
+    government and policy names is read (``[ms_en_names]``). A story's context words
+    are read with the names' phrases (``[ms_en]``) first and the glossary after, so a
+    glossary phrase never eats a word a name's phrase would read."""
     from naio_nlp.ledger import _context_words
 
     assert similarity("Program Pemangkin Kerjaya AI", "AI Career Catalyst Programme") == 1.0
@@ -1532,7 +1553,9 @@ def test_the_general_glossary_reads_malay_names_but_not_a_storys_context() -> No
         similarity("Dana Penyelidikan Kebolehpercayaan AI", "AI Trustworthiness Research Fund")
         == 1.0
     )
-    assert "pemangkin" in _context_words(["Program pemangkin itu bermula"])
+    assert "catalyst" in _context_words(["Program pemangkin itu bermula"])
+    # "syarikat teknologi" is a glossary phrase, "teknologi pertanian" a name's: agritech
+    assert _context_words(["tiga syarikat teknologi pertanian"]) == ("agritech", "company")
 
 
 def test_a_malay_alliance_and_an_english_consortium_are_one_body() -> None:
@@ -1814,3 +1837,66 @@ def test_review_an_english_title_is_a_post_only_before_of() -> None:
     assert _brand_tokens("New KIRA AI compute call opens", title=True) == ["KIRA"]
     assert _brand_tokens("KENYATAAN MEDIA: PENERBITAN GARIS PANDUAN", title=True) == []
     assert _brand_tokens("Geran AI untuk usahawan OKU dibuka", title=True) == []
+
+
+RIVER_EN = doc(
+    "en-river",
+    "KOTA BHARU — The National AI Office launched River Watch AI on Tuesday, a pilot that "
+    "reads water levels along the Kelantan river and sends a phone alert to volunteer "
+    "wardens before a flood.",
+    name="River Watch AI",
+    kind="sector_proof_point",
+    day=date(2025, 11, 4),
+    title="AI pilot to send flood alerts to phones in Kelantan",
+)
+RIVER_MS = doc(
+    "ms-river",
+    "KOTA BHARU — Sistem Amaran Awal Banjir Pintar yang diselaraskan Pejabat AI Negara "
+    "menghantar amaran telefon kepada sukarelawan di tebing sungai di Kelantan tiga jam "
+    "sebelum air naik minggu lalu.",
+    name="Sistem Amaran Awal Banjir Pintar",
+    kind="sector_proof_point",
+    lang="ms",
+    day=date(2025, 12, 9),
+    source="berita",
+    title="Amaran telefon sampai tiga jam sebelum banjir",
+)
+
+
+def test_malay_context_read_through_the_glossary_links_across_languages() -> None:
+    # the names share nothing; "sungai", "telefon", "sukarelawan" are the glossary's
+    # river, phone and volunteer, which the English report also says
+    led = build([*four_sandboxes(), RIVER_EN, RIVER_MS])
+    en, ms = led.entry_for("en-river"), led.entry_for("ms-river")
+    assert en is not None and ms is not None
+    assert en.artifact_id == ms.artifact_id
+    assert {"river", "phone", "volunteer"} <= set(read_report(*RIVER_MS).context)
+
+
+def test_programmes_for_different_audiences_stay_apart_across_languages() -> None:
+    # announced on one day, in words that read alike once the Malay is in English:
+    # classes for seniors and classes for rural youth are two programmes
+    seniors = doc(
+        "ms-seniors",
+        "PUTRAJAYA — Pejabat AI Negara akan memperkenalkan program kesedaran AI khusus untuk "
+        "warga emas bagi membantu mereka mengenal pasti suara dan video palsu yang dijana "
+        "kecerdasan buatan, menurut kenyataan semalam.",
+        status="symbolic",
+        lang="ms",
+        day=date(2025, 7, 22),
+        source="berita",
+        title="Kelas AI percuma untuk kenali penipuan suara palsu",
+    )
+    youth = doc(
+        "en-youth",
+        "PUTRAJAYA — The National AI Office will introduce an AI literacy programme aimed at "
+        "young people in rural areas, teaching them to spot fake voices and videos made with "
+        "artificial intelligence, a statement said yesterday.",
+        status="symbolic",
+        day=date(2025, 7, 22),
+        title="Free AI classes to help spot fake voice scams",
+    )
+    led = build([*four_sandboxes(), seniors, youth])
+    a, b = led.entry_for("ms-seniors"), led.entry_for("en-youth")
+    assert a is not None and b is not None
+    assert a.artifact_id != b.artifact_id
