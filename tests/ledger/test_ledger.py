@@ -1556,6 +1556,9 @@ def test_the_general_glossary_reads_names_and_what_the_names_phrases_leave() -> 
     assert "catalyst" in _context_words(["Program pemangkin itu bermula"])
     # "syarikat teknologi" is a glossary phrase, "teknologi pertanian" a name's: agritech
     assert _context_words(["tiga syarikat teknologi pertanian"]) == ("agritech", "company")
+    # months and number words read as an English story's do
+    assert {"six", "july"} <= set(_context_words(["Enam syarikat dipilih pada Julai"]))
+    assert {"six", "july"} <= set(_context_words(["Six companies were chosen in July"]))
 
 
 def test_a_malay_alliance_and_an_english_consortium_are_one_body() -> None:
