@@ -398,7 +398,9 @@ def synthetic(n: int, seed: int = 0) -> list[tuple[Article, Prediction]]:
                     if stage == "launched"
                     else f"NAIO will launch the {name} next year."
                 )
-            text = lead + " " + (_FILLER_MS if malay else _FILLER_EN) * 6
+            # each report its own text (a copy of a text joins its entry unread)
+            filed = f" {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
+            text = lead + " " + (_FILLER_MS if malay else _FILLER_EN) * 6 + filed
             aid = f"syn-{len(pairs):06d}-o{k}"  # the output it reports, for scoring
             status = "artifact" if stage == "launched" else "symbolic"
             art = Article(

@@ -58,7 +58,7 @@ from ._version import __version__
 from .dates import parse_date
 from .errors import ConfigError, InputError
 from .labels import DOMAINS, NAIO_NAMES
-from .schema import Article, Prediction
+from .schema import Article, Prediction, content_hash
 
 __all__ = [
     "CSV_COLUMNS",
@@ -1542,6 +1542,9 @@ class Report:
     brands: tuple[str, ...] = ()
     #: ... and those alone: what other reports may link to this one's entry by.
     defined_brands: tuple[str, ...] = ()
+    #: A hash of the document's text (whitespace folded): a copy of a report already
+    #: linked (the same wire story under another id, title or date) joins its entry.
+    fingerprint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the date as ISO)."""
@@ -1570,6 +1573,7 @@ class Report:
             "label": self.label,
             "brands": list(self.brands),
             "defined_brands": list(self.defined_brands),
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -1605,6 +1609,7 @@ class Report:
                 label=str(d.get("label", "")),
                 brands=tuple(str(b) for b in d.get("brands", ())),
                 defined_brands=tuple(str(b) for b in d.get("defined_brands", ())),
+                fingerprint=str(d.get("fingerprint", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(where, f"bad ledger report {d.get('article_id')!r}: {exc}") from exc
@@ -2083,6 +2088,7 @@ def _report(
         label="" if linkable else label,
         brands=brands,
         defined_brands=defined,
+        fingerprint=content_hash("", article.text)[:16] if article.text.strip() else "",
     )
 
 
@@ -2556,6 +2562,7 @@ class Ledger:
         self._views: dict[str, _Entry] = {}
         self._df: Counter[str] = Counter()  # context word -> reports holding it
         self._n_context = 0
+        self._copies: dict[str, str] = {}  # Report.fingerprint -> its entry
 
     # -- reading
 
@@ -2615,6 +2622,7 @@ class Ledger:
         new._pending = set(self._pending)
         new._df = Counter(self._df)
         new._n_context = self._n_context
+        new._copies = dict(self._copies)
         return new
 
     def _candidates(self, k: _Key, idf: Mapping[str, float] | None = None) -> list[str]:
@@ -2945,13 +2953,16 @@ class Ledger:
         mention that only joins (:attr:`Report.joins_only`) finds none."""
         scorer = _active_scorer()
         best: str | None = None
-        if not report.linkable and _LINK_NAMELESS:
+        copied = self._copies.get(report.fingerprint) if report.fingerprint else None
+        if copied is not None and copied in self._reports:
+            best = copied  # the same text under another id: one report, twice
+        elif not report.linkable and _LINK_NAMELESS:
             # a document that names no output (a feature story, titled by its news) may
             # still join an entry its title and lead match; it never names one
             eid, p = self._best(report, report.name, scorer)
             if eid is not None and p >= scorer.threshold:
                 best = eid
-        if report.linkable:
+        if report.linkable and best is None:
             # the first name that links; the others only when it finds no entry
             for name in (report.name, *report.alternatives):
                 eid, p = self._best(report, name, scorer)
@@ -2977,6 +2988,8 @@ class Ledger:
         self._views.pop(best, None)
         self._remember(report, best)
         self._index_brands(report, best)
+        if report.fingerprint:
+            self._copies.setdefault(report.fingerprint, best)
         k = _key(report.name)
         if report.linkable and k not in self._keys[best]:
             self._keys[best][k] = None
@@ -3082,6 +3095,7 @@ class Ledger:
         new._read = set(self._read)
         new._df = Counter(self._df)
         new._n_context = self._n_context
+        new._copies = {fp: rename[e] for fp, e in self._copies.items()}
         return new
 
     # -- saving
@@ -3114,6 +3128,8 @@ class Ledger:
                 ledger._entry_of[r.article_id] = eid
                 ledger._remember(r, eid)
                 ledger._index_brands(r, eid)
+                if r.fingerprint:
+                    ledger._copies.setdefault(r.fingerprint, eid)
                 if r.linkable:
                     k = _key(r.name)
                     if k not in ledger._keys[eid]:

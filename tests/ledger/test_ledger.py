@@ -1903,3 +1903,30 @@ def test_programmes_for_different_audiences_stay_apart_across_languages() -> Non
     a, b = led.entry_for("ms-seniors"), led.entry_for("en-youth")
     assert a is not None and b is not None
     assert a.artifact_id != b.artifact_id
+
+
+def test_copies_of_one_story_are_one_output_across_updates_and_saves(tmp_path: Path) -> None:
+    # a wire story that names its output only by a brand the reader does not take for a
+    # name, run by three outlets under other ids and dates: one output, three reports
+    text = (
+        "KUALA LUMPUR — The National AI Office today launched the Talent Bridge, run jointly "
+        "with three universities. The first intake of 240 students began classes this week."
+    )
+    copies = [
+        doc(f"copy-{i}", text, name=None, title=title, day=date(2026, 4, 14 + i), source=src)
+        for i, (title, src) in enumerate(
+            [("NAIO launches Talent Bridge", "wire"), ("Talent Bridge opens", "daily")]
+        )
+    ]
+    led = build(copies)
+    assert len(led) == 1
+    # a third copy, in a later run, after the ledger was saved and read back
+    path = led.write_json(tmp_path / "ledger.json")
+    again = update(
+        Ledger.read_json(path), [doc("copy-2", "  " + text.replace(". ", ".\n  "), name=None)]
+    )
+    assert len(again) == 1
+    assert set(again.entries[0].article_ids) == {"copy-0", "copy-1", "copy-2"}
+    # the same words in another story are not a copy of it
+    other = doc("other", text + " A second intake opens in October.", name=None)
+    assert read_report(*other).fingerprint != read_report(*copies[0]).fingerprint

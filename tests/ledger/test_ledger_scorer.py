@@ -265,7 +265,10 @@ def test_blocking_never_compares_all_pairs() -> None:
     # a report of an existing output is compared with a few entries, not all of them
     slots = pairs[5][1].evidence.artifact
     assert slots is not None
-    again = L.update(ledger, [doc("again", pairs[5][0].text, name=slots.name)])
+    again = L.update(
+        ledger,
+        [doc("again", f"The {slots.name} took its second intake this week.", name=slots.name)],
+    )
     joined, original = again.entry_for("again"), ledger.entry_for("b005")
     assert joined is not None and original is not None
     assert joined.artifact_id == original.artifact_id
