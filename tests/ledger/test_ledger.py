@@ -1556,6 +1556,12 @@ def test_the_general_glossary_reads_names_and_what_the_names_phrases_leave() -> 
     assert "catalyst" in _context_words(["Program pemangkin itu bermula"])
     # "syarikat teknologi" is a glossary phrase, "teknologi pertanian" a name's: agritech
     assert _context_words(["tiga syarikat teknologi pertanian"]) == ("agritech", "company")
+    # the news nouns of the glossary: incident, notification, failure, dependence
+    assert (
+        similarity("Garis Panduan Pemakluman Kejadian AI", "AI Incident Notification Guidelines")
+        == 1.0
+    )
+    assert {"failure", "dependence"} <= set(_context_words(["kegagalan dan kebergantungan"]))
     # months and number words read as an English story's do
     assert {"six", "july"} <= set(_context_words(["Enam syarikat dipilih pada Julai"]))
     assert {"six", "july"} <= set(_context_words(["Six companies were chosen in July"]))
