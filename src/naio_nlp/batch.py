@@ -176,7 +176,18 @@ def input_kind(path: str | os.PathLike[str]) -> str:
     )
 
 
-def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
+#: One input path, or several.
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def _path_list(paths: Paths) -> list[str | os.PathLike[str]]:
+    """``paths`` as a list: one path given alone is one input, not its letters."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    return list(paths)
+
+
+def count_documents(paths: Paths) -> int | None:
     """A cheap estimate of how many records the inputs hold, for a progress bar's ETA.
 
     Counts lines of JSONL/CSV files (a CSV cell with line breaks makes it an
@@ -184,7 +195,7 @@ def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     folders; None when stdin is among the inputs.
     """
     total = 0
-    for path in paths:
+    for path in _path_list(paths):
         kind = input_kind(path)
         if kind == "stdin":
             return None
@@ -1119,7 +1130,7 @@ def _on_cluster(
         yield ready()
 
 
-def _inputs(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, str]]:
+def _inputs(paths: Paths) -> list[tuple[str, str]]:
     """(name, kind) of each input; :class:`InputError` for one that would be read twice.
 
     Every input's kind is checked first (a missing path or an unknown extension
@@ -1130,7 +1141,7 @@ def _inputs(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, str]]:
     its id repeat in the output; a refusal before the model loads costs nothing,
     where a warning would come with output that is already wrong.
     """
-    inputs = [(os.fspath(p), input_kind(p)) for p in paths]
+    inputs = [(os.fspath(p), input_kind(p)) for p in _path_list(paths)]
     if sum(kind == "stdin" for _, kind in inputs) > 1:
         raise InputError(STDIN, "stdin can be read only once; give '-' once")
     files: dict[tuple[int, int], str] = {}
@@ -1192,7 +1203,7 @@ def _reads(folder: Path, path: Path) -> bool:
 
 
 def classify_files(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Paths,
     *,
     model: Classifier | str | os.PathLike[str] | None = None,
     batch_size: int = 256,
@@ -1206,8 +1217,8 @@ def classify_files(
 ) -> BatchRun:
     """Classify every document in ``paths``, lazily, in input order.
 
-    ``paths`` mixes JSONL, CSV/TSV (a header row; ``text_column`` and
-    ``id_column`` name the columns), Parquet, ``.html``/``.htm``/``.txt``
+    ``paths`` (one path, or several) mixes JSONL, CSV/TSV (a header row;
+    ``text_column`` and ``id_column`` name the columns), Parquet, ``.html``/``.htm``/``.txt``
     files, folders of them (recursively, sorted), and ``"-"`` for JSONL on
     ``stdin`` (default ``sys.stdin.buffer``). ``model`` is a loaded
     :class:`~naio_nlp.classifier.Classifier`, a model folder, or None for the
@@ -1259,7 +1270,7 @@ def classify_files(
 
 
 def read_articles(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Paths,
     *,
     text_column: str = "text",
     id_column: str = "id",

@@ -33,6 +33,13 @@ def test_jsonl_gives_one_prediction_per_line_in_order(
     assert (s.read, s.classified, s.skipped, s.truncated, s.errors) == (3, 3, 0, 0, 0)
 
 
+def test_one_path_given_alone_is_one_input(classifier: Classifier, articles_jsonl: Path) -> None:
+    # a bare string is a path, not a list of one-letter paths
+    assert ids(list(classify_files(str(articles_jsonl), model=classifier))) == ["a1", "a2", "a3"]
+    assert ids(list(classify_files(articles_jsonl, model=classifier))) == ["a1", "a2", "a3"]
+    assert count_documents(str(articles_jsonl)) == 3
+
+
 def test_batch_output_equals_classify_many(classifier: Classifier, articles_jsonl: Path) -> None:
     batch = [r.prediction for r in classify_files([articles_jsonl], model=classifier)]
     direct = list(classifier.classify_many(ARTICLES))
