@@ -1189,7 +1189,11 @@ def _capitalised_names(sentence: str) -> list[str]:
         run = toks[first:last]
         if not 2 <= len(run) <= _MAX_NAME_WORDS:
             continue
-        if not any(_head_at(run, k, heads) for k in range(len(run))):
+        if not any(_head_at(run, k, heads) for k in range(len(run))) and not (
+            _APPOSITIVE_NAMES
+            and _appositive().match(text, matches[last - 1].end())
+            and " ".join(run).lower() not in t.agency_of  # "Khazanah Nasional, the fund"
+        ):
             continue
         if all(w.lower() in _NAIO_WORDS | {"ai", "national", "office"} for w in run):
             continue
@@ -1204,6 +1208,34 @@ def _capitalised_names(sentence: str) -> list[str]:
             continue
         names.append(name)
     return names
+
+
+#: A name with no head noun that the words after it say what it is: "the AI Talent
+#: Bridge, a programme run with three universities", "Jambatan Bakat, sebuah program".
+_APPOSITIVE_NAMES: Final = True
+
+
+@cache
+def _appositive() -> re.Pattern[str]:
+    """ ", a programme", ", the national upskilling scheme", ", sebuah program": a
+    description in apposition, headed by an output's head noun (``[heads]``)."""
+    t = _terms()
+
+    def alternation(heads: Iterable[str]) -> str:
+        return "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+
+    return re.compile(
+        r"\s*,\s+(?:"
+        rf"(?:a|an|the|its|our|their)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(t.heads_en)})"
+        # an English head ends its description: "a programme run with ...", not "a
+        # platform company" (a Malay head comes first: "sebuah program latihan")
+        r"(?=\s*(?:[,.;:()]|$)|\s+(?:run|that|which|for|to|with|of|led|set|aimed|launched"
+        r"|designed|meant|under|by|in|on|from)\b)"
+        # (and a Malay one a word that makes it a description: not "Kuala Lumpur, pusat")
+        rf"|(?:iaitu\s+|sebuah\s+|satu\s+)+(?:{alternation(t.heads_ms)})(?![\w-])"
+        r")",
+        re.IGNORECASE,
+    )
 
 
 def _is_place(low: str, places: Sequence[str]) -> bool:

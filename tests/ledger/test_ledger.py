@@ -1936,3 +1936,46 @@ def test_copies_of_one_story_are_one_output_across_updates_and_saves(tmp_path: P
     # the same words in another story are not a copy of it
     other = doc("other", text + " A second intake opens in October.", name=None)
     assert read_report(*other).fingerprint != read_report(*copies[0]).fingerprint
+
+
+def test_a_name_without_a_head_noun_is_read_from_its_apposition() -> None:
+    # "the Skills Crossing, a programme ...": the name has no head noun, the words
+    # after it say what it is; the intention, launch and results are one output
+    announced = doc(
+        "sc-1",
+        "KUALA LUMPUR — The National AI Office plans to set up the Skills Crossing, a "
+        "placement programme with four polytechnics, later this year, its chief said.",
+        status="symbolic",
+        day=date(2026, 2, 3),
+        title="AI office to set up Skills Crossing",
+    )
+    launched = doc(
+        "sc-2",
+        "KUALA LUMPUR — The National AI Office today launched the Skills Crossing, a "
+        "programme run with four polytechnics. The first 120 trainees began this week.",
+        name=None,
+        kind="multi_agency_program",
+        day=date(2026, 5, 11),
+        title="Skills Crossing opens with 120 trainees",
+    )
+    results = doc(
+        "ms-sc-3",
+        "SHAH ALAM — Seramai 96 daripada 120 pelatih pertama Skills Crossing, sebuah program "
+        "Pejabat AI Negara bersama empat politeknik, sudah mendapat pekerjaan.",
+        name=None,
+        kind="multi_agency_program",
+        lang="ms",
+        source="berita",
+        day=date(2026, 12, 1),
+        title="96 pelatih dapat kerja",
+    )
+    led = build([announced, launched, results])
+    assert len(led) == 1
+    entry = led.entries[0]
+    assert entry.name == "Skills Crossing"
+    assert [s.stage for s in entry.stages] == ["announced", "launched", "operational"]
+    # a body's name in apposition is not an output's, nor is a company described
+    from naio_nlp.ledger import _capitalised_names
+
+    assert _capitalised_names("Khazanah Nasional, the sovereign fund, will invest.") == []
+    assert _capitalised_names("Pulse Labs Asia, a platform company, joined.") == []
