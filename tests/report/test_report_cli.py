@@ -159,3 +159,57 @@ def test_an_empty_file_is_no_store_and_is_left_alone(cli: Cli, tmp_path: Path) -
     assert code == 1
     assert "zero.db: an empty file, not a naio-nlp store" in " ".join(stderr.split())
     assert empty.stat().st_size == 0
+
+
+def test_report_from_article_files_without_a_store(cli: Cli, tmp_path: Path) -> None:
+    # an analyst's own export: labelled by the shipped model, linked, reported; no store
+    records = [
+        {
+            "id": "a1",
+            "title": "NAIO releases AI Technology Action Plan 2026-2030",
+            "text": "PUTRAJAYA, 18 November 2025 — The National AI Office (NAIO) today released "
+            "the AI Technology Action Plan 2026-2030, with 42 initiatives across six thrusts "
+            "and a RM1.2 billion allocation, together with the Ministry of Digital.",
+            "date": "2025-11-18",
+            "url": "https://example.org/a1",
+        },
+        {
+            "id": "a2",
+            "title": "Pelan Tindakan Teknologi AI 2026-2030 dilancarkan",
+            "text": "KUALA LUMPUR, 19 November 2025 — Pejabat Kecerdasan Buatan Negara (NAIO) "
+            "melancarkan Pelan Tindakan Teknologi AI 2026-2030 yang mengandungi 42 inisiatif "
+            "dengan peruntukan RM1.2 bilion bersama Kementerian Digital.",
+            "date": "2025-11-19",
+        },
+        {"id": "a3", "text": "Padi farmers in Kedah began harvesting early this season."},
+    ]
+    src = tmp_path / "articles.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    out = tmp_path / "report"
+    code, stdout, stderr = cli("report", str(src), "--out", str(out))
+    assert code == 0, stderr
+    assert stdout.strip() == str(out / "index.html")
+    assert "1 distinct output" in stderr
+    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    assert [sorted(e["article_ids"]) for e in ledger["entries"]] == [["a1", "a2"]]
+    assert {r["article_id"] for r in artifact_rows(out)} == {"a1", "a2"}
+    assert not (tmp_path / "naio.db").exists()  # nothing stored
+
+
+def test_report_takes_a_store_or_files_and_says_what_is_wrong(
+    cli: Cli, tmp_path: Path, db: tuple[Path, Rows, Rows]
+) -> None:
+    path, _, _ = db
+    out = tmp_path / "report"
+    code, _, stderr = cli("report", "--out", str(out))
+    assert code == 2 and "either --db or article files" in stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    code, _, stderr = cli("report", str(empty), "--db", str(path), "--out", str(out))
+    assert code == 2 and "not both" in stderr
+    code, _, stderr = cli("report", str(empty), "--model-version", "v1", "--out", str(out))
+    assert code == 2 and "--model-version" in stderr
+    code, _, stderr = cli("report", str(empty), "--out", str(out))
+    assert code == 1
+    assert "empty.jsonl" in stderr and "not written" in stderr
+    assert not out.exists()

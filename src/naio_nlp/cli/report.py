@@ -144,46 +144,147 @@ def tell(summary: ReportSummary) -> None:
     typer.echo(summary.headline, err=True)
 
 
+def report_from_files(
+    articles: list[str],
+    out: Path,
+    *,
+    model: Path | None = None,
+    title: str = DEFAULT_TITLE,
+    text_column: str = "text",
+    id_column: str = "id",
+    strict: bool = False,
+) -> ReportSummary:
+    """Classify article files (read as `classify` reads them), link them, write the report."""
+    from .._text import plural
+    from ..batch import BatchStats
+    from ..classifier import default_model_path
+    from ._console import error_line
+    from .classify import _Problems, skipped
+    from .ledger import classify_inputs
+
+    err = console(stderr=True)
+    model_path = model or default_model_path()
+    model_info = load_model_info(model_path if (model_path / MODEL_CARD).is_file() else None, None)
+    problems = _Problems(None, err)
+    stats = BatchStats()
+    docs, predictions = classify_inputs(
+        articles,
+        model=model,
+        text_column=text_column,
+        id_column=id_column,
+        problems=problems,
+        stats=stats,
+        task="report",
+        on="record",
+        then="the report counts one document per id",
+        nothing_written=f"; {out} not written",
+    )
+    summary = build_report(
+        list(zip(docs, predictions, strict=True)),
+        out_dir=out,
+        model_info=model_info,
+        title=title,
+    )
+    if stats.skipped:
+        err.print(f"skipped {skipped(stats)} (see above)")
+    if strict and problems.count:
+        tell(summary)
+        err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
+        raise typer.Exit(1)
+    return summary
+
+
 def report_command(
-    db: Annotated[
+    out: Annotated[
         Path,
+        typer.Option("--out", file_okay=False, help="Directory for index.html and the CSVs."),
+    ],
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[INPUT...]",
+            help="Article files to classify, link and report on instead of a store, read as "
+            "`classify` reads them: JSONL, CSV/TSV, Parquet, .html/.htm/.txt files, folders "
+            "of them, or - for JSONL on stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
         typer.Option(
             "--db",
             exists=True,
             dir_okay=False,
             help="The naio-nlp database (SQLite) holding articles and predictions.",
         ),
-    ],
-    out: Annotated[
-        Path,
-        typer.Option("--out", file_okay=False, help="Directory for index.html and the CSVs."),
-    ],
+    ] = None,
     model_version: Annotated[
         str | None,
         typer.Option(
-            "--model-version", help="Report this model version's labels (default: the latest)."
+            "--model-version",
+            help="With --db: report this model version's labels (default: the latest).",
         ),
     ] = None,
     model: Annotated[
         Path | None,
         typer.Option(
             "--model",
-            help=f"Model directory whose {MODEL_CARD} the report shows (default: the "
-            "shipped model's, when the reported labels are that model's).",
+            help=f"Model directory: with files, the model that labels them; with --db, the "
+            f"model whose {MODEL_CARD} the report shows (default: the shipped model's, when "
+            "the reported labels are that model's).",
         ),
     ] = None,
     title: Annotated[str, typer.Option("--title", help="The report's title.")] = DEFAULT_TITLE,
+    text_column: Annotated[
+        str, typer.Option(help="With files: the text field of CSV/JSONL/Parquet.")
+    ] = "text",
+    id_column: Annotated[
+        str,
+        typer.Option(help="With files: the id field; another name than id must be there."),
+    ] = "id",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="With files: exit 1 after writing if any input had a problem."
+        ),
+    ] = False,
 ) -> None:
-    """Write the HTML report (one self-contained file) and its tables as CSV.
+    """Write the HTML report (one self-contained file), the ledger and the tables as CSV.
+
+    From a store (--db) it reports the stored labels; from article files it
+    labels them with the model first (nothing is stored). Records need `text`;
+    `id`, `title`, `date`, `url`, `source` and `lang` are used when present, as
+    for `naio-nlp ledger`.
 
     Examples:
 
     \b
         naio-nlp report --db naio.db --out report/
+        naio-nlp report exports/articles.jsonl --out report/
         naio-nlp report --db naio.db --out report/ --model models/my-model
         naio-nlp report --db naio.db --out report-old/ --model-version naio-default-0.1.0-...
     """
-    tell(report_from_store(db, out, model_version=model_version, model=model, title=title))
+    if (db is None) == (not articles):
+        raise typer.BadParameter("give either --db or article files, not both and not neither")
+    if db is not None:
+        tell(report_from_store(db, out, model_version=model_version, model=model, title=title))
+        return
+    if model_version is not None:
+        raise typer.BadParameter(
+            "--model-version picks stored labels; with files, --model picks the model",
+            param_hint="--model-version",
+        )
+    tell(
+        report_from_files(
+            articles or [],
+            out,
+            model=model,
+            title=title,
+            text_column=text_column,
+            id_column=id_column,
+            strict=strict,
+        )
+    )
 
 
 def run_command(
