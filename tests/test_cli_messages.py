@@ -146,6 +146,7 @@ def test_dask_missing_is_one_line_naming_the_extra(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "--dask needs Dask: pip install 'naio-nlp[dask]'" in done.stderr
+    assert "whl[dask]" in done.stderr  # what a user who installed a wheel file types
 
 
 @pytest.mark.parametrize(

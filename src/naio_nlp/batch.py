@@ -305,6 +305,9 @@ class _Reader:
             with open(name, "rb") as f:
                 utf16 = f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
                 f.seek(0)
+                if kind == "csv" and not utf16 and self._semicolons(f.readline(), name):
+                    delimiter = ";"
+                f.seek(0)
                 if not utf16 and self._usable(f, name):
                     yield from self._csv(f, name, delimiter)
             if utf16:  # Excel's "Unicode text": UTF-16 with a byte-order mark
@@ -325,6 +328,18 @@ class _Reader:
             doc = self._file(Path(name))
             if doc is not None:
                 yield doc
+
+    def _semicolons(self, first: bytes, name: str) -> bool:
+        """A .csv whose header has no comma but names the text column between
+        semicolons (Excel's CSV where the decimal mark is a comma): read with ';'."""
+        header = first.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+        if "," in header or ";" not in header:
+            return False
+        columns = [c.strip().strip('"') for c in header.split(";")]
+        if self.text_column not in columns:
+            return False
+        log.warning("%s: fields are separated by ';' (no comma in the header); read so", name)
+        return True
 
     def _usable(self, f: IO[bytes], name: str, *, jsonl: bool = False) -> bool:
         """An empty or binary file is one error, not one per line.

@@ -53,7 +53,10 @@ __all__ = [
 ]
 
 #: What to do when the ``dask`` extra is missing.
-_NEEDS_DASK: Final = "--dask needs Dask: pip install 'naio-nlp[dask]'"
+_NEEDS_DASK: Final = (
+    "--dask needs Dask: pip install 'naio-nlp[dask]' "
+    "(from a wheel file: pip install 'naio_nlp-<version>-py3-none-any.whl[dask]')"
+)
 #: The columns :func:`classify_table` returns, in order.
 OUTPUT_COLUMNS: Final[tuple[str, ...]] = (*FLAT_COLUMNS, "error")
 #: Rows read from an input Parquet file at a time, per worker: two classifier batches.

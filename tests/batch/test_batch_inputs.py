@@ -66,6 +66,24 @@ def test_csv_with_mapped_columns_and_default_ids(
     assert problems == []
 
 
+def test_csv_with_semicolons_is_read_so(
+    classifier: Classifier, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Excel writes ';' between fields where the decimal mark is a comma
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["id", "title", "text"])
+        for a in ARTICLES:
+            w.writerow([a["id"], a["title"], a["text"]])
+    with caplog.at_level("WARNING"):
+        assert ids(list(classify_files([path], model=classifier))) == ["a1", "a2", "a3"]
+    assert "separated by ';'" in caplog.text
+    # a comma in the header: a comma-separated file, whatever its cells hold
+    path.write_text('id,text\nb1,"a; b; c NAIO"\n', encoding="utf-8")
+    assert ids(list(classify_files([path], model=classifier))) == ["b1"]
+
+
 def test_tsv_is_read_with_tabs(classifier: Classifier, tmp_path: Path) -> None:
     path = tmp_path / "export.tsv"
     rows = ["id\ttext"] + [f"{a['id']}\t{a['text']}" for a in ARTICLES]

@@ -79,7 +79,8 @@ def review_command(
     except ImportError as exc:  # the optional extra is missing
         raise ConfigError(
             f"the review app needs the 'review' extra ({exc.name} is missing): "
-            "pip install 'naio-nlp[review]'"
+            "pip install 'naio-nlp[review]' (from a wheel file: "
+            "pip install 'naio_nlp-<version>-py3-none-any.whl[review]')"
         ) from exc
     from ..corpus import read_corpus
 
