@@ -61,7 +61,7 @@ __all__ = ["Classifier", "LinearHead", "load", "load_verified", "model_digest"]
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the saved layout or the meaning of a saved array changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Documents longer than this many characters are cut before analysis.
 MAX_CHARS = 100_000
 DEFAULT_MODEL_NAME = "naio-default"

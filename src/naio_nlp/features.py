@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -614,8 +614,23 @@ class TextAnalyzer:
         is_month = (flags & _MONTH) != 0
         counts[:, col["x:number"]] = np.bincount(tok_sent[like_num & ~is_year], minlength=n_sent)
         counts[:, col["x:date"]] = np.bincount(tok_sent[is_month | is_year], minlength=n_sent)
+        # the tokens of a body's name (NAIO's, an agency's): "the National AI Office plan"
+        # names no output
+        owned = np.zeros(n_all + 1, dtype=np.int64)
+        if found:
+            body = (m_col == col["cue:naio"]) | (m_col == col["cue:agency"])
+            np.add.at(owned, m_start[body], 1)
+            np.add.at(owned, m_end[body], -1)
         outputs = _named_outputs(
-            flags, capital | is_year, is_title, tok_sent, starts_tok, next_start, prev, nxt
+            flags,
+            capital | is_year,
+            is_title,
+            tok_sent,
+            starts_tok,
+            next_start,
+            prev,
+            nxt,
+            np.cumsum(owned[:-1]) > 0,
         )
         counts[:, col["x:named_output"]] = np.bincount(outputs[:, 0], minlength=n_sent)
         if found:
@@ -927,6 +942,10 @@ def _sentence_starts(
     return out
 
 
+#: A lower-case head after a name counts ("the Padi Alert pilot").
+_LOWER_HEADS: Final = True
+
+
 def _named_outputs(
     flags: npt.NDArray[np.int64],
     cap: npt.NDArray[np.bool_],
@@ -936,23 +955,45 @@ def _named_outputs(
     next_start: npt.NDArray[np.int64],
     prev: Callable[[Any], Any],
     nxt: Callable[[Any], Any],
+    owned: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Runs of capitalised tokens that contain an output head noun.
 
     "AI Technology Action Plan 2026–2030", "Garis Panduan Etika AI",
     "Code of Practice for AI Procurement": capitalised words (or years), joined
-    by small connectors, within one sentence. Returns (sentence, first token,
-    last token) rows.
+    by small connectors, within one sentence. English news often writes the
+    head in lower case after the name ("the AI for Policymakers initiative",
+    "the Padi Alert pilot"): a lower-case head right after two or more words of
+    a run counts, unless those words name a body (``owned``: NAIO, an agency).
+    (Malay puts the head first, "program Titian Kerjaya"; read the same way, it
+    did not help on held-out batches.)
+    Returns (sentence, first token, last token) rows.
     """
     none = np.zeros((0, 3), dtype=np.int64)
-    head = ((flags & _HEAD) != 0) & is_title
-    if not head.any():
-        return none
+    is_head = (flags & _HEAD) != 0
+    head = is_head & is_title
     conn = (flags & _CONNECTOR) != 0
     join = np.zeros_like(cap)
     # sentence ids differ across documents, so a join never spans two of them
     join[1:-1] = conn[1:-1] & cap[:-2] & cap[2:] & (tok_sent[:-2] == tok_sent[2:])
-    run = cap | join
+    after_name = np.zeros_like(cap)
+    if _LOWER_HEADS and cap.size > 2:
+        free = ~owned if owned is not None else np.ones_like(cap)
+        after_name[2:] = (
+            is_head[2:]
+            & ~is_title[2:]
+            & ((flags[2:] & _UPPER) == 0)
+            & cap[1:-1]
+            & free[1:-1]
+            & (cap[:-2] | join[:-2])
+            & free[:-2]
+            & (tok_sent[2:] == tok_sent[1:-1])
+            & (tok_sent[1:-1] == tok_sent[:-2])
+        )
+        head = head | after_name
+    if not head.any():
+        return none
+    run = cap | join | after_name
     starts = np.flatnonzero(run & ~prev(run))
     ends = np.flatnonzero(run & ~nxt(run)) + 1
     head_cum = np.concatenate([[0], np.cumsum(head)])

@@ -829,6 +829,8 @@ def fit_classifier(
                 "domain_text_c": domain_text_c,
                 "domain_blend_grid": list(domain_blend_grid),
                 "review_precision": REVIEW_PRECISION,
+                # features of another meaning make another model, under another version
+                "format_version": FORMAT_VERSION,
             },
             sort_keys=True,
         ).encode()

@@ -68,6 +68,28 @@ def test_cues_and_named_outputs_in_both_languages(analyzer: TextAnalyzer) -> Non
     assert [ms.text[s:e] for _, s, e in ms.named_outputs] == ["Garis Panduan Etika AI"]
 
 
+def test_a_lower_case_head_after_a_name_makes_a_named_output(analyzer: TextAnalyzer) -> None:
+    # English news writes "the Padi Watch pilot": the name, then its head in lower case
+    texts = [
+        "NAIO today opened the AI Talent Bridge programme with three universities.",
+        "Parliament and NAIO began the AI for Policymakers initiative on Monday.",
+        # a body's name before a head names no output; nor does a lone word
+        "The National AI Office plan was delayed, and the Ministry of Digital programme too.",
+        "The NAIO programme and the Selangor pilot were discussed.",
+        # a head already capitalised is read as before, once
+        "NAIO released the AI Procurement Checklist 2025 for 40 agencies.",
+    ]
+    found = analyzer.analyse(texts, [""] * len(texts), ["en"] * len(texts))
+    names = [[a.text[s:e] for _, s, e in a.named_outputs] for a in found]
+    assert names == [
+        ["AI Talent Bridge programme"],
+        ["AI for Policymakers initiative"],
+        [],
+        [],
+        ["AI Procurement Checklist 2025"],
+    ]
+
+
 def test_tokenizer_cache_is_widened_and_changes_nothing(analyzer: TextAnalyzer) -> None:
     """A chunk split from the cache gives the same analysis as one split afresh."""
     from naio_nlp.corpus import read_corpus
