@@ -194,6 +194,26 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
 # --------------------------------------------------------------------------- the terms
 
 
+#: A phrase table by word: one-word keys, keys of several words (as tuples), the
+#: longest key's length, and the first words of the keys of several words.
+_Phrases = tuple[
+    Mapping[str, tuple[str, ...]],
+    Mapping[tuple[str, ...], tuple[str, ...]],
+    int,
+    frozenset[str],
+]
+
+
+def _phrases(table: Mapping[str, str]) -> _Phrases:
+    split = {tuple(k.split()): tuple(v.split()) for k, v in table.items()}
+    return (
+        {k[0]: v for k, v in split.items() if len(k) == 1},
+        {k: v for k, v in split.items() if len(k) > 1},
+        max((len(k) for k in split), default=1),
+        frozenset(k[0] for k in split if len(k) > 1),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Terms:
     agency_of: Mapping[str, str]  # any name of a public body (lower case) -> its one name
@@ -212,12 +232,8 @@ class _Terms:
     not_names: frozenset[str]
     places: tuple[str, ...]  # head phrases of places ("klinik kesihatan", "health clinic")
     head_starts: frozenset[str]  # first words of head nouns, to skip sentences naming nothing
-    ms_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # [ms_en] by word: context words
-    ms_longest: int
-    ms_starts: frozenset[str]  # first words of the Malay phrases of several words
-    gl_phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # [ms_en_names] alone, by word
-    gl_longest: int
-    gl_starts: frozenset[str]
+    ms_table: _Phrases  # [ms_en] by word: how context words are read first
+    gl_table: _Phrases  # [ms_en_names] alone: how the words [ms_en] leaves are read
     context_stop: frozenset[str]
     states: frozenset[str]
     national: frozenset[str]
@@ -332,7 +348,7 @@ def _terms() -> _Terms:
         raise ConfigError(f"naio_nlp/ledger_terms.toml: {exc}") from exc
     ms_en = _table(data, "ms_en")
     ms_en_names = {**_table(data, "ms_en_names"), **ms_en}
-    gl_only = {k: v for k, v in ms_en_names.items() if k not in ms_en} if _GLOSSARY_CONTEXT else {}
+    gl_only = {k: v for k, v in ms_en_names.items() if k not in ms_en}
     en_fold = _table(data, "en_fold")
     heads_en = frozenset(_strings(data, "heads", "en"))
     heads_ms = frozenset(_strings(data, "heads", "ms"))
@@ -373,12 +389,8 @@ def _terms() -> _Terms:
         not_names=frozenset(_strings(data, "not_names", "phrases")),
         places=tuple(_strings(data, "not_names", "places")),
         head_starts=frozenset(h.split()[0] for h in heads_en | heads_ms),
-        ms_phrases={tuple(k.split()): tuple(v.split()) for k, v in ms_en.items()},
-        ms_longest=max((len(k.split()) for k in ms_en), default=1),
-        ms_starts=frozenset(k.split()[0] for k in ms_en if " " in k),
-        gl_phrases={tuple(k.split()): tuple(v.split()) for k, v in gl_only.items()},
-        gl_longest=max((len(k.split()) for k in gl_only), default=1),
-        gl_starts=frozenset(k.split()[0] for k in gl_only if " " in k),
+        ms_table=_phrases(ms_en),
+        gl_table=_phrases(gl_only),
         context_stop=frozenset(_strings(data, "context", "stopwords")),
         states=frozenset(_strings(data, "owners", "states")),
         national=frozenset(_strings(data, "owners", "national")),
@@ -607,23 +619,34 @@ def _similarity(a: _Key, b: _Key) -> float:
 
 def _translate(
     toks: Sequence[str],
-    phrases: Mapping[tuple[str, ...], tuple[str, ...]],
-    longest: int,
-    starts: frozenset[str],
-) -> list[tuple[tuple[str, ...], bool]]:
-    """Malay phrases of ``phrases`` in English, longest first: (words, translated) pieces."""
-    out: list[tuple[tuple[str, ...], bool]] = []
+    table: _Phrases,
+    then: Callable[[list[str]], list[str]] | None = None,
+) -> list[str]:
+    """``toks`` with the Malay phrases of ``table`` in English, the longest first; the
+    runs of tokens no phrase reads go through ``then`` when given."""
+    single, phrases, longest, starts = table
+    out: list[str] = []
+    left: list[str] = []  # tokens no phrase read, waiting for ``then``
     i, n = 0, len(toks)
     while i < n:
-        step, words = 1, phrases.get((toks[i],))
-        if toks[i] in starts:
+        tok = toks[i]
+        step, words = 1, single.get(tok)
+        if tok in starts:
             for span in range(min(longest, n - i), 1, -1):
                 english = phrases.get(tuple(toks[i : i + span]))
                 if english is not None:
                     step, words = span, english
                     break
-        out.append((words, True) if words is not None else ((toks[i],), False))
+        if words is None:
+            left.append(tok)
+        else:
+            if left:
+                out.extend(then(left) if then is not None else left)
+                left = []
+            out.extend(words)
         i += step
+    if left:
+        out.extend(then(left) if then is not None else left)
     return out
 
 
@@ -635,25 +658,18 @@ def _context_words(texts: Iterable[str]) -> tuple[str, ...]:
     (``[ms_en_names]``) only reads what they leave, so "syarikat teknologi pertanian"
     keeps the "agritech" a name would give it."""
     t = _terms()
+    glossary = t.gl_table
+
+    def rest(run: list[str]) -> list[str]:
+        return _translate(run, glossary)
+
     out: set[str] = set()
     for text in texts:
         toks = [
             w.strip("'").removesuffix("'s")
             for w in _LOWER_WORD.findall(_normalise_years(text.lower().replace("’", "'")))
         ]
-        pieces = _translate(toks, t.ms_phrases, t.ms_longest, t.ms_starts)
-        words_out: list[str] = []
-        run: list[str] = []
-        for words, translated in [*pieces, ((), True)]:
-            if not translated:
-                run.extend(words)
-                continue
-            if run:
-                for ws, _ in _translate(run, t.gl_phrases, t.gl_longest, t.gl_starts):
-                    words_out.extend(ws)
-                run = []
-            words_out.extend(words)
-        for w in words_out:
+        for w in _translate(toks, t.ms_table, rest if _GLOSSARY_CONTEXT else None):
             w = t.en_fold.get(w, w)
             if w.isdigit():
                 if len(w) >= 2:
