@@ -140,6 +140,11 @@ _GLOSSARY_CONTEXT: Final = True
 #: A name that says only what an output is ("sandbox") takes its sectors or audiences
 #: from its whole sentence ("a sandbox ... on buses and trains").
 _VAGUE_SECTORS: Final = True
+#: A report that names no output does not join an entry only announced so far, nor a
+#: mention an entry no report of which names its output: their titles and leads
+#: match a topic ("local compute", then an MoU on compute), not one output, and the
+#: announcement joined so would count as a promise kept.
+_NAMELESS_NOT_TO_PROMISES = True
 #: A symbolic mention may join by a lower-case name with a distinctive word.
 _LOWER_MENTIONS: Final = True
 #: An artifact named nowhere near the top takes a lower-case name from a sentence with NAIO.
@@ -3008,13 +3013,25 @@ class Ledger:
             # a document that names no output (a feature story, titled by its news) may
             # still join an entry its title and lead match; it never names one
             eid, p = self._best(report, report.name, scorer)
-            if eid is not None and p >= scorer.threshold:
+            if (
+                eid is not None
+                and p >= scorer.threshold
+                and not (_NAMELESS_NOT_TO_PROMISES and self._view(eid).only_announced)
+            ):
                 best = eid
         if report.linkable and best is None:
             # the first name that links; the others only when it finds no entry
             for name in (report.name, *report.alternatives):
                 eid, p = self._best(report, name, scorer)
-                if eid is not None and p >= scorer.threshold:
+                if (
+                    eid is not None
+                    and p >= scorer.threshold
+                    and not (
+                        _NAMELESS_NOT_TO_PROMISES
+                        and report.joins_only
+                        and not any(r.linkable for r in self._reports[eid])
+                    )
+                ):
                     best = eid
                     if name != report.name:
                         others = (report.name, *report.alternatives)

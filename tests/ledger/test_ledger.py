@@ -1979,3 +1979,33 @@ def test_a_name_without_a_head_noun_is_read_from_its_apposition() -> None:
 
     assert _capitalised_names("Khazanah Nasional, the sovereign fund, will invest.") == []
     assert _capitalised_names("Pulse Labs Asia, a platform company, joined.") == []
+
+
+def test_a_topic_in_common_is_no_promise_kept() -> None:
+    # a panel's remarks on compute (a mention naming only the panel), then an MoU on
+    # compute that names no output: one topic, not one output announced and launched
+    remarks = doc(
+        "remarks",
+        "KUALA LUMPUR — Malaysia needs sovereign computing capacity for AI, with thousands "
+        "of processors installed by local companies before 2027, an industry panel told a "
+        "forum on Tuesday, as the National AI Office weighs a memorandum with them.",
+        status="symbolic",
+        day=date(2025, 9, 23),
+        title="Malaysia's AI ambitions hinge on local compute, industry panel says",
+    )
+    mou = doc(
+        "mou",
+        "CYBERJAYA — The National AI Office today signed a memorandum of understanding with "
+        "three local companies to build sovereign computing capacity for AI, with 2,000 "
+        "processors to be installed by 2027.",
+        name=None,
+        kind="commercialization_pathway",
+        day=date(2026, 9, 15),
+        title="NAIO and three local companies sign MoU on sovereign AI compute capacity",
+    )
+    for order in ([remarks, mou], [mou, remarks]):
+        led = build([*four_sandboxes(), *order])
+        a, b = led.entry_for("remarks"), led.entry_for("mou")
+        assert b is not None
+        assert a is None or a.artifact_id != b.artifact_id
+        assert not any(e.announced_on and e.launched_on for e in led.entries)
