@@ -69,6 +69,23 @@ def test_every_help_shows_its_example_commands_whole(cli: Cli) -> None:
             assert example in shown, (path, example)
 
 
+def test_docs_lists_and_prints_the_pages_the_help_points_to(cli: Cli) -> None:
+    code, out, _ = cli("docs")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert {"classify", "ledger", "report", "codebook"} <= set(names)
+    # every page a command's help names is one of them
+    for command, page in [("classify", "classify"), ("ledger", "ledger"), ("corpus", "codebook")]:
+        _, help_text, _ = cli(command, "--help")
+        assert f"naio-nlp docs {page}" in " ".join(help_text.split()), command
+    code, out, _ = cli("docs", "codebook")
+    assert code == 0 and out.startswith("# naio_nlp annotation codebook")
+    code, out, _ = cli("docs", "CLASSIFY.md", "--path")
+    assert code == 0 and Path(out.strip()).name == "classify.md"
+    code, _, err = cli("docs", "nope")
+    assert code == 2 and "codebook" in err
+
+
 def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     code, _, err = cli("no-such-command")
     assert code == 2

@@ -53,6 +53,10 @@ def test_the_wheel_classifies_with_no_checkout(tmp_path: Path) -> None:
         for p in EXAMPLES.rglob("*")
         if p.is_file()
     }
+    # the guides and the codebook that `naio-nlp docs` prints
+    with zipfile.ZipFile(wheel) as archive:
+        docs = {n for n in archive.namelist() if n.startswith("naio_nlp/docs/")}
+    assert {"naio_nlp/docs/classify.md", "naio_nlp/docs/codebook.md"} <= docs
     assert {"articles.jsonl", "articles.csv"} <= set(bundled)
     assert any(name.startswith("html/") for name in bundled)
     assert shipped == bundled
@@ -93,6 +97,10 @@ def test_the_wheel_classifies_with_no_checkout(tmp_path: Path) -> None:
 
     # the README's quick start, as written, with no checkout in sight
     naio = str(venv / "bin" / "naio-nlp")
+    # the pages the commands' help points to are there without the source tree
+    pages = _run([naio, "docs", "codebook", "--path"], cwd=elsewhere)
+    assert pages.returncode == 0, pages.stderr
+    assert Path(pages.stdout.strip()).is_relative_to(purelib), pages.stdout
     written = _run([naio, "examples"], cwd=elsewhere)
     assert written.returncode == 0, written.stderr
     assert "wrote 5 example files to examples" in written.stderr

@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from .._version import __version__
 from ..errors import NaioError
-from . import classify, collect, corpus, examples, ledger, model, report, review
+from . import classify, collect, corpus, docs, examples, ledger, model, report, review
 from ._console import console, error_line, warning_line
 
 app = typer.Typer(
@@ -78,7 +78,7 @@ def _root(
     logging.basicConfig(level=level, handlers=[_MessageHandler()], force=True)
 
 
-for _module in (report, collect, classify, examples, ledger, model, corpus, review):
+for _module in (report, collect, classify, examples, ledger, model, corpus, review, docs):
     _module.register(app)
 
 

@@ -381,7 +381,7 @@ def classify_command(
     replaced nor created); documents over the maximum
     length are classified on their first characters with a warning. An input
     given twice is refused; ids that repeat across the run get one warning at
-    the end. See docs/classify.md.
+    the end. See `naio-nlp docs classify`.
 
     Examples:
 

@@ -18,7 +18,7 @@ from ._output import check_output, is_stream
 
 corpus_app = typer.Typer(
     rich_markup_mode=None,
-    help="Work with the labelled corpus (JSONL, see corpus/CODEBOOK.md).",
+    help="Work with the labelled corpus (JSONL; what the labels mean: `naio-nlp docs codebook`).",
     no_args_is_help=True,
 )
 out = console()

@@ -175,7 +175,7 @@ def ledger_command(
     be ISO or as news sites write them in English or Malay ("7 Dec 2026",
     "7 Disember 2026"; numbers day first: 07/12/2026 is 7 December); a record
     whose date cannot be read is kept, undated, with a warning. See
-    docs/ledger.md.
+    `naio-nlp docs ledger`.
     """
     from ..runner import update_ledger
     from .classify import _Problems, not_written, skipped
