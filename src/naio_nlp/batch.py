@@ -1,4 +1,4 @@
-"""Classify many documents from files: JSONL, CSV/TSV, Parquet, folders of HTML/text, stdin.
+"""Classify many documents from files: JSONL, JSON, CSV/TSV, Parquet, HTML/text, stdin.
 
 A batch is a stream: each reader is a generator that holds one record (or
 one Parquet record batch) at a time, the classifier works in batches, and
@@ -86,6 +86,9 @@ STDIN: Final = "-"
 DEFAULT_ID_COLUMN: Final = "id"
 
 _JSONL = (".jsonl", ".ndjson")
+_JSON = (".json",)
+#: The keys under which a .json object may hold its list of articles.
+_JSON_LIST_KEYS: Final = ("articles", "documents", "records", "items", "data")
 _CSV = (".csv", ".tsv")
 _PARQUET = (".parquet", ".pq")
 _HTML = (".html", ".htm")
@@ -161,6 +164,7 @@ def input_kind(path: str | os.PathLike[str]) -> str:
     suffix = p.suffix.lower()
     for kind, suffixes in (
         ("jsonl", _JSONL),
+        ("json", _JSON),
         ("parquet", _PARQUET),
         ("html", _HTML),
         ("text", _TEXT),
@@ -172,7 +176,7 @@ def input_kind(path: str | os.PathLike[str]) -> str:
     raise InputError(
         name,
         f"unknown input format {suffix or '(no extension)'!r}; expected .jsonl, .ndjson, "
-        ".csv, .tsv, .parquet, .html, .htm, .txt, a folder, or - for JSONL on stdin",
+        ".json, .csv, .tsv, .parquet, .html, .htm, .txt, a folder, or - for JSONL on stdin",
     )
 
 
@@ -197,7 +201,7 @@ def count_documents(paths: Paths) -> int | None:
     total = 0
     for path in _path_list(paths):
         kind = input_kind(path)
-        if kind == "stdin":
+        if kind in ("stdin", "json"):  # no count without reading it whole
             return None
         p = Path(path)
         if kind in ("jsonl", "csv", "tsv"):
@@ -233,7 +237,7 @@ def _folder_files(root: Path, *, warn: bool = True) -> Iterator[Path]:
             lower = name.lower()
             if lower.endswith(_HTML + _TEXT):
                 found.append(Path(dirpath, name))
-            elif lower.endswith(_JSONL + _CSV + _PARQUET):
+            elif lower.endswith(_JSONL + _JSON + _CSV + _PARQUET):
                 data_files.append(Path(dirpath, name))
     if warn and data_files:
         log.warning(
@@ -300,6 +304,8 @@ class _Reader:
             if utf16:  # decoded by its byte-order mark, as .txt files are
                 with open(name, encoding="utf-16", errors="replace", newline="") as text:
                     yield from self._jsonl(_Utf16Lines(text), name)
+        elif kind == "json":
+            yield from self._json(name)
         elif kind in ("csv", "tsv"):
             delimiter = "\t" if kind == "tsv" else ","
             with open(name, "rb") as f:
@@ -483,6 +489,47 @@ class _Reader:
             self.skip(source, f"{where} and does not start as a JSON object; skipped", n)
             return None
         return self.make(rec, source, n, default_id=default_id, truncated=True, note=where)
+
+    # -- JSON
+
+    def _json(self, name: str) -> Iterator[_Doc]:
+        """A .json file: an array of article objects (or an object holding one under
+        ``articles``, ``documents``, ``records``, ``items`` or ``data``, or one
+        article), read whole. An item's "line" is its place in the array, from 1.
+        A file of one JSON object a line is JSON Lines under another name: read so."""
+        with open(name, "rb") as f:
+            if not self._usable(f, name):
+                return
+            raw = f.read()
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            self.skip(name, f"not valid UTF-8 ({_bad_byte(exc)}); file skipped", file=True)
+            return
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data" and raw.lstrip().startswith(b"{"):
+                log.warning("%s: one JSON object a line; read as JSON Lines", name)
+                with open(name, "rb") as f:
+                    yield from self._jsonl(f, name)
+                return
+            where = f"malformed JSON ({json_problem(exc)} of line {exc.lineno})"
+            self.skip(name, f"{where}; file skipped", file=True)
+            return
+        if isinstance(data, dict):
+            key = next((k for k in _JSON_LIST_KEYS if isinstance(data.get(k), list)), None)
+            data = data[key] if key is not None else [data]
+        if not isinstance(data, list):
+            kind = type(data).__name__
+            self.skip(name, f"expected a JSON array of objects, found {kind}; skipped", file=True)
+            return
+        for n, rec in enumerate(data, start=1):
+            if not isinstance(rec, dict):
+                kind = type(rec).__name__
+                self.skip(name, f"array item is {kind}, not a JSON object; skipped", n)
+                continue
+            doc = self.make(rec, name, n, default_id=f"{name}:{n}")
+            if doc is not None:
+                yield doc
 
     # -- CSV
 
@@ -1232,7 +1279,8 @@ def classify_files(
 ) -> BatchRun:
     """Classify every document in ``paths``, lazily, in input order.
 
-    ``paths`` (one path, or several) mixes JSONL, CSV/TSV (a header row;
+    ``paths`` (one path, or several) mixes JSONL, ``.json`` (an array of
+    records, read whole), CSV/TSV (a header row;
     ``text_column`` and ``id_column`` name the columns), Parquet, ``.html``/``.htm``/``.txt``
     files, folders of them (recursively, sorted), and ``"-"`` for JSONL on
     ``stdin`` (default ``sys.stdin.buffer``). ``model`` is a loaded

@@ -84,6 +84,39 @@ def test_csv_with_semicolons_is_read_so(
     assert ids(list(classify_files([path], model=classifier))) == ["b1"]
 
 
+def test_json_arrays_objects_and_misnamed_json_lines(
+    classifier: Classifier, tmp_path: Path, problems: Problems
+) -> None:
+    import json
+
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps(ARTICLES), encoding="utf-8")
+    assert ids(list(classify_files(array, model=classifier))) == ["a1", "a2", "a3"]
+    held = tmp_path / "held.json"
+    held.write_text(json.dumps({"source": "export", "articles": ARTICLES[:2]}), "utf-8")
+    assert ids(list(classify_files(held, model=classifier))) == ["a1", "a2"]
+    # JSON Lines saved as .json: read as such
+    lines = tmp_path / "lines.json"
+    lines.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    assert ids(list(classify_files(lines, model=classifier))) == ["a1", "a2", "a3"]
+    # a bad item costs itself only, named by its place in the array
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps([ARTICLES[0], 5, {"id": "x"}, ARTICLES[1]]), "utf-8")
+    run = classify_files(mixed, model=classifier, errors=problems)
+    assert ids(list(run)) == ["a1", "a2"]
+    assert [(line, message.split(";")[0]) for _, _, line, message in problems] == [
+        (2, "array item is int, not a JSON object"),
+        (3, "missing text: no 'text' field"),
+    ]
+    # a file that is no JSON at all is one error
+    problems.clear()
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"id": 1,]', encoding="utf-8")
+    assert list(classify_files(broken, model=classifier, errors=problems)) == []
+    assert len(problems) == 1 and "malformed JSON" in problems[0][3]
+    assert count_documents([array]) is None  # no cheap count: no ETA
+
+
 def test_tsv_is_read_with_tabs(classifier: Classifier, tmp_path: Path) -> None:
     path = tmp_path / "export.tsv"
     rows = ["id\ttext"] + [f"{a['id']}\t{a['text']}" for a in ARTICLES]

@@ -318,7 +318,7 @@ def classify_command(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="JSONL, CSV/TSV, Parquet, .html/.htm/.txt files, folders of "
+            help="JSONL, .json arrays, CSV/TSV, Parquet, .html/.htm/.txt files, folders of "
             ".html/.htm/.txt files, or - for JSONL on stdin.",
             show_default=False,
         ),

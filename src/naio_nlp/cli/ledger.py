@@ -3,7 +3,7 @@
 From a store it reads the saved ledger of a model version and links what it
 lacks (saving it back); from files it classifies the records and builds the
 ledger in memory. Files are read exactly as ``naio-nlp classify`` reads them
-(:func:`naio_nlp.batch.read_articles`): JSONL, CSV/TSV, Parquet, .html/.htm/.txt
+(:func:`naio_nlp.batch.read_articles`): JSONL, .json, CSV/TSV, Parquet, .html/.htm/.txt
 files, folders of HTML/text, ``-`` for JSONL on stdin, with the same report of
 bad rows. Records need ``text`` (``--text-column``); ``id``, ``title``, ``date``
 (or ``published``: ISO, or English and Malay dates read day first, see
@@ -122,8 +122,8 @@ def ledger_command(
         list[str] | None,
         typer.Argument(
             metavar="INPUT...",
-            help="Files to classify and link, read as `classify` reads them: JSONL, CSV/TSV, "
-            "Parquet, .html/.htm/.txt files, folders of them, or - for JSONL on stdin.",
+            help="Files to classify and link, read as `classify` reads them: JSONL, .json, "
+            "CSV/TSV, Parquet, .html/.htm/.txt files, folders of them, or - for JSONL on stdin.",
             show_default=False,
         ),
     ] = None,

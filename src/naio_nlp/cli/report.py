@@ -204,7 +204,7 @@ def report_command(
         typer.Argument(
             metavar="[INPUT...]",
             help="Article files to classify, link and report on instead of a store, read as "
-            "`classify` reads them: JSONL, CSV/TSV, Parquet, .html/.htm/.txt files, folders "
+            "`classify` reads them: JSONL, .json, CSV/TSV, Parquet, .html/.htm/.txt files, folders "
             "of them, or - for JSONL on stdin.",
             show_default=False,
         ),
