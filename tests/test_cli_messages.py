@@ -157,3 +157,22 @@ def test_a_bad_format_names_the_choices_in_plain_words(cli: Cli, command: str, l
     assert code == 2
     assert f"'xml' is not one of {listed}" in err
     assert "Value error" not in err
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typer turns Ctrl-C into a silent exit 130; the user is told why the run stopped."""
+    from naio_nlp import classifier
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(classifier, "load", interrupted)
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": "1", "text": "NAIO launched a plan."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, err = cli("classify", str(data), "-o", str(out))
+    assert code == 130
+    assert err.strip().endswith("interrupted")
+    assert not out.exists()

@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         command(args=argv, prog_name="naio-nlp", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
+        if code == 130:  # Typer turns Ctrl-C into a silent exit 130
+            err_console.print("interrupted")
         return code if isinstance(code, int) else (0 if code is None else 1)
     except NaioError as exc:
         err_console.print(error_line(str(exc)))
