@@ -1402,9 +1402,32 @@ class ArticleReading(Iterator[Article]):
         return self._ids.result()
 
 
+#: A numeric date that can only be month first: "04/13/2026".
+_MONTH_FIRST = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)")
+
+
+def _only_month_first(raw: object) -> bool:
+    m = _MONTH_FIRST.match(str(raw)) if isinstance(raw, str) else None
+    return m is not None and int(m.group(1)) <= 12 < int(m.group(2)) <= 31
+
+
 def _articles(reader: _Reader, inputs: list[tuple[str, str]], ids: _IdCheck) -> Iterator[Article]:
+    month_first: set[str] = set()  # the files already warned of a month-first date
     for doc in reader.documents(inputs):
         published, unread = _published(doc)
+        raw_date = doc.meta.get("date", doc.meta.get("published"))
+        if published is not None and doc.source not in month_first and _only_month_first(raw_date):
+            month_first.add(doc.source)
+            reader.report(
+                InputWarning(
+                    doc.source,
+                    f"date {raw_date!r} of record {doc.id!r} can only be month first (read as "
+                    f"{published:%d %B %Y}); numeric dates are read day first, so if this "
+                    "file writes them month first, its dates with a day of 12 or less were "
+                    "read wrongly (07/12/2026 as 7 December); write them as ISO (2026-07-12)",
+                    line=doc.line,
+                )
+            )
         if unread is not None:
             name, raw = unread
             reader.report(

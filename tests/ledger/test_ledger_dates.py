@@ -45,9 +45,36 @@ def test_dates_as_news_exports_write_them_are_read(tmp_path: Path, written: str,
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": "a1", "text": TEXT, "date": written}) + "\n", "utf-8")
     articles, problems, stats = _read(src)
-    assert problems == []
+    if written == "12/25/2026":  # read month first, and said (see the next test)
+        assert len(problems) == 1 and "can only be month first" in problems[0].message
+    else:
+        assert problems == []
     assert [a.published for a in articles] == [day]
     assert (stats.read, stats.skipped, stats.errors) == (1, 0, 0)
+
+
+def test_a_date_that_can_only_be_month_first_warns_once_per_file(tmp_path: Path) -> None:
+    # a US export: 05/12 was read as 5 December before 04/13 showed the file's order
+    src = tmp_path / "us.jsonl"
+    rows = [("a", "05/12/2026"), ("b", "04/13/2026"), ("c", "06/14/2026")]
+    src.write_text(
+        "".join(json.dumps({"id": i, "text": TEXT, "date": d}) + "\n" for i, d in rows), "utf-8"
+    )
+    articles, problems, stats = _read(src)
+    assert [a.published for a in articles] == [
+        date(2026, 12, 5),
+        date(2026, 4, 13),
+        date(2026, 6, 14),
+    ]
+    assert len(problems) == 1 and isinstance(problems[0], InputWarning)
+    assert problems[0].line == 2
+    assert "'04/13/2026' of record 'b' can only be month first" in problems[0].message
+    assert "read wrongly" in problems[0].message
+    assert stats.errors == 0
+    # day-first dates say nothing
+    dmy = tmp_path / "my.jsonl"
+    dmy.write_text(json.dumps({"id": "a", "text": TEXT, "date": "13/04/2026"}) + "\n", "utf-8")
+    assert _read(dmy)[1] == []
 
 
 def test_a_date_that_cannot_be_read_is_named_once_and_the_record_kept(tmp_path: Path) -> None:
