@@ -144,7 +144,7 @@ _VAGUE_SECTORS: Final = True
 #: mention an entry no report of which names its output: their titles and leads
 #: match a topic ("local compute", then an MoU on compute), not one output, and the
 #: announcement joined so would count as a promise kept.
-_NAMELESS_NOT_TO_PROMISES = True
+_NAMELESS_NOT_TO_PROMISES: Final = True
 #: A symbolic mention may join by a lower-case name with a distinctive word.
 _LOWER_MENTIONS: Final = True
 #: An artifact named nowhere near the top takes a lower-case name from a sentence with NAIO.

@@ -213,3 +213,10 @@ def test_report_takes_a_store_or_files_and_says_what_is_wrong(
     assert code == 1
     assert "empty.jsonl" in stderr and "not written" in stderr
     assert not out.exists()
+    # --strict: a bad row is skipped, the report written, and the run fails
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text('{"id": "a", "text": "NAIO launched a plan."}\nnot json\n', "utf-8")
+    code, stdout, stderr = cli("report", str(mixed), "--out", str(out), "--strict")
+    assert code == 1
+    assert "mixed.jsonl:2" in stderr and "--strict: 1 input problem; exit 1" in stderr
+    assert stdout.strip() == str(out / "index.html") and (out / "index.html").is_file()

@@ -49,8 +49,10 @@ from ..batch import (
     classify_files,
     count_documents,
     flat_record,
+    read_articles,
 )
 from ..errors import ConfigError, InputError, InputWarning
+from ..schema import Article, Prediction
 from ._console import console, error_line, warning_line
 from ._output import (
     check_not_input,
@@ -517,6 +519,70 @@ def classify_command(
             )
         )
         raise typer.Exit(1)
+    end_strict(problems, strict)
+
+
+def classify_inputs(
+    articles: list[str],
+    *,
+    model: Path | None,
+    text_column: str,
+    id_column: str,
+    problems: Callable[[InputError], None],
+    stats: BatchStats,
+    task: str,
+    then: str,
+    before_exit: Callable[[], None] = lambda: None,
+    nothing_written: str = "",
+) -> tuple[list[Article], list[Prediction]]:
+    """Read ``articles`` as `classify` reads them and label them, with a progress bar:
+    what `naio-nlp ledger` and `naio-nlp report` do with article files.
+
+    Bad rows go to ``problems``; repeated ids are reported once, by file. When
+    no document can be read it says there is nothing to ``task`` and why
+    (``nothing_written`` ends the line), runs ``before_exit`` and exits 1."""
+    from ..classifier import load
+
+    reading = read_articles(  # a missing path or an unknown suffix fails here
+        articles,
+        text_column=text_column,
+        id_column=id_column,
+        errors=problems,
+        stats=stats,
+    )
+    clf = load(model)
+    docs = list(reading)
+    if not docs:
+        before_exit()
+        if stats.read == 0:  # an empty folder or a CSV of a header alone
+            why = f"no documents in {_named(articles)}; nothing to {task}"
+        else:
+            why = f"no document could be read from the input: {skipped(stats)} skipped"
+            why += " (see above)"
+        err.print(error_line(f"{why}{nothing_written}; exit 1"))
+        raise typer.Exit(1)
+    # a bar, then a status line, on a terminal (as `classify` shows); nothing on a pipe
+    bar = _progress(len(docs)) if err.is_terminal else None
+    predictions: list[Prediction] = []
+    with bar or contextlib.nullcontext():
+        bar_task = bar.add_task("classify", total=len(docs)) if bar is not None else None
+        for prediction in clf.classify_many(docs):
+            predictions.append(prediction)
+            if bar is not None and bar_task is not None:
+                bar.advance(bar_task)
+    repeated = reading.repeated_ids()
+    if repeated.ids:  # named by the files that held the repeats, as `classify` does
+        problems(
+            InputWarning(
+                _named(list(repeated.sources), noun="file"),
+                _repeated_message(repeated, on="record", then=then),
+            )
+        )
+    return docs, predictions
+
+
+def end_strict(problems: _Problems, strict: bool) -> None:
+    """With --strict, exit 1 (after the output is written) when an input had a problem."""
     if strict and problems.count:
         err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
         raise typer.Exit(1)

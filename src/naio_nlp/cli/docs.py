@@ -44,7 +44,7 @@ def docs_command(
     page: Annotated[
         str | None,
         typer.Argument(
-            metavar="[PAGE]", help="A page to print (Markdown) on stdout.", show_default=False
+            metavar="PAGE", help="A page to print (Markdown) on stdout.", show_default=False
         ),
     ] = None,
     path: Annotated[

@@ -17,19 +17,17 @@ import contextlib
 import csv
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
 from .._text import plural
-from ..batch import FOLDER_SUFFIXES, BatchStats, read_articles
-from ..errors import InputError, InputWarning
+from ..batch import FOLDER_SUFFIXES, BatchStats
+from ..errors import InputError
 from ..ledger import Ledger, build
-from ..schema import Article, Prediction
 from ..store import Store
-from ._console import console, error_line, warning_line
+from ._console import console, warning_line
 from ._output import check_not_input, check_output, choice, format_mismatch, is_stream
 
 LedgerFormat = Literal["json", "csv"]
@@ -55,66 +53,6 @@ def write_ledger(ledger: Ledger, out: Path | None, fmt: LedgerFormat) -> None:
         writer.writerows(ledger.csv_rows())
     else:
         sys.stdout.write(json.dumps(ledger.to_dict(), ensure_ascii=False, indent=1) + "\n")
-
-
-def classify_inputs(
-    articles: list[str],
-    *,
-    model: Path | None,
-    text_column: str,
-    id_column: str,
-    problems: Callable[[InputError], None],
-    stats: BatchStats,
-    task: str,
-    on: str,
-    then: str,
-    before_exit: Callable[[], None] = lambda: None,
-    nothing_written: str = "",
-) -> tuple[list[Article], list[Prediction]]:
-    """Read ``articles`` as `classify` reads them and label them, with a progress bar.
-
-    Bad rows go to ``problems``; repeated ids are reported once, by file. When
-    no document can be read it says there is nothing to ``task`` and why
-    (``nothing_written`` ends the line), runs ``before_exit`` and exits 1."""
-    from ..classifier import load
-    from .classify import _named, _progress, _repeated_message, skipped
-
-    reading = read_articles(  # a missing path or an unknown suffix fails here
-        articles,
-        text_column=text_column,
-        id_column=id_column,
-        errors=problems,
-        stats=stats,
-    )
-    clf = load(model)
-    docs = list(reading)
-    if not docs:
-        before_exit()
-        if stats.read == 0:  # an empty folder or a CSV of a header alone
-            why = f"no documents in {_named(articles)}; nothing to {task}"
-        else:
-            why = f"no document could be read from the input: {skipped(stats)} skipped"
-            why += " (see above)"
-        err.print(error_line(f"{why}{nothing_written}; exit 1"))
-        raise typer.Exit(1)
-    # a bar, then a status line, on a terminal (as `classify` shows); nothing on a pipe
-    bar = _progress(len(docs)) if err.is_terminal else None
-    predictions: list[Prediction] = []
-    with bar or contextlib.nullcontext():
-        bar_task = bar.add_task("classify", total=len(docs)) if bar is not None else None
-        for prediction in clf.classify_many(docs):
-            predictions.append(prediction)
-            if bar is not None and bar_task is not None:
-                bar.advance(bar_task)
-    repeated = reading.repeated_ids()
-    if repeated.ids:  # named by the files that held the repeats, as `classify` does
-        problems(
-            InputWarning(
-                _named(list(repeated.sources), noun="file"),
-                _repeated_message(repeated, on=on, then=then),
-            )
-        )
-    return docs, predictions
 
 
 def ledger_command(
@@ -178,7 +116,7 @@ def ledger_command(
     `naio-nlp docs ledger`.
     """
     from ..runner import update_ledger
-    from .classify import _Problems, not_written, skipped
+    from .classify import _Problems, classify_inputs, end_strict, not_written, skipped
 
     problems = _Problems(None, err)
     stats = BatchStats()
@@ -213,7 +151,6 @@ def ledger_command(
             problems=problems,
             stats=stats,
             task="link",
-            on="record",
             then="the ledger counts one report per id",
             before_exit=lambda: (
                 write_ledger(build([]), out, fmt)
@@ -234,9 +171,7 @@ def ledger_command(
     )
     if stats.skipped:
         err.print(f"skipped {skipped(stats)} (see above)")
-    if strict and problems.count:
-        err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
-        raise typer.Exit(1)
+    end_strict(problems, strict)
 
 
 def register(app: typer.Typer) -> None:

@@ -155,12 +155,9 @@ def report_from_files(
     strict: bool = False,
 ) -> ReportSummary:
     """Classify article files (read as `classify` reads them), link them, write the report."""
-    from .._text import plural
     from ..batch import BatchStats
     from ..classifier import default_model_path
-    from ._console import error_line
-    from .classify import _Problems, skipped
-    from .ledger import classify_inputs
+    from .classify import _Problems, classify_inputs, end_strict, skipped
 
     err = console(stderr=True)
     model_path = model or default_model_path()
@@ -175,7 +172,6 @@ def report_from_files(
         problems=problems,
         stats=stats,
         task="report",
-        on="record",
         then="the report counts one document per id",
         nothing_written=f"; {out} not written",
     )
@@ -188,9 +184,8 @@ def report_from_files(
     if stats.skipped:
         err.print(f"skipped {skipped(stats)} (see above)")
     if strict and problems.count:
-        tell(summary)
-        err.print(error_line(f"--strict: {plural(problems.count, 'input problem')}; exit 1"))
-        raise typer.Exit(1)
+        tell(summary)  # the report is written: say where, then fail
+    end_strict(problems, strict)
     return summary
 
 
